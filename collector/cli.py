@@ -1,0 +1,290 @@
+"""The ``lan-collector`` command."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from collector import __version__
+from collector.config import ConfigError, Settings, load_settings
+
+EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 2, 1, 130
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"lan-collector: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _settings(config: str | None, **overrides: Any) -> Settings:
+    try:
+        return load_settings(config, overrides)
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+def _sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lan-collector")
+def cli() -> None:
+    """Find every device on the LAN, say what it is, and keep it in one SQLite file.
+
+    Start safely with the built-in lab: `lan-collector lab demo` (needs root).
+    """
+    logging.basicConfig(level=logging.INFO, format="lan-collector: %(message)s", stream=sys.stderr)
+
+
+db_option = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                         help="Inventory file (store.db; default ./inventory.db).")
+config_option = click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+                             help="TOML config file (or LAN_COLLECTOR_CONFIG).")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@db_option
+@config_option
+@click.option("--plugins", help="Comma-separated plugins to run (scan.plugins; default arp,snmp).")
+@click.option("--exclude", multiple=True, help="Address, range or network never to probe (repeatable; wins).")
+@click.option("--rate", "--scan-rate", "rate", type=int, help="Packets per second, global cap (scan.rate; 2000).")
+@click.option("--retries", type=int, help="Extra ARP rounds for silent addresses (scan.retries; 1).")
+@click.option("--timeout", type=float, help="Seconds to wait for late replies (scan.timeout; 0.5).")
+@click.option("--snmp-community", "snmp_communities", multiple=True,
+              help="SNMP v1/v2c community to try, in order (repeatable; snmp.communities; default public).")
+@click.option("--allow-public", is_flag=True, default=None, help="Allow public (global) address ranges.")
+@click.option("--max-hosts", type=int, help="Largest number of addresses to scan (default 65536, a /16).")
+@click.option("--targets-file", type=click.Path(exists=True, dir_okay=False),
+              help="File with one target per line (same as @FILE).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: str | None,
+         exclude: tuple[str, ...], rate: int | None, retries: int | None, timeout: float | None,
+         snmp_communities: tuple[str, ...], allow_public: bool | None, max_hosts: int | None,
+         targets_file: str | None, quiet: bool) -> None:
+    """Scan TARGETS (CIDR, 10.0.0.5-40, IP, hostname, @FILE) into the inventory.
+
+    Without TARGETS the attached IPv4 subnets are scanned (loopback, link-local,
+    point-to-point and networks over /16 are skipped).
+    """
+    from collector.engine import ScanError, make_scope, run_scan
+    from collector.progress import make_progress
+    from collector.scope import ScopeError
+    from collector.store import StoreError
+
+    target_list = list(targets) + ([f"@{targets_file}"] if targets_file else [])
+    settings = _settings(config, db=db, targets=target_list, exclude=exclude, rate=rate, retries=retries,
+                         timeout=timeout, snmp_communities=snmp_communities, allow_public=allow_public,
+                         max_hosts=max_hosts, plugins=plugins)
+    signal.signal(signal.SIGTERM, _sigterm)
+    try:
+        scope = make_scope(settings)
+        for note in scope.notes:
+            logging.getLogger("lan_collector").info("scope: %s", note)
+        progress = make_progress(quiet)
+        if progress is None:
+            summary = run_scan(settings, None, scope)
+        else:
+            with progress:
+                summary = run_scan(settings, progress, scope)
+    except (ScopeError, ScanError) as exc:
+        _fail(str(exc))
+        return
+    except StoreError as exc:
+        _fail(str(exc), EXIT_FAILED)
+        return
+    except KeyboardInterrupt:
+        _fail("scan interrupted; hosts saved so far are kept and the scan is marked interrupted",
+              EXIT_INTERRUPTED)
+        return
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), EXIT_FAILED)
+        return
+    except Exception as exc:
+        import sqlite3
+
+        if isinstance(exc, sqlite3.Error):
+            _fail(f"inventory write failed ({exc}); earlier data is intact", EXIT_FAILED)
+        raise
+    _print_summary(summary)
+
+
+def _print_summary(summary: Any) -> None:
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title=f"Scan {summary.scan_id}: {summary.scope}", title_justify="left")
+    for col in ("id", "ip", "mac", "vendor", "hostname", "class", "new"):
+        table.add_column(col)
+    for h in summary.hosts:
+        table.add_row(str(h.device_id), h.ip, h.mac or "-", h.vendor or "-", h.hostname or "-",
+                      h.device_class or "-", "new" if h.new else "")
+    console.print(table)
+    console.print(f"{len(summary.hosts)} host(s) up of {summary.addresses} address(es) scanned, "
+                  f"{summary.new_devices} new device(s), {summary.seconds:.1f} s, status {summary.status}.")
+    console.print(f"plugins ran: {', '.join(summary.ran) or 'none'}")
+    for name, why in summary.skipped.items():
+        console.print(f"plugin {name} skipped: {why}")
+    for name, why in summary.degraded.items():
+        console.print(f"plugin {name} degraded: {why}")
+    console.print(f"inventory: {Path(summary.db).resolve()}")
+
+
+def _open(db: str | None, config: str | None) -> Any:
+    from collector.store import Inventory, StoreError
+
+    settings = _settings(config, db=db)
+    try:
+        return Inventory(settings.db, create=False)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_FAILED)
+
+
+@cli.command()
+@db_option
+@config_option
+def devices(db: str | None, config: str | None) -> None:
+    """List the devices in the inventory."""
+    from rich.table import Table
+
+    with _open(db, config) as inv:
+        records = inv.device_records()
+    table = Table()
+    for col in ("id", "ips", "macs", "vendor", "hostname", "class", "model", "os", "last seen"):
+        table.add_column(col)
+    for d in records:
+        os_text = " ".join(x for x in (d["os_name"], d["os_version"]) if x) or "-"
+        table.add_row(str(d["id"]), " ".join(d["ips"]), " ".join(d["macs"]) or "-", d["vendor"] or "-",
+                      d["hostname"] or "-", d["device_class"] or "-", d["model"] or "-", os_text,
+                      d["last_seen"][:19])
+    _console().print(table)
+    _console().print(f"{len(records)} device(s)")
+
+
+@cli.command()
+@click.argument("device")
+@db_option
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the export record as JSON.")
+def show(device: str, db: str | None, config: str | None, as_json: bool) -> None:
+    """Everything known about DEVICE (id, IP, MAC or hostname), with sources."""
+    from collector.store import StoreError
+
+    with _open(db, config) as inv:
+        try:
+            device_id = inv.resolve_device(device)
+        except StoreError as exc:
+            _fail(str(exc), EXIT_FAILED)
+        record = inv.device_records([device_id])[0]
+        facts = inv.device_facts(device_id)
+        sightings = inv.sightings(device_id)
+        probes = inv.probes_for(record["ips"])
+    if as_json:
+        click.echo(json.dumps(record, indent=2))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    console.print(f"[bold]device {device_id}[/bold]  ips {' '.join(record['ips'])}  macs "
+                  f"{' '.join(record['macs']) or '-'}")
+    for key in ("hostname", "vendor", "device_class", "model", "serial", "os_name", "os_version", "firmware",
+                "mac_random", "first_seen", "last_seen"):
+        console.print(f"  {key:13} {escape(str(record[key])) if record[key] is not None else '-'}")
+    table = Table(title="field values by source (winner first)", title_justify="left")
+    for col in ("field", "value", "source", "confidence", "evidence"):
+        table.add_column(col)
+    for f in facts:
+        table.add_row(f["field"], escape(f["value"][:80]), f["source"], str(f["confidence"]),
+                      escape((f["evidence"] or "")[:60]))
+    console.print(table)
+    if record["services"]:
+        console.print("services: " + ", ".join(
+            escape(" ".join(str(x) for x in (f"{s['port']}/{s['proto']}", s["product"], s["version"]) if x))
+            for s in record["services"]))
+    for flag in record["flags"]:
+        console.print(f"flag {flag['kind']}/{flag['rule']}: {escape(flag['title'])} "
+                      f"(severity {flag['severity']}, confidence {flag['confidence']})")
+    console.print(f"seen in scans: {', '.join(str(s['scan_id']) for s in sightings)}")
+    if probes:
+        console.print("latest probes: " + "; ".join(
+            f"scan {p['scan_id']} {p['plugin']} {p['target']} {p['outcome']}" for p in probes[:10]))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@db_option
+@config_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Output file (default standard output).")
+def export(fmt: str, db: str | None, config: str | None, output: str) -> None:
+    """Export the inventory (JSON contract: schemas/export.schema.json)."""
+    from collector.export import to_csv, to_json
+
+    with _open(db, config) as inv:
+        records = inv.device_records()
+    text = to_json(records) if fmt == "json" else to_csv(records)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    tmp = Path(output + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        _fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILED)
+    click.echo(f"wrote {len(records)} device(s) to {output}", err=True)
+
+
+@cli.command("plugins")
+@config_option
+def plugins_cmd(config: str | None) -> None:
+    """List scan plugins, what they need, and whether they can run here."""
+    from rich.table import Table
+
+    from collector.plugin import NEED_DESCRIPTIONS, load_plugins, unmet
+
+    settings = _settings(config)
+    table = Table()
+    for col in ("plugin", "phase", "needs", "can run here", "description"):
+        table.add_column(col)
+    for name, plugin in sorted(load_plugins().items()):
+        missing = unmet(plugin, "needs", settings)
+        missing_soft = unmet(plugin, "wants", settings)
+        needs = [*plugin.needs, *(f"{w} (optional)" for w in plugin.wants)]
+        if missing:
+            status = "no: missing " + ", ".join(NEED_DESCRIPTIONS.get(m, m) for m in missing)
+        elif missing_soft:
+            status = "degraded: missing " + ", ".join(NEED_DESCRIPTIONS.get(m, m) for m in missing_soft)
+        else:
+            status = "yes"
+        table.add_row(name, plugin.phase, ", ".join(needs) or "-", status, plugin.description)
+    _console().print(table)
+
+
+def _register_lab() -> None:
+    from collector.lab.cli import lab
+
+    cli.add_command(lab)
+
+
+_register_lab()
+
+
+def main() -> None:
+    cli(prog_name="lan-collector")

@@ -1,0 +1,164 @@
+"""One scan, start to end: scope -> discover -> enrich -> identify -> store."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from collector.config import Settings, public_view
+from collector.identity import merge_observations
+from collector.model import Observation, PluginReport, ProbeResult
+from collector.netinfo import attached_networks, have_raw_sockets
+from collector.plugin import LiveHost, Plugin, ScanContext, load_plugins, unmet
+from collector.scope import Scope, build_scope
+from collector.store import Inventory, ScanLock
+
+
+class ScanError(RuntimeError):
+    pass
+
+
+@dataclass
+class HostLine:
+    device_id: int
+    ip: str
+    mac: str | None
+    vendor: str | None
+    hostname: str | None
+    device_class: str | None
+    new: bool
+
+
+@dataclass
+class ScanSummary:
+    scan_id: int
+    db: str
+    scope: str
+    addresses: int
+    status: str
+    seconds: float
+    hosts: list[HostLine] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    degraded: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def new_devices(self) -> int:
+        return sum(h.new for h in self.hosts)
+
+
+def select_plugins(settings: Settings, available: dict[str, Plugin]) -> list[Plugin]:
+    unknown = [p for p in settings.plugins if p not in available]
+    if unknown:
+        raise ScanError(f"unknown plugin(s): {', '.join(unknown)} (available: {', '.join(sorted(available))})")
+    if not settings.plugins:
+        raise ScanError("no plugins selected")
+    chosen = [available[name] for name in dict.fromkeys(settings.plugins)]
+    # discovery first, then enrichment, each in the order given
+    return [p for p in chosen if p.phase == "discover"] + [p for p in chosen if p.phase == "enrich"]
+
+
+def make_scope(settings: Settings) -> Scope:
+    return build_scope(settings.targets, settings.exclude, allow_public=settings.allow_public,
+                       max_hosts=settings.max_hosts)
+
+
+async def _run_plugins(ctx: ScanContext, plugins: list[Plugin], skipped: dict[str, str],
+                       degraded: dict[str, str], ran: list[str]) -> tuple[list[Observation], list[ProbeResult]]:
+    observations: list[Observation] = []
+    probes: list[ProbeResult] = []
+    discovery = [p for p in plugins if p.phase == "discover"]
+    for plugin in discovery:
+        report: PluginReport = await plugin.discover(ctx)  # type: ignore[attr-defined]
+        _collect(plugin, report, observations, probes, degraded, ran)
+    if discovery:
+        live = {o.ip: o.mac for o in observations}
+        hosts = [LiveHost(ip, mac) for ip, mac in live.items()]
+    else:
+        hosts = [LiveHost(str(a)) for a in ctx.scope.addresses()]
+    for plugin in plugins:
+        if plugin.phase != "enrich":
+            continue
+        if not hosts:
+            skipped[plugin.name] = "no live hosts to enrich"
+            continue
+        report = await plugin.enrich(ctx, hosts)  # type: ignore[attr-defined]
+        _collect(plugin, report, observations, probes, degraded, ran)
+    return observations, probes
+
+
+def _collect(plugin: Plugin, report: PluginReport, observations: list[Observation], probes: list[ProbeResult],
+             degraded: dict[str, str], ran: list[str]) -> None:
+    observations.extend(report.observations)
+    probes.extend(report.probes)
+    ran.append(plugin.name)
+    if report.degraded:
+        degraded[plugin.name] = report.degraded
+
+
+def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = None) -> ScanSummary:
+    """Run one scan into ``settings.db``. Raises ScopeError, ScanError, StoreError."""
+    started = time.monotonic()
+    scope = scope or make_scope(settings)
+    available = load_plugins()
+    plugins = select_plugins(settings, available)
+    capabilities = {"raw_sockets": have_raw_sockets()}
+    skipped: dict[str, str] = {}
+    runnable: list[Plugin] = []
+    for plugin in plugins:
+        missing = unmet(plugin, "needs", settings, capabilities)
+        if missing:
+            skipped[plugin.name] = "missing " + ", ".join(missing)
+        else:
+            runnable.append(plugin)
+    addresses = scope.size()
+    ran: list[str] = []
+    degraded: dict[str, str] = {}
+
+    with ScanLock(settings.db), Inventory(settings.db) as inv:
+        inv.mark_dead_scans()
+        plugin_info = {"requested": settings.plugins, "ran": ran, "skipped": skipped, "degraded": degraded}
+        scan_id = inv.begin_scan(
+            {"networks": [str(n) for n in scope.networks], "excluded": [str(n) for n in scope.excluded],
+             "notes": scope.notes, "auto": scope.auto},
+            plugin_info, public_view(settings), addresses)
+        ctx = ScanContext(settings, scope, attached_networks(), capabilities,
+                          progress.advance if progress else (lambda task, n, total: None))
+        summary = ScanSummary(scan_id, str(settings.db), scope.describe(), addresses, "running", 0.0,
+                              ran=ran, skipped=skipped, degraded=degraded, notes=list(scope.notes))
+        status, error = "failed", None
+        try:
+            observations, probes = asyncio.run(_run_plugins(ctx, runnable, skipped, degraded, ran))
+            inv.record_probes(scan_id, probes)
+            hosts = merge_observations(observations)
+            if progress:
+                progress.advance("store", 0, len(hosts))
+            for host in hosts:
+                device_id, is_new = inv.record_host(scan_id, host)
+                summary.hosts.append(HostLine(device_id, host.ip, host.mac, _str(host.value("vendor")),
+                                              _str(host.value("hostname")), _str(host.value("device_class")),
+                                              is_new))
+                if progress:
+                    progress.advance("store", 1, None)
+            status = "complete"
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            status, error = "interrupted", "stopped by a signal or Ctrl-C"
+            raise
+        except Exception as exc:
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            try:
+                inv.finish_scan(scan_id, status, plugin_info, error)
+            except Exception:
+                pass  # e.g. disk full: the row stays 'running' and the next run marks it interrupted
+            summary.status = status
+            summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)

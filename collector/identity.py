@@ -1,0 +1,133 @@
+"""Identification: merge observations into per-host evidence, pick the best
+value per device field, and decide which known device a host is.
+
+Pure functions over records; no network, no SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from collector.model import Fact, Observation, Service, Software
+
+_MAC_HEX = re.compile(r"[0-9a-f]{12}")
+_INVALID_MACS = {"000000000000", "ffffffffffff"}
+
+
+def normalize_mac(mac: str | None) -> str | None:
+    """``AA-BB-CC-DD-EE-FF`` / ``aabb.ccdd.eeff`` -> ``aa:bb:cc:dd:ee:ff``; None if not a usable unicast MAC."""
+    if not mac:
+        return None
+    digits = re.sub(r"[^0-9a-f]", "", mac.lower())
+    if not _MAC_HEX.fullmatch(digits) or digits in _INVALID_MACS:
+        return None
+    if int(digits[:2], 16) & 0x01:  # multicast/broadcast bit
+        return None
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+
+def is_locally_administered(mac: str) -> bool:
+    """True for randomised / locally assigned MACs (bit 1 of the first octet).
+
+    Phones and laptops randomise their MAC per network, so such a MAC is a
+    weak identity signal and has no meaningful vendor.
+    """
+    return bool(int(mac[:2], 16) & 0x02)
+
+
+class FactLike(Protocol):
+    @property
+    def field(self) -> str: ...
+    @property
+    def confidence(self) -> int: ...
+    @property
+    def source(self) -> str: ...
+
+
+def best_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
+    """The winning fact per field: highest confidence, then the order given
+    (callers pass newest first), then source name for a stable result."""
+    best: dict[str, Fact] = {}
+    for fact in facts:
+        current = best.get(fact.field)
+        if current is None or fact.confidence > current.confidence:
+            best[fact.field] = fact
+    return best
+
+
+@dataclass
+class HostEvidence:
+    """Everything this scan learned about one address, from every plugin."""
+
+    ip: str
+    mac: str | None = None
+    rtt_ms: float | None = None
+    facts: list[Fact] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    software: list[Software] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+
+    @property
+    def best(self) -> dict[str, Fact]:
+        return best_facts(self.facts)
+
+    def value(self, name: str) -> str | int | bool | None:
+        fact = self.best.get(name)
+        return fact.value if fact else None
+
+
+#: Plugins that see a MAC on the wire rank above those that read it second-hand.
+_MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2}
+
+
+def merge_observations(observations: Iterable[Observation]) -> list[HostEvidence]:
+    """Group observations by IP, keeping each plugin's facts and records."""
+    hosts: dict[str, HostEvidence] = {}
+    mac_rank: dict[str, int] = {}
+    for obs in observations:
+        host = hosts.setdefault(obs.ip, HostEvidence(ip=obs.ip))
+        host.observations.append(obs)
+        mac = normalize_mac(obs.mac)
+        rank = _MAC_SOURCE_RANK.get(obs.plugin, 1)
+        if mac and rank > mac_rank.get(obs.ip, 0):
+            host.mac, mac_rank[obs.ip] = mac, rank
+        if obs.rtt_ms is not None and (host.rtt_ms is None or obs.rtt_ms < host.rtt_ms):
+            host.rtt_ms = obs.rtt_ms
+        host.facts.extend(obs.facts)
+        host.services.extend(obs.services)
+        host.software.extend(obs.software)
+    return sorted(hosts.values(), key=lambda h: tuple(int(p) for p in h.ip.split(".")))
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Known devices that share a signal with a host, as the store found them."""
+
+    by_mac: Sequence[int] = ()
+    by_serial: Sequence[int] = ()
+    #: devices that had this IP with no MAC known (hosts behind a router)
+    by_ip_without_mac: Sequence[int] = ()
+    #: devices with this hostname whose MAC is randomised
+    by_hostname_random_mac: Sequence[int] = ()
+
+
+def choose_device(host: HostEvidence, found: Candidates) -> tuple[int | None, str]:
+    """Which known device this host is, and why; ``(None, reason)`` for a new one.
+
+    Order of trust: a globally unique MAC, then a hardware serial, then (for
+    hosts whose MAC cannot be seen) the address, then a hostname for devices
+    that randomise their MAC.
+    """
+    random_mac = bool(host.mac and is_locally_administered(host.mac))
+    if found.by_mac and not (random_mac and len(found.by_mac) > 1):
+        return min(found.by_mac), "mac"
+    if found.by_serial:
+        return min(found.by_serial), "serial"
+    if host.mac is None and found.by_ip_without_mac:
+        return min(found.by_ip_without_mac), "ip (no mac visible)"
+    if random_mac and found.by_hostname_random_mac:
+        return min(found.by_hostname_random_mac), "hostname (randomised mac)"
+    return None, "new"

@@ -1,0 +1,329 @@
+"""Build and tear down the lab: network namespaces joined by bridges that
+themselves live in a lab namespace, so no lab link ever touches the root
+namespace. Needs root and iproute2; snmpd for the SNMP-speaking hosts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from collector.lab import topology as topo
+from collector.lab.topology import LabHost, LabPlan
+
+STATE_DIR = Path(os.environ.get("LAN_COLLECTOR_LAB_DIR", "/run/lan-collector-lab"))
+NETNS_DIR = Path("/run/netns")
+ETC_NETNS = Path("/etc/netns")
+CLONE_NEWNET = 0x40000000
+
+
+class LabError(RuntimeError):
+    pass
+
+
+def _ip(*args: str, input: str | None = None) -> str:
+    proc = subprocess.run(["ip", *args], input=input, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise LabError(f"ip {' '.join(args)}: {proc.stderr.strip() or proc.stdout.strip()}")
+    return proc.stdout
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise LabError("the lab needs root (network namespaces); run it with sudo")
+    if shutil.which("ip") is None:
+        raise LabError("the lab needs iproute2 (`ip`); install it: apt-get install iproute2")
+
+
+def lab_namespaces() -> list[str]:
+    if not NETNS_DIR.exists():
+        return []
+    return sorted(p.name for p in NETNS_DIR.iterdir() if p.name.startswith(topo.PREFIX + "-"))
+
+
+def check_root_namespace_clear() -> None:
+    """Refuse to build the lab if the root namespace already routes lab space:
+    then a probe meant for the lab could leave through a real interface."""
+    out = _ip("-4", "-o", "addr", "show")
+    routes = _ip("-4", "route", "show", "table", "all")
+    for line in out.splitlines() + routes.splitlines():
+        for word in line.split():
+            base = word.split("/")[0]
+            if base.startswith("198.18.") or base.startswith("198.19."):
+                raise LabError(f"the root network namespace already uses lab address space ({line.strip()}); "
+                               "refusing to build the lab")
+
+
+def up(n: int, *, snmp: bool = True) -> dict[str, Any]:
+    require_root()
+    if lab_namespaces():
+        down()
+    check_root_namespace_clear()
+    lab_plan = topo.plan(n)
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    state = {"size": n, "created": time.time(), "hosts": [h.__dict__ for h in lab_plan.hosts],
+             "collector": {"ns": topo.COLLECTOR_NS, "ip": topo.COLLECTOR_IP}, "pids": {}}
+    _write_state(state)  # first, so `down` can clean up whatever follows
+    try:
+        _build_switch()
+        _add_collector()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(_add_host, lab_plan.hosts))
+        _finish_switch(lab_plan)
+        router = lab_plan.router
+        if router is not None:
+            _sysctl(router.ns, "net/ipv4/ip_forward", "1")
+        if snmp and shutil.which("snmpd"):
+            state["pids"].update(_start_snmpds(lab_plan))
+        elif snmp:
+            state["warnings"] = ["snmpd is not installed: SNMP hosts are silent (apt-get install snmpd)"]
+        state["pids"]["services"] = _start_services()
+        _write_state(state)
+        problems = isolation_problems(topo.COLLECTOR_NS)
+        if problems:
+            raise LabError("collector namespace is not isolated: " + "; ".join(problems))
+        _wait_ready(state)
+    except BaseException:
+        down()
+        raise
+    return state
+
+
+def _build_switch() -> None:
+    _ip("netns", "add", topo.SWITCH_NS)
+    _ip("-n", topo.SWITCH_NS, "-batch", "-", input=(
+        "link set lo up\n"
+        "link add br0 type bridge stp_state 0 forward_delay 0\n"
+        "link add br1 type bridge stp_state 0 forward_delay 0\n"
+        "link set br0 up\nlink set br1 up\n"))
+
+
+def _add_collector() -> None:
+    ns = topo.COLLECTOR_NS
+    _ip("netns", "add", ns)
+    etc = ETC_NETNS / ns
+    etc.mkdir(parents=True, exist_ok=True)
+    # ip netns exec bind-mounts this over /etc/resolv.conf: no resolver in the lab.
+    (etc / "resolv.conf").write_text("# lan-collector lab: no DNS resolver\n")
+    _ip("-n", topo.SWITCH_NS, "link", "add", "pcol", "type", "veth", "peer", "name", "eth0",
+        "address", topo.COLLECTOR_MAC, "netns", ns)
+    _ip("-n", ns, "-batch", "-", input=(
+        f"addr add {topo.COLLECTOR_IP}/{topo.LAN.prefixlen} dev eth0\n"
+        "link set lo up\nlink set eth0 up\n"
+        f"route add {topo.BRANCH} via {topo.ROUTER_LAN_IP}\n"))
+
+
+def _add_host(host: LabHost) -> None:
+    _ip("netns", "add", host.ns)
+    _ip("-n", topo.SWITCH_NS, "link", "add", f"p{host.index}", "type", "veth", "peer", "name", "eth0",
+        "address", host.mac, "netns", host.ns)
+    gateway = topo.ROUTER_LAN_IP if host.subnet == "lan" else topo.ROUTER_BRANCH_IP
+    net = topo.LAN if host.subnet == "lan" else topo.BRANCH
+    cmds = [f"addr add {host.ip}/{net.prefixlen} dev eth0", "link set lo up", "link set eth0 up"]
+    if host.kind == "router":
+        # second leg on the branch bridge, MAC from the same vendor block
+        branch_mac = host.mac[:-2] + f"{(int(host.mac[-2:], 16) + 1) % 256:02x}"
+        _ip("-n", topo.SWITCH_NS, "link", "add", f"q{host.index}", "type", "veth", "peer", "name", "eth1",
+            "address", branch_mac, "netns", host.ns)
+        cmds += [f"addr add {host.extra_ip}/{topo.BRANCH.prefixlen} dev eth1", "link set eth1 up"]
+    elif host.ip != gateway:
+        cmds.append(f"route add default via {gateway}")
+    _ip("-n", host.ns, "-batch", "-", input="\n".join(cmds) + "\n")
+
+
+def _finish_switch(lab_plan: LabPlan) -> None:
+    lines = ["link set pcol master br0", "link set pcol up"]
+    for h in lab_plan.hosts:
+        bridge = "br0" if h.subnet == "lan" else "br1"
+        lines += [f"link set p{h.index} master {bridge}", f"link set p{h.index} up"]
+        if h.kind == "router":
+            lines += [f"link set q{h.index} master br1", f"link set q{h.index} up"]
+    _ip("-n", topo.SWITCH_NS, "-batch", "-", input="\n".join(lines) + "\n")
+
+
+def _setns(ns: str) -> int:
+    """Switch this thread into ``ns``; returns an fd of the previous namespace."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    old = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    fd = os.open(NETNS_DIR / ns, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            raise LabError(f"setns({ns}): {os.strerror(ctypes.get_errno())}")
+    finally:
+        os.close(fd)
+    return old
+
+
+def _restore_ns(old: int) -> None:
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    try:
+        if libc.setns(old, CLONE_NEWNET) != 0:
+            raise LabError(f"setns back: {os.strerror(ctypes.get_errno())}")
+    finally:
+        os.close(old)
+
+
+def _sysctl(ns: str, key: str, value: str) -> None:
+    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", f"{key.replace('/', '.')}={value}"],
+                   check=True, capture_output=True)
+
+
+def snmpd_conf(host: LabHost) -> str:
+    spec = host.profile.snmp
+    assert spec is not None
+    descr = " ".join(spec.sys_descr.split())  # snmpd.conf values are one line
+    return "\n".join([
+        f"agentaddress udp:{host.ip}:161" + (f",udp:{host.extra_ip}:161" if host.extra_ip else ""),
+        f"rocommunity {spec.community} default",
+        f"sysDescr {descr}",
+        f"sysObjectID {spec.sys_object_id}",
+        f"sysName {host.hostname}",
+        f"sysLocation {spec.location}",
+        f"sysContact {spec.contact}",
+        "sysServices 72",
+        "",
+    ])
+
+
+def _start_snmpds(lab_plan: LabPlan) -> dict[str, int]:
+    pids: dict[str, int] = {}
+    for host in lab_plan.hosts:
+        if host.profile.snmp is None:
+            continue
+        d = STATE_DIR / host.ns
+        (d / "persist").mkdir(parents=True, exist_ok=True)
+        conf = d / "snmpd.conf"
+        conf.write_text(snmpd_conf(host))
+        env = {**os.environ, "SNMP_PERSISTENT_DIR": str(d / "persist"), "MIBS": ""}
+        proc = subprocess.Popen(
+            ["ip", "netns", "exec", host.ns, "snmpd", "-f", "-C", "-c", str(conf), "-I", "-smux",
+             "-Lf", str(d / "snmpd.log"), "-p", str(d / "snmpd.pid")],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        pids[f"snmpd:{host.ns}"] = proc.pid
+    return pids
+
+
+def _start_services() -> int:
+    log = open(STATE_DIR / "services.log", "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "collector.lab.services", str(STATE_DIR / "state.json")],
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+    (STATE_DIR / "services.pid").write_text(str(proc.pid))
+    return proc.pid
+
+
+def _wait_ready(state: dict[str, Any], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    ready = STATE_DIR / "services.ready"
+    snmp_hosts = [h for h in state["hosts"] if topo.PROFILES[h["kind"]].snmp is not None]
+    while time.monotonic() < deadline:
+        pending = [h["ns"] for h in snmp_hosts if not (STATE_DIR / h["ns"] / "snmpd.pid").exists()]
+        if ready.exists() and (not state["pids"] or not any(k.startswith("snmpd:") for k in state["pids"])
+                               or not pending):
+            return
+        pid = state["pids"].get("services")
+        if pid and not _alive(pid):
+            raise LabError("lab service daemon died; see " + str(STATE_DIR / "services.log"))
+        time.sleep(0.05)
+    raise LabError("lab did not come up in time (snmpd or the service daemon)")
+
+
+def down() -> list[str]:
+    """Remove every lab namespace, process and file, whatever state is left."""
+    removed: list[str] = []
+    pidfile = STATE_DIR / "services.pid"
+    if pidfile.exists():
+        try:
+            _kill(int(pidfile.read_text().strip()), expect="collector.lab.services")
+        except ValueError:
+            pass
+    for ns in lab_namespaces():
+        out = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout
+        for pid in out.split():
+            _kill(int(pid))
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        shutil.rmtree(ETC_NETNS / ns, ignore_errors=True)
+        removed.append(ns)
+    for etc in ETC_NETNS.glob(topo.PREFIX + "-*") if ETC_NETNS.exists() else []:
+        shutil.rmtree(etc, ignore_errors=True)
+    shutil.rmtree(STATE_DIR, ignore_errors=True)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _kill(pid: int, expect: str | None = None) -> None:
+    if expect:
+        try:
+            if expect not in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                return
+        except OSError:
+            return
+    for sig, wait in ((signal.SIGTERM, 1.0), (signal.SIGKILL, 1.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not _alive(pid) or _zombie(pid):
+                return
+            time.sleep(0.02)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return True
+
+
+def _write_state(state: dict[str, Any]) -> None:
+    tmp = STATE_DIR / "state.json.tmp"
+    tmp.write_text(json.dumps(state, indent=1))
+    tmp.replace(STATE_DIR / "state.json")
+
+
+def read_state() -> dict[str, Any] | None:
+    try:
+        return json.loads((STATE_DIR / "state.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def isolation_problems(ns: str) -> list[str]:
+    """Why ``ns`` is not a safe place to scan from (empty list: it is)."""
+    problems = []
+    if not (NETNS_DIR / ns).exists():
+        return [f"namespace {ns} does not exist"]
+    links = _ip("-n", ns, "-o", "link", "show")
+    names = sorted(line.split(":")[1].strip().split("@")[0] for line in links.splitlines())
+    if names != ["eth0", "lo"]:
+        problems.append(f"interfaces are {names}, expected only lo and eth0")
+    if "link-netns " + topo.SWITCH_NS not in links and "link-netnsid" not in links:
+        problems.append("eth0 is not linked to the lab switch namespace")
+    routes = _ip("-n", ns, "-4", "route", "show")
+    for line in routes.splitlines():
+        dest = line.split()[0]
+        if dest == "default":
+            problems.append("it has a default route")
+        elif not topo.LAB_SUPERNET.supernet_of(__import__("ipaddress").ip_network(dest)):
+            problems.append(f"it routes {dest}, outside the lab")
+    return problems

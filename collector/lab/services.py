@@ -1,0 +1,143 @@
+"""One process serving every lab host's TCP services.
+
+Sockets are created inside each host's network namespace (setns) and then
+all served from one asyncio loop, so 240 hosts cost one process, not 240.
+Each service speaks the first bytes a real product sends (banners recorded
+from the real software's documented greetings), enough for a banner grabber
+or nmap -sV to recognise it.
+
+Run as ``python -m collector.lab.services STATE_JSON``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from collector.lab import topology as topo
+from collector.lab.netns import _restore_ns, _setns
+from collector.lab.topology import ServiceSpec
+
+MAX_REQUEST = 8192
+
+
+async def _read_request(reader: asyncio.StreamReader, timeout: float = 5.0) -> bytes:
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data and len(data) < MAX_REQUEST:
+            chunk = await asyncio.wait_for(reader.read(1024), timeout)
+            if not chunk:
+                break
+            data += chunk
+    except asyncio.TimeoutError:
+        pass
+    return data
+
+
+def http_response(spec: ServiceSpec, request: bytes) -> bytes:
+    first = request.split(b"\r\n", 1)[0].decode("latin-1", "replace")
+    parts = first.split()
+    method = parts[0] if parts else ""
+    title = spec.title or "Welcome"
+    body = (f"<!DOCTYPE html><html><head><title>{title}</title></head>"
+            f"<body><h1>{title}</h1></body></html>\n").encode()
+    status = "200 OK" if method in ("GET", "HEAD") else "405 Method Not Allowed"
+    head = [f"HTTP/1.1 {status}", f"Server: {spec.banner}" if spec.banner else None,
+            "Content-Type: text/html", f"Content-Length: {len(body)}", "Connection: close"]
+    out = ("\r\n".join(h for h in head if h) + "\r\n\r\n").encode()
+    return out + (body if method == "GET" else b"")
+
+
+async def handle(spec: ServiceSpec, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        if spec.kind == "ssh":
+            writer.write(spec.banner.encode() + b"\r\n")
+            await writer.drain()
+            await asyncio.wait_for(reader.read(256), 5)
+        elif spec.kind == "ftp":
+            writer.write(spec.banner.encode() + b"\r\n")
+            await writer.drain()
+            for _ in range(8):
+                line = await asyncio.wait_for(reader.readline(), 10)
+                if not line:
+                    break
+                cmd = line.split(b" ", 1)[0].strip().upper()
+                reply = {b"USER": b"331 Please specify the password.", b"PASS": b"530 Login incorrect.",
+                         b"SYST": b"215 UNIX Type: L8", b"QUIT": b"221 Goodbye.",
+                         b"FEAT": b"211-Features:\r\n EPRT\r\n PASV\r\n211 End"}.get(cmd, b"500 Unknown command.")
+                writer.write(reply + b"\r\n")
+                await writer.drain()
+                if cmd == b"QUIT":
+                    break
+        elif spec.kind == "telnet":
+            # IAC WILL ECHO, IAC WILL SUPPRESS-GO-AHEAD, IAC DO NAWS, then the prompt
+            writer.write(b"\xff\xfb\x01\xff\xfb\x03\xff\xfd\x1f" + spec.banner.encode())
+            await writer.drain()
+            await asyncio.wait_for(reader.read(256), 10)
+        elif spec.kind == "smtp":
+            writer.write(spec.banner.encode() + b"\r\n")
+            await writer.drain()
+            line = await asyncio.wait_for(reader.readline(), 10)
+            if line[:4].upper() in (b"EHLO", b"HELO"):
+                writer.write(b"250-srv.example.org\r\n250-PIPELINING\r\n250 8BITMIME\r\n")
+                await writer.drain()
+        elif spec.kind == "http":
+            request = await _read_request(reader)
+            if request:
+                writer.write(http_response(spec, request))
+                await writer.drain()
+        elif spec.kind == "rtsp":
+            request = await _read_request(reader)
+            cseq = b"1"
+            for line in request.split(b"\r\n"):
+                if line.lower().startswith(b"cseq:"):
+                    cseq = line.split(b":", 1)[1].strip()[:16]
+            writer.write(b"RTSP/1.0 200 OK\r\nCSeq: " + cseq + b"\r\nServer: " + spec.banner.encode()
+                         + b"\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n")
+            await writer.drain()
+        else:  # "open", "smb": accept, read politely, close
+            await asyncio.wait_for(reader.read(1024), 5)
+    except (asyncio.TimeoutError, ConnectionError, OSError):
+        pass
+    finally:
+        writer.close()
+
+
+def listen(ns: str, ip: str, port: int) -> socket.socket:
+    old = _setns(ns)
+    try:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((ip, port))
+        sock.listen(64)
+        sock.setblocking(False)
+    finally:
+        _restore_ns(old)
+    return sock
+
+
+async def serve(state_path: Path) -> None:
+    state = json.loads(state_path.read_text())
+    servers = []
+    for host in state["hosts"]:
+        for spec in topo.PROFILES[host["kind"]].services:
+            if spec.proto != "tcp":
+                continue
+            sock = listen(host["ns"], host["ip"], spec.port)
+            servers.append(await asyncio.start_server(lambda r, w, s=spec: handle(s, r, w), sock=sock))
+    (state_path.parent / "services.ready").write_text(str(len(servers)))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    for server in servers:
+        server.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(Path(sys.argv[1])))

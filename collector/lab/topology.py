@@ -1,0 +1,184 @@
+"""The simulated office: which hosts exist, what they are and what they say.
+
+Pure data and planning; :mod:`collector.lab.netns` builds it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+#: Everything the lab uses lives in 198.18.0.0/15 (RFC 2544 benchmarking
+#: space: never routed on a real LAN), and only inside lab namespaces.
+LAB_SUPERNET = ipaddress.IPv4Network("198.18.0.0/15")
+LAN = ipaddress.IPv4Network("198.18.0.0/24")
+BRANCH = ipaddress.IPv4Network("198.18.1.0/24")
+ROUTER_LAN_IP = "198.18.0.1"
+ROUTER_BRANCH_IP = "198.18.1.1"
+COLLECTOR_IP = "198.18.0.2"
+COLLECTOR_MAC = "02:1c:00:00:00:02"
+FIRST_HOST = 10  # LAN hosts get .10 upwards (the router keeps .1)
+MAX_HOSTS = 240
+PREFIX = "lcl"  # every lab namespace is named lcl-...
+SWITCH_NS = f"{PREFIX}-sw"
+COLLECTOR_NS = f"{PREFIX}-col"
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    port: int
+    kind: str  # ssh | ftp | telnet | http | smtp | rtsp | smb | open
+    banner: str = ""
+    title: str = ""  # HTML title for http
+    proto: str = "tcp"
+
+
+@dataclass(frozen=True)
+class SnmpSpec:
+    sys_descr: str
+    sys_object_id: str
+    community: str = "public"
+    location: str = "Office"
+    contact: str = "it@example.org"
+
+
+@dataclass(frozen=True)
+class Profile:
+    kind: str
+    vendor: str  # what the OUI table says for ``oui``
+    oui: str
+    name: str  # hostname stem
+    snmp: SnmpSpec | None = None
+    services: tuple[ServiceSpec, ...] = ()
+    random_mac: bool = False
+
+
+_CISCO_IOS = ("Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, "
+              "RELEASE SOFTWARE (fc2)\r\nTechnical Support: http://www.cisco.com/techsupport\r\n"
+              "Copyright (c) 1986-2021 by Cisco Systems, Inc.\r\nCompiled Tue 09-Feb-21 02:05 by mcpre")
+
+PROFILES: dict[str, Profile] = {p.kind: p for p in (
+    Profile("router", "Routerboard.com", "4c:5e:0c", "gw",
+            SnmpSpec("RouterOS RB4011iGS+", "1.3.6.1.4.1.14988.1"),
+            (ServiceSpec(22, "ssh", "SSH-2.0-ROSSSH"), ServiceSpec(80, "http", "", "RouterOS router configuration page"))),
+    Profile("printer", "Hewlett Packard", "3c:d9:2b", "printer",
+            SnmpSpec("HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI24090012,CIDATE 02/18/2022",
+                     "1.3.6.1.4.1.11.2.3.9.1"),
+            (ServiceSpec(80, "http", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: PHBQB12345",
+                         "HP LaserJet Pro M404dn"),
+             ServiceSpec(443, "open"), ServiceSpec(631, "http", "HP HTTP Server", "IPP"))),
+    Profile("switch", "Cisco Systems, Inc", "f4:cf:e2", "sw",
+            SnmpSpec(_CISCO_IOS, "1.3.6.1.4.1.9.1.1208"),
+            (ServiceSpec(23, "telnet", "\r\n\r\nUser Access Verification\r\n\r\nUsername: "),
+             ServiceSpec(22, "ssh", "SSH-2.0-Cisco-1.25"))),
+    Profile("windows_workstation", "Dell Inc.", "18:db:f2", "ws",
+            SnmpSpec("Hardware: Intel64 Family 6 Model 58 Stepping 9 AT/AT COMPATIBLE - Software: Windows Version "
+                     "6.1 (Build 7601 Multiprocessor Free)", "1.3.6.1.4.1.311.1.1.3.1.1"),
+            (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb"), ServiceSpec(3389, "open"))),
+    Profile("windows_server", "Dell Inc.", "d0:94:66", "dc",
+            SnmpSpec("Hardware: Intel64 Family 6 Model 45 Stepping 7 AT/AT COMPATIBLE - Software: Windows Version "
+                     "6.1 (Build 7601 Multiprocessor Free)", "1.3.6.1.4.1.311.1.1.3.1.2"),
+            (ServiceSpec(53, "open"), ServiceSpec(88, "open"), ServiceSpec(135, "open"), ServiceSpec(139, "open"),
+             ServiceSpec(389, "open"), ServiceSpec(445, "smb"), ServiceSpec(3389, "open"))),
+    Profile("linux_server", "Super Micro Computer, Inc.", "0c:c4:7a", "srv",
+            SnmpSpec("Linux srv 2.6.32-754.35.1.el6.x86_64 #1 SMP Sat Nov 7 12:42:14 UTC 2020 x86_64",
+                     "1.3.6.1.4.1.8072.3.2.10"),
+            (ServiceSpec(21, "ftp", "220 (vsFTPd 2.3.4)"), ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_5.3"),
+             ServiceSpec(80, "http", "Apache/2.2.15 (CentOS)", "Apache HTTP Server Test Page powered by CentOS"),
+             ServiceSpec(25, "smtp", "220 srv.example.org ESMTP Postfix"))),
+    Profile("nas", "Synology Incorporated", "00:11:32", "nas",
+            SnmpSpec("Linux DiskStation 4.4.59+ #25426 SMP PREEMPT Mon Dec 14 18:48:50 CST 2020 x86_64",
+                     "1.3.6.1.4.1.8072.3.2.10"),
+            (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_7.4"), ServiceSpec(445, "smb"),
+             ServiceSpec(5000, "http", "nginx", "Synology DiskStation"))),
+    Profile("camera", "Hangzhou Hikvision Digital Technology Co.,Ltd.", "c0:56:e3", "cam",
+            None,
+            (ServiceSpec(80, "http", "App-webs/", "Hikvision Web Client"),
+             ServiceSpec(554, "rtsp", "Hikvision-Webs"))),
+    Profile("voip", "Yealink(Xiamen) Network Technology Co.,Ltd.", "80:5e:c0", "phone",
+            None, (ServiceSpec(80, "http", "yealink embed httpd", "Yealink T46S"), ServiceSpec(5060, "open"))),
+    Profile("wireless_ap", "Ubiquiti Inc", "fc:ec:da", "ap",
+            SnmpSpec("Linux 3.3.8 #1 Tue Jan 28 09:38:15 UTC 2020 mips", "1.3.6.1.4.1.41112.1.6"),
+            (ServiceSpec(22, "ssh", "SSH-2.0-dropbear_2019.78"),)),
+    Profile("laptop", "", "", "laptop", None, (), random_mac=True),
+    Profile("ups", "American Power Conversion Corp", "00:c0:b7", "ups",
+            SnmpSpec("APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.8.2 PN:apc_hw05_aos_682.bin AF1:v6.8.2 "
+                     "AN1:apc_hw05_sumx_682.bin MN:AP9630 HR:05 SN: 5A1234E56789 MD:01/01/2018)",
+                     "1.3.6.1.4.1.318.1.3.27"),
+            (ServiceSpec(80, "http", "Allegro-Software-RomPager/4.01", "APC Management Card"),
+             ServiceSpec(21, "ftp", "220 FTP server ready."))),
+    Profile("modern_linux", "Raspberry Pi Trading Ltd", "dc:a6:32", "pi",
+            SnmpSpec("Linux pi 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC aarch64", "1.3.6.1.4.1.8072.3.2.10"),
+            (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
+             ServiceSpec(443, "open"))),
+    Profile("workstation", "Dell Inc.", "a4:bb:6d", "pc",
+            None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb"))),
+)}
+
+#: One of each kind first (the order the first hosts get), then office filler.
+CORE_KINDS = ("router", "printer", "switch", "windows_workstation", "windows_server", "linux_server", "nas",
+              "camera", "voip", "wireless_ap", "laptop", "ups", "modern_linux")
+FILLER_KINDS = ("workstation", "laptop", "workstation", "voip", "workstation", "printer", "laptop", "camera")
+#: Hosts placed on the branch subnet behind the router (when the lab has one).
+BRANCH_KINDS = ("workstation", "printer")
+
+
+@dataclass(frozen=True)
+class LabHost:
+    index: int
+    ns: str
+    kind: str
+    ip: str
+    mac: str
+    hostname: str
+    subnet: str  # "lan" | "branch"
+    extra_ip: str | None = None  # the router's branch-side address
+
+    @property
+    def profile(self) -> Profile:
+        return PROFILES[self.kind]
+
+
+@dataclass
+class LabPlan:
+    hosts: list[LabHost] = field(default_factory=list)
+
+    @property
+    def router(self) -> LabHost | None:
+        return next((h for h in self.hosts if h.kind == "router"), None)
+
+    def on(self, subnet: str) -> list[LabHost]:
+        return [h for h in self.hosts if h.subnet == subnet]
+
+
+def _mac(profile: Profile, index: int) -> str:
+    if profile.random_mac:
+        # locally administered, as phones and laptops randomise per network
+        return f"da:{(index * 37) % 256:02x}:{(index * 11) % 256:02x}:5e:{index // 256:02x}:{index % 256:02x}"
+    return f"{profile.oui}:{(index * 7) % 256:02x}:{index // 256:02x}:{index % 256:02x}"
+
+
+def plan(n: int) -> LabPlan:
+    """The lab with ``n`` hosts on the LAN (1..240); with a router among them,
+    two more hosts sit on the branch subnet behind it."""
+    if not 1 <= n <= MAX_HOSTS:
+        raise ValueError(f"lab size must be 1..{MAX_HOSTS}, not {n}")
+    kinds = list(CORE_KINDS[:n])
+    while len(kinds) < n:
+        kinds.append(FILLER_KINDS[(len(kinds) - len(CORE_KINDS)) % len(FILLER_KINDS)])
+    result = LabPlan()
+    for i, kind in enumerate(kinds, start=1):
+        profile = PROFILES[kind]
+        if kind == "router":
+            ip, extra = ROUTER_LAN_IP, ROUTER_BRANCH_IP
+        else:
+            ip, extra = str(LAN.network_address + FIRST_HOST + i - 2), None
+        result.hosts.append(LabHost(i, f"{PREFIX}-h{i:03d}", kind, ip, _mac(profile, i), f"{profile.name}{i:03d}",
+                                    "lan", extra))
+    if result.router is not None:
+        for j, kind in enumerate(BRANCH_KINDS):
+            i = len(result.hosts) + 1
+            profile = PROFILES[kind]
+            result.hosts.append(LabHost(i, f"{PREFIX}-h{i:03d}", kind, str(BRANCH.network_address + FIRST_HOST + j),
+                                        _mac(profile, i), f"{profile.name}{i:03d}", "branch"))
+    return result

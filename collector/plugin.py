@@ -1,0 +1,113 @@
+"""The plugin contract, the scan context plugins receive, and plugin loading.
+
+Built-in plugins are found through the entry-point group ``lan_collector``,
+exactly like third-party ones (the project's own pyproject declares them).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import pluggy
+
+from collector import hookspecs
+from collector.model import Phase, PluginReport
+
+if TYPE_CHECKING:
+    from collector.config import Settings
+    from collector.netinfo import Attached
+    from collector.scope import Scope
+
+ENTRY_POINT_GROUP = "lan_collector"
+
+#: Requirements a plugin can name, with the check that tells if they are met.
+NEED_DESCRIPTIONS = {
+    "raw_sockets": "raw packet sockets (root or CAP_NET_RAW)",
+    "binary:nmap": "the nmap program",
+    "credentials:snmp": "at least one SNMP credential",
+}
+
+
+@runtime_checkable
+class Plugin(Protocol):
+    name: str
+    phase: Phase
+    description: str
+    #: hard requirements: without them the plugin is skipped
+    needs: tuple[str, ...]
+    #: soft requirements: without them the plugin runs degraded
+    wants: tuple[str, ...]
+
+
+@runtime_checkable
+class DiscoveryPlugin(Plugin, Protocol):
+    async def discover(self, ctx: ScanContext) -> PluginReport: ...
+
+
+@runtime_checkable
+class EnrichPlugin(Plugin, Protocol):
+    async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport: ...
+
+
+@dataclass(frozen=True)
+class LiveHost:
+    ip: str
+    mac: str | None = None
+
+
+@dataclass
+class ScanContext:
+    """What a plugin may know about the run. Plugins never print or write SQL:
+    they report progress through :meth:`advance` and return records."""
+
+    settings: Settings
+    scope: Scope
+    attached: list[Attached]
+    capabilities: dict[str, bool]
+    progress: Callable[[str, int, int | None], None] = field(default=lambda task, n, total: None)
+
+    def advance(self, task: str, n: int = 1, total: int | None = None) -> None:
+        self.progress(task, n, total)
+
+
+def check_need(need: str, settings: Settings | None = None, capabilities: dict[str, bool] | None = None) -> bool:
+    if need.startswith("binary:"):
+        return shutil.which(need.split(":", 1)[1]) is not None
+    if need == "credentials:snmp":
+        return bool(settings and settings.snmp_communities)
+    if capabilities is not None and need in capabilities:
+        return capabilities[need]
+    if need == "raw_sockets":
+        from collector.netinfo import have_raw_sockets
+
+        return have_raw_sockets()
+    return False
+
+
+def unmet(plugin: Plugin, attr: str, settings: Settings | None = None, capabilities: dict[str, bool] | None = None) -> list[str]:
+    return [n for n in getattr(plugin, attr, ()) if not check_need(n, settings, capabilities)]
+
+
+def plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    pm.check_pending()
+    return pm
+
+
+def load_plugins(pm: pluggy.PluginManager | None = None) -> dict[str, Plugin]:
+    """All scan plugins by name. A name given twice is an error."""
+    pm = pm or plugin_manager()
+    found: dict[str, Plugin] = {}
+    for batch in pm.hook.lan_collector_plugins():
+        for plugin in batch:
+            if not isinstance(plugin, Plugin):
+                raise TypeError(f"{plugin!r} does not follow the lan-collector Plugin protocol")
+            if plugin.name in found:
+                raise ValueError(f"two plugins are named {plugin.name!r}")
+            found[plugin.name] = plugin
+    return found

@@ -1,0 +1,397 @@
+"""The only code that writes SQL. One SQLite file, migrated on open, WAL.
+
+A scan is one ``scans`` row; each host result is written in one
+transaction, so a killed scan leaves every earlier host and the previous
+inventory intact, and the next run marks the dead scan ``interrupted``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from collector import __version__
+from collector.identity import Candidates, HostEvidence, best_facts, choose_device, normalize_mac
+from collector.model import DEVICE_FIELDS, Fact, Observation, ProbeResult, utcnow
+
+
+class StoreError(RuntimeError):
+    """The inventory file cannot be used; the message says why."""
+
+
+def _migrations() -> Migrations:
+    migrations = Migrations("lan_collector")
+    files = sorted(
+        (f for f in resources.files("collector.schemas").iterdir() if f.name.endswith(".sql")),
+        key=lambda f: f.name,
+    )
+    for sql_file in files:
+        sql = sql_file.read_text(encoding="utf-8")
+
+        def apply(db: sqlite_utils.Database, sql: str = sql) -> None:
+            # executescript() would commit behind the migration's transaction.
+            for statement in _statements(sql):
+                db.execute(statement)
+
+        migrations(name=sql_file.name)(apply)
+    return migrations
+
+
+def _statements(sql: str) -> Iterator[str]:
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buf.strip():
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement: {buf[:80]!r}")
+
+
+def schema_version(db: sqlite_utils.Database) -> list[str]:
+    return [m.name for m in _migrations().applied(db)]
+
+
+class Inventory:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such inventory file (run `lan-collector scan` first)")
+        try:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            # WAL + NORMAL: a power cut may lose the last transactions, never consistency.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self.db = sqlite_utils.Database(conn)
+            if mode != "wal":
+                raise StoreError(f"{self.path}: could not switch to WAL journal mode ({mode})")
+            _migrations().apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open as an inventory ({exc})") from None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Inventory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # --- scans -------------------------------------------------------------
+
+    def mark_dead_scans(self) -> list[int]:
+        """Scans left 'running' by a process that is gone become 'interrupted'."""
+        dead = []
+        here = socket.gethostname()
+        for row in self.db.query("select id, pid, run_host from scans where status = 'running'"):
+            if row["run_host"] == here and row["pid"] and _pid_alive(row["pid"]) and row["pid"] != os.getpid():
+                continue
+            dead.append(row["id"])
+        if dead:
+            with self.transaction():
+                for scan_id in dead:
+                    self.db.execute(
+                        "update scans set status = 'interrupted', error = coalesce(error, ?) where id = ?",
+                        ["the scanning process ended before the scan finished", scan_id],
+                    )
+        return dead
+
+    def begin_scan(self, scope: dict[str, Any], plugins: dict[str, Any], settings: dict[str, Any],
+                   addresses_in_scope: int) -> int:
+        with self.transaction():
+            cur = self.db.execute(
+                "insert into scans (started_at, status, scope, plugins, settings, addresses_in_scope,"
+                " collector_version, pid, run_host) values (?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+                [utcnow(), _json(scope), _json(plugins), _json(settings), addresses_in_scope,
+                 __version__, os.getpid(), socket.gethostname()],
+            )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def finish_scan(self, scan_id: int, status: str, plugins: dict[str, Any] | None = None,
+                    error: str | None = None) -> None:
+        with self.transaction():
+            counts = self.db.execute(
+                "select count(*), sum(first_scan_id = ?) from sightings join devices on devices.id = device_id"
+                " where scan_id = ?", [scan_id, scan_id]).fetchone()
+            self.db.execute(
+                "update scans set finished_at = ?, status = ?, hosts_up = ?, devices_new = ?, error = ?,"
+                " plugins = coalesce(?, plugins) where id = ?",
+                [utcnow(), status, counts[0] or 0, counts[1] or 0, error,
+                 _json(plugins) if plugins is not None else None, scan_id],
+            )
+
+    def scan(self, scan_id: int) -> dict[str, Any]:
+        row = self.db["scans"].get(scan_id)
+        for key in ("scope", "plugins", "settings"):
+            row[key] = json.loads(row[key]) if row[key] else None
+        return row
+
+    # --- host results ------------------------------------------------------
+
+    def record_probes(self, scan_id: int, probes: Iterable[ProbeResult]) -> None:
+        rows = [(scan_id, p.plugin, p.target, p.outcome.value, round(p.duration_ms, 3), p.detail) for p in probes]
+        if not rows:
+            return
+        with self.transaction():
+            self.db.conn.executemany(
+                "insert into probes (scan_id, plugin, target, outcome, duration_ms, detail) values (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def candidates(self, host: HostEvidence) -> Candidates:
+        q = self.db.conn.execute
+        by_mac = [r[0] for r in q("select distinct device_id from addresses where mac = ?", [host.mac])] if host.mac else []
+        serial = host.value("serial")
+        by_serial = [r[0] for r in q("select id from devices where serial = ?", [serial])] if serial else []
+        by_ip = [r[0] for r in q(
+            "select distinct device_id from addresses a where ip = ? and mac is null and not exists"
+            " (select 1 from addresses b where b.device_id = a.device_id and b.mac is not null)", [host.ip])]
+        hostname = host.value("hostname")
+        by_name = [r[0] for r in q(
+            "select id from devices where hostname = ? and mac_random = 1", [hostname])] if hostname else []
+        return Candidates(by_mac, by_serial, by_ip, by_name)
+
+    def record_host(self, scan_id: int, host: HostEvidence) -> tuple[int, bool]:
+        """Write one host's result in one transaction. Returns (device id, is new)."""
+        now = utcnow()
+        with self.transaction():
+            device_id, _why = choose_device(host, self.candidates(host))
+            is_new = device_id is None
+            if device_id is None:
+                cur = self.db.execute(
+                    "insert into devices (first_seen, last_seen, first_scan_id, last_scan_id) values (?, ?, ?, ?)",
+                    [now, now, scan_id, scan_id])
+                device_id = cur.lastrowid
+                assert device_id is not None
+            self._upsert_address(device_id, scan_id, host.ip, host.mac, now)
+            self.db.execute(
+                "insert into sightings (scan_id, device_id, ip, mac, rtt_ms, seen_at) values (?, ?, ?, ?, ?, ?)"
+                " on conflict (scan_id, device_id) do update set ip = excluded.ip, mac = coalesce(excluded.mac, mac),"
+                " rtt_ms = coalesce(excluded.rtt_ms, rtt_ms)",
+                [scan_id, device_id, host.ip, host.mac, host.rtt_ms, now])
+            for fact in host.facts:
+                self.db.execute(
+                    "insert into device_facts (device_id, field, value, source, confidence, evidence, first_seen,"
+                    " last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " on conflict (device_id, field, source, value) do update set confidence = excluded.confidence,"
+                    " evidence = excluded.evidence, last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
+                    [device_id, fact.field, _fact_text(fact.value), fact.source, fact.confidence, fact.evidence,
+                     now, now, scan_id])
+            for svc in host.services:
+                row = dataclasses.asdict(svc)
+                self.db.execute(
+                    "insert into services (device_id, port, proto, state, name, product, version, extra, cpe, banner,"
+                    " source, confidence, first_seen, last_seen, last_scan_id)"
+                    " values (:d, :port, :proto, :state, :name, :product, :version, :extra, :cpe, :banner, :source,"
+                    " :confidence, :now, :now, :scan) on conflict (device_id, port, proto) do update set"
+                    " state = excluded.state, name = excluded.name, product = excluded.product,"
+                    " version = excluded.version, extra = excluded.extra, cpe = excluded.cpe,"
+                    " banner = excluded.banner, source = excluded.source, confidence = excluded.confidence,"
+                    " last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
+                    {**row, "d": device_id, "now": now, "scan": scan_id})
+            for sw in host.software:
+                self.db.execute(
+                    "insert into software (device_id, name, version, vendor, source, first_seen, last_seen,"
+                    " last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do update set"
+                    " last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
+                    [device_id, sw.name, sw.version, sw.vendor, sw.source, now, now, scan_id])
+            for obs in host.observations:
+                self.db.execute(
+                    "insert into observations (scan_id, device_id, plugin, ip, mac, observed_at, data)"
+                    " values (?, ?, ?, ?, ?, ?, ?)",
+                    [scan_id, device_id, obs.plugin, obs.ip, normalize_mac(obs.mac), obs.observed_at,
+                     _json(_observation_data(obs))])
+            self._refresh_device(device_id, scan_id, now)
+        return device_id, is_new
+
+    def _upsert_address(self, device_id: int, scan_id: int, ip: str, mac: str | None, now: str) -> None:
+        updated = self.db.execute(
+            "update addresses set last_seen = ?, last_scan_id = ? where device_id = ? and ip = ?"
+            " and ifnull(mac, '') = ifnull(?, '')", [now, scan_id, device_id, ip, mac]).rowcount
+        if not updated:
+            self.db.execute(
+                "insert into addresses (device_id, ip, mac, first_seen, last_seen, last_scan_id)"
+                " values (?, ?, ?, ?, ?, ?)", [device_id, ip, mac, now, now, scan_id])
+
+    def _refresh_device(self, device_id: int, scan_id: int, now: str) -> None:
+        facts = [
+            Fact(r["field"], r["value"], r["confidence"], r["source"], r["evidence"])
+            for r in self.db.query(
+                "select * from device_facts where device_id = ? order by last_seen desc, source", [device_id])
+            if r["field"] in DEVICE_FIELDS
+        ]
+        best = best_facts(facts)
+        values: dict[str, Any] = {name: (best[name].value if name in best else None) for name in DEVICE_FIELDS}
+        if values["mac_random"] is not None:
+            values["mac_random"] = 1 if values["mac_random"] in (True, "1", "true", "True") else 0
+        sets = ", ".join(f"{name} = :{name}" for name in DEVICE_FIELDS)
+        self.db.execute(
+            f"update devices set {sets}, last_seen = :now, last_scan_id = :scan where id = :id",
+            {**values, "now": now, "scan": scan_id, "id": device_id})
+
+    # --- reading -----------------------------------------------------------
+
+    def resolve_device(self, ref: str) -> int:
+        """A device by id, IP, MAC or hostname."""
+        ref = ref.strip()
+        if ref.isdigit() and self.db.execute("select 1 from devices where id = ?", [int(ref)]).fetchone():
+            return int(ref)
+        mac = normalize_mac(ref)
+        rows = self.db.execute(
+            "select distinct device_id from addresses where ip = ? or (mac is not null and mac = ?)"
+            " union select id from devices where lower(hostname) = lower(?)", [ref, mac, ref]).fetchall()
+        if not rows:
+            raise StoreError(f"no device matches {ref!r} (give an id, IP, MAC or hostname)")
+        if len(rows) > 1:
+            raise StoreError(f"{ref!r} matches devices {', '.join(str(r[0]) for r in rows)}; give an id")
+        return int(rows[0][0])
+
+    def device_records(self, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """Devices in the export shape (see schemas/export.schema.json)."""
+        if ids is None:
+            rows = list(self.db.query("select * from devices order by id"))
+        else:
+            wanted = list(ids)
+            rows = list(self.db.query(
+                f"select * from devices where id in ({','.join('?' * len(wanted))}) order by id", wanted))
+        out = []
+        for row in rows:
+            did = row["id"]
+            addrs = list(self.db.query(
+                "select ip, mac from addresses where device_id = ? order by last_seen desc, ip", [did]))
+            record: dict[str, Any] = {
+                "id": did,
+                "ips": _unique(a["ip"] for a in addrs),
+                "macs": _unique(a["mac"] for a in addrs if a["mac"]),
+            }
+            for name in ("hostname", "vendor", "device_class", "model", "serial", "os_name", "os_version",
+                         "firmware"):
+                record[name] = row[name]
+            record["mac_random"] = None if row["mac_random"] is None else bool(row["mac_random"])
+            record["first_seen"], record["last_seen"] = row["first_seen"], row["last_seen"]
+            record["services"] = list(self.db.query(
+                "select port, proto, name, product, version, cpe from services where device_id = ?"
+                " order by proto, port", [did]))
+            record["software"] = list(self.db.query(
+                "select name, version from software where device_id = ? order by name, version", [did]))
+            record["flags"] = list(self.db.query(
+                "select kind, rule, title, severity, confidence from flags where device_id = ?"
+                " order by confidence desc, rule", [did]))
+            out.append(record)
+        return out
+
+    def device_facts(self, device_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select field, value, source, confidence, evidence, last_seen from device_facts where device_id = ?"
+            " order by field, confidence desc, last_seen desc", [device_id]))
+
+    def sightings(self, device_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select scan_id, ip, mac, rtt_ms, seen_at from sightings where device_id = ? order by scan_id",
+            [device_id]))
+
+    def probes_for(self, ips: list[str]) -> list[dict[str, Any]]:
+        if not ips:
+            return []
+        return list(self.db.query(
+            f"select scan_id, plugin, target, outcome, duration_ms, detail from probes where target in"
+            f" ({','.join('?' * len(ips))}) order by scan_id desc, plugin limit 50", ips))
+
+    def latest_scan(self) -> dict[str, Any] | None:
+        row = self.db.execute("select id from scans order by id desc limit 1").fetchone()
+        return self.scan(row[0]) if row else None
+
+
+class ScanLock:
+    """One scan at a time per inventory file (a lock file beside it)."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.path = Path(str(db_path) + ".lock")
+        self._fh: Any = None
+
+    def __enter__(self) -> ScanLock:
+        self._fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.seek(0)
+            holder = self._fh.read().strip() or "another process"
+            self._fh.close()
+            raise StoreError(f"another scan is already writing to this inventory ({holder})") from None
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(f"pid {os.getpid()}\n")
+        self._fh.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fact_text(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _observation_data(obs: Observation) -> dict[str, Any]:
+    return {
+        "facts": [dataclasses.asdict(f) for f in obs.facts],
+        "services": [dataclasses.asdict(s) for s in obs.services],
+        "software": [dataclasses.asdict(s) for s in obs.software],
+        "rtt_ms": obs.rtt_ms,
+        "raw": obs.raw,
+    }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault(v, None)
+    return list(seen)

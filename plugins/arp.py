@@ -1,0 +1,308 @@
+"""ARP discovery: who is alive on the directly attached subnets, with MACs.
+
+With raw sockets (root or CAP_NET_RAW) it sweeps with ARP requests built by
+scapy, rate-capped, retrying only the addresses that stayed silent. Without
+them it degrades: it TCP-connect-pings the targets (which also fills the
+kernel's neighbour table) and reads MACs from that table, and says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import select
+import socket
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from collector.hookspecs import hookimpl
+from collector.identity import is_locally_administered, normalize_mac
+from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
+from collector.netinfo import Attached, interface_for
+from collector.oui import vendor_for_mac
+from collector.plugin import ScanContext
+
+ETH_P_ARP = 0x0806
+PACKET_OUTGOING = 4
+#: Ports tried by the unprivileged TCP ping: common on LAN hosts, never a
+#: printer's raw port (9100-9107), nothing that reacts badly to a bare connect.
+TCP_PING_PORTS = (80, 443, 22, 445, 139, 3389, 8080, 53, 5000, 631)
+
+
+@dataclass(frozen=True)
+class ArpReply:
+    sender_ip: str
+    sender_mac: str
+    target_ip: str
+
+
+def parse_arp_reply(frame: bytes) -> ArpReply | None:
+    """An Ethernet/IPv4 ARP reply, or None for anything else (never raises)."""
+    if len(frame) < 42:
+        return None
+    ethertype = struct.unpack_from("!H", frame, 12)[0]
+    offset = 14
+    if ethertype == 0x8100 and len(frame) >= 46:  # 802.1Q tag
+        ethertype, offset = struct.unpack_from("!H", frame, 16)[0], 18
+    if ethertype != ETH_P_ARP or len(frame) < offset + 28:
+        return None
+    htype, ptype, hlen, plen, op = struct.unpack_from("!HHBBH", frame, offset)
+    if (htype, ptype, hlen, plen, op) != (1, 0x0800, 6, 4, 2):
+        return None
+    sha = frame[offset + 8 : offset + 14]
+    spa = frame[offset + 14 : offset + 18]
+    tpa = frame[offset + 24 : offset + 28]
+    mac = normalize_mac(sha.hex())
+    if mac is None:
+        return None
+    return ArpReply(str(ipaddress.IPv4Address(spa)), mac, str(ipaddress.IPv4Address(tpa)))
+
+
+def build_request_template(src_mac: str, src_ip: str) -> bytes:
+    """A broadcast who-has frame; the target IP is its last four bytes.
+
+    Packed by hand rather than by scapy so the sweep can start while scapy
+    (0.4 s to import; used here for the vendor table) loads in the
+    background; a unit test checks it byte for byte against scapy's
+    ``Ether()/ARP()``.
+    """
+    mac = bytes.fromhex(src_mac.replace(":", ""))
+    return (b"\xff" * 6 + mac + struct.pack("!HHHBBH", ETH_P_ARP, 1, 0x0800, 6, 4, 1)
+            + mac + ipaddress.IPv4Address(src_ip).packed + b"\x00" * 6 + b"\x00" * 4)
+
+
+@dataclass
+class SweepResult:
+    replies: dict[str, tuple[str, float]] = field(default_factory=dict)  # ip -> (mac, rtt ms)
+    conflicts: dict[str, set[str]] = field(default_factory=dict)  # ip -> other macs seen
+    tries: int = 0
+    malformed: int = 0
+    max_rtt_ms: float = 0.0
+
+
+def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, timeout: float,
+              on_reply: Callable[[int], None] = lambda n: None) -> SweepResult:
+    """Blocking sweep of ``targets`` on one interface; run it in a thread."""
+    assert att.mac is not None
+    result = SweepResult()
+    template = build_request_template(att.mac, str(att.ip))[:38]
+    wanted = set(targets)
+    sent_at: dict[str, float] = {}
+    interval = 1.0 / rate
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP))
+    try:
+        sock.bind((att.iface, ETH_P_ARP))
+        sock.setblocking(False)
+
+        def receive(until: float) -> None:
+            while True:
+                wait = until - time.monotonic()
+                ready, _, _ = select.select([sock], [], [], max(wait, 0))
+                if not ready:
+                    if wait <= 0:
+                        return
+                    continue
+                while True:
+                    try:
+                        frame, addr = sock.recvfrom(2048)
+                    except BlockingIOError:
+                        break
+                    if addr[2] == PACKET_OUTGOING:
+                        continue
+                    reply = parse_arp_reply(frame)
+                    if reply is None:
+                        result.malformed += 1
+                        continue
+                    ip = reply.sender_ip
+                    if ip not in wanted or reply.target_ip != str(att.ip):
+                        continue
+                    if ip in result.replies:
+                        if reply.sender_mac != result.replies[ip][0]:
+                            result.conflicts.setdefault(ip, set()).add(reply.sender_mac)
+                        continue
+                    rtt = (time.monotonic() - sent_at.get(ip, time.monotonic())) * 1000
+                    result.replies[ip] = (reply.sender_mac, round(rtt, 3))
+                    result.max_rtt_ms = max(result.max_rtt_ms, rtt)
+                    on_reply(1)
+
+        # Rounds follow each other without a pause: replies on a LAN take
+        # about a millisecond, so by the end of a round all but its last few
+        # requests have been answered; only the end of the sweep waits.
+        for attempt in range(retries + 1):
+            silent = [t for t in targets if t not in result.replies]
+            if not silent:
+                break
+            result.tries = attempt + 1
+            if attempt and not result.replies:
+                receive(time.monotonic() + timeout)  # nothing answered yet: maybe slow, wait once
+                silent = [t for t in targets if t not in result.replies]
+            next_send = time.monotonic()
+            for ip in silent:
+                if ip in result.replies:  # answered a previous round late
+                    continue
+                receive(next_send)
+                frame = template + ipaddress.IPv4Address(ip).packed
+                sent_at[ip] = time.monotonic()
+                try:
+                    sock.send(frame)
+                except BlockingIOError:
+                    select.select([], [sock], [], 0.05)
+                    sock.send(frame)
+                next_send = max(next_send + interval, time.monotonic() - 1.0)
+        receive(time.monotonic() + settle_time(result, timeout))
+    finally:
+        sock.close()
+    return result
+
+
+def settle_time(result: SweepResult, timeout: float) -> float:
+    """How long to wait for late replies after a round: four times the
+    slowest reply seen so far (at least 50 ms), never more than ``timeout``.
+    A reply slower than that is still caught: replies are accepted during
+    every later round too."""
+    if not result.replies:
+        return timeout
+    return min(timeout, max(0.05, 4 * result.max_rtt_ms / 1000))
+
+
+def read_neighbour_table(path: str = "/proc/net/arp") -> dict[str, tuple[str, str]]:
+    """The kernel's IPv4 neighbour cache: ip -> (mac, interface), complete entries only."""
+    table: dict[str, tuple[str, str]] = {}
+    try:
+        lines = Path(path).read_text().splitlines()[1:]
+    except OSError:
+        return table
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 6:
+            continue
+        ip, _hw, flags, mac, _mask, dev = parts[:6]
+        try:
+            complete = int(flags, 16) & 0x2
+        except ValueError:
+            continue
+        norm = normalize_mac(mac)
+        if complete and norm:
+            table[ip] = (norm, dev)
+    return table
+
+
+async def tcp_ping(ip: str, ports: tuple[int, ...], timeout: float) -> tuple[bool, float | None, str]:
+    """Alive if any port accepts or actively refuses a connection."""
+    for port in ports:
+        start = time.monotonic()
+        try:
+            _reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port), timeout)
+        except ConnectionRefusedError:
+            return True, (time.monotonic() - start) * 1000, f"tcp/{port} refused"
+        except (asyncio.TimeoutError, OSError):
+            continue
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except OSError:
+            pass
+        return True, (time.monotonic() - start) * 1000, f"tcp/{port} open"
+    return False, None, "no tcp answer on " + ",".join(map(str, ports))
+
+
+def host_observation(ip: str, mac: str | None, rtt: float | None, how: str) -> Observation:
+    facts: list[Fact] = []
+    if mac:
+        random = is_locally_administered(mac)
+        facts.append(Fact("mac_random", random, 90, "arp", f"{how}: MAC {mac}"))
+        vendor = None if random else vendor_for_mac(mac)
+        if vendor:
+            # The NIC maker is usually, not always, the device maker.
+            facts.append(Fact("vendor", vendor, 40, "arp", f"OUI of {mac}"))
+    return Observation(plugin="arp", ip=ip, mac=mac, facts=facts, rtt_ms=rtt, raw={"method": how})
+
+
+class ArpPlugin:
+    name = "arp"
+    phase = "discover"
+    description = "ARP sweep of the attached subnets (scapy); neighbour table + TCP ping without raw sockets"
+    needs: tuple[str, ...] = ()
+    wants: tuple[str, ...] = ("raw_sockets",)
+
+    async def discover(self, ctx: ScanContext) -> PluginReport:
+        report = PluginReport()
+        by_iface: dict[str, tuple[Attached, list[str]]] = {}
+        for addr in ctx.scope.addresses():
+            att = interface_for(addr, ctx.attached)
+            if att is None:
+                report.probes.append(ProbeResult(self.name, str(addr), Outcome.SKIPPED, 0,
+                                                 "not on an attached subnet: ARP does not cross routers"))
+                continue
+            if addr == att.ip:
+                continue
+            by_iface.setdefault(att.iface, (att, []))[1].append(str(addr))
+        total = sum(len(t) for _, t in by_iface.values())
+        ctx.advance("arp", 0, total)
+        if ctx.capabilities.get("raw_sockets"):
+            # load the vendor table while the sweep runs
+            preload = asyncio.get_running_loop().run_in_executor(None, vendor_for_mac, "00:00:0c:00:00:01")
+            for att, targets in by_iface.values():
+                await self._sweep(ctx, att, targets, report)
+            await preload
+        else:
+            report.degraded = ("no raw sockets (needs root or CAP_NET_RAW): used TCP connect ping and the "
+                               "kernel neighbour table instead of an ARP sweep")
+            for att, targets in by_iface.values():
+                await self._degraded(ctx, att, targets, report)
+        return report
+
+    async def _sweep(self, ctx: ScanContext, att: Attached, targets: list[str], report: PluginReport) -> None:
+        s = ctx.settings
+        start = time.monotonic()
+        loop = asyncio.get_running_loop()
+
+        def on_reply(n: int) -> None:
+            loop.call_soon_threadsafe(ctx.advance, "arp", n, None)
+
+        result = await asyncio.to_thread(arp_sweep, att, targets, rate=s.rate, retries=s.retries,
+                                         timeout=s.timeout, on_reply=on_reply)
+        elapsed = (time.monotonic() - start) * 1000
+        for ip in targets:
+            if ip in result.replies:
+                mac, rtt = result.replies[ip]
+                obs = host_observation(ip, mac, rtt, f"ARP reply on {att.iface}")
+                if ip in result.conflicts:
+                    obs.raw["other_macs"] = sorted(result.conflicts[ip])
+                report.observations.append(obs)
+                report.probes.append(ProbeResult(self.name, ip, Outcome.OK, rtt))
+            else:
+                report.probes.append(ProbeResult(self.name, ip, Outcome.NO_RESPONSE, elapsed,
+                                                 f"no ARP reply after {result.tries} request(s)"))
+
+    async def _degraded(self, ctx: ScanContext, att: Attached, targets: list[str], report: PluginReport) -> None:
+        s = ctx.settings
+        sem = asyncio.Semaphore(max(1, min(s.concurrency * 4, s.rate)))
+        interval = 1.0 / s.rate
+        results: dict[str, tuple[bool, float | None, str]] = {}
+
+        async def ping(i: int, ip: str) -> None:
+            await asyncio.sleep(i * interval)  # start times spread out to honour the rate cap
+            async with sem:
+                results[ip] = await tcp_ping(ip, TCP_PING_PORTS[:3], max(s.timeout, 0.5))
+            ctx.advance("arp", 1, None)
+
+        await asyncio.gather(*(ping(i, ip) for i, ip in enumerate(targets)))
+        neighbours = read_neighbour_table()
+        for ip in targets:
+            alive, rtt, detail = results.get(ip, (False, None, "not tried"))
+            mac = neighbours.get(ip, (None, ""))[0]
+            if alive or mac:
+                how = "neighbour table" + (f" after {detail}" if alive else "")
+                report.observations.append(host_observation(ip, mac, rtt, how))
+                report.probes.append(ProbeResult(self.name, ip, Outcome.DEGRADED, rtt or 0, how))
+            else:
+                report.probes.append(ProbeResult(self.name, ip, Outcome.NO_RESPONSE, 0, detail))
+
+
+@hookimpl
+def lan_collector_plugins() -> list[object]:
+    return [ArpPlugin()]
