@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -25,7 +26,10 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    # piped or logged: do not squeeze tables into 80 columns
+    return Console(highlight=False, width=int(os.environ.get("COLUMNS", "200")))
 
 
 def _settings(config: str | None, **overrides: Any) -> Settings:

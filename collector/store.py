@@ -288,7 +288,7 @@ class Inventory:
         for row in rows:
             did = row["id"]
             addrs = list(self.db.query(
-                "select ip, mac from addresses where device_id = ? order by last_seen desc, ip", [did]))
+                "select ip, mac from addresses where device_id = ? order by last_seen desc, id desc", [did]))
             record: dict[str, Any] = {
                 "id": did,
                 "ips": _unique(a["ip"] for a in addrs),

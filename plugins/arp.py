@@ -13,6 +13,7 @@ import ipaddress
 import select
 import socket
 import struct
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,9 +84,16 @@ class SweepResult:
     max_rtt_ms: float = 0.0
 
 
+class SweepCancelled(Exception):
+    pass
+
+
 def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, timeout: float,
-              on_reply: Callable[[int], None] = lambda n: None) -> SweepResult:
-    """Blocking sweep of ``targets`` on one interface; run it in a thread."""
+              on_reply: Callable[[int], None] = lambda n: None,
+              stop: threading.Event | None = None) -> SweepResult:
+    """Blocking sweep of ``targets`` on one interface; run it in a thread.
+    Setting ``stop`` ends it within ~50 ms (SweepCancelled)."""
+    stop = stop or threading.Event()
     assert att.mac is not None
     result = SweepResult()
     template = build_request_template(att.mac, str(att.ip))[:38]
@@ -99,8 +107,10 @@ def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, tim
 
         def receive(until: float) -> None:
             while True:
+                if stop.is_set():
+                    raise SweepCancelled
                 wait = until - time.monotonic()
-                ready, _, _ = select.select([sock], [], [], max(wait, 0))
+                ready, _, _ = select.select([sock], [], [], min(max(wait, 0), 0.05))
                 if not ready:
                     if wait <= 0:
                         return
@@ -263,8 +273,13 @@ class ArpPlugin:
         def on_reply(n: int) -> None:
             loop.call_soon_threadsafe(ctx.advance, "arp", n, None)
 
-        result = await asyncio.to_thread(arp_sweep, att, targets, rate=s.rate, retries=s.retries,
-                                         timeout=s.timeout, on_reply=on_reply)
+        stop = threading.Event()
+        try:
+            result = await asyncio.to_thread(arp_sweep, att, targets, rate=s.rate, retries=s.retries,
+                                             timeout=s.timeout, on_reply=on_reply, stop=stop)
+        except asyncio.CancelledError:
+            stop.set()  # let the sweep thread end so the scan can exit
+            raise
         elapsed = (time.monotonic() - start) * 1000
         for ip in targets:
             if ip in result.replies:

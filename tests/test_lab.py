@@ -1,0 +1,182 @@
+"""Integration: real scapy ARP and real snmpd, inside the namespace lab."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from collector.lab.guard import check_lab_targets
+from collector.lab.netns import LabError, isolation_problems
+from collector.store import Inventory
+
+pytestmark = pytest.mark.lab
+
+
+def export(db):
+    with Inventory(db, create=False) as inv:
+        return inv.device_records()
+
+
+def test_scan_finds_every_lan_host_with_mac_and_vendor(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    out = lab.scan("198.18.0.0/24", "--plugins", "arp,snmp", "--db", str(db))
+    devices = {d["ips"][0]: d for d in export(db)}
+    expected = lab.on("lan")
+    assert len(devices) == len(expected), out.stdout
+    for host in expected:
+        d = devices[host["ip"]]
+        assert d["macs"] == [host["mac"]]
+        vendor = lab.topology.PROFILES[host["kind"]].vendor
+        if lab.topology.PROFILES[host["kind"]].random_mac:
+            assert d["vendor"] is None and d["mac_random"] is True
+        else:
+            assert d["vendor"] == vendor and d["mac_random"] is False
+        if lab.topology.PROFILES[host["kind"]].snmp:
+            assert d["hostname"] == host["hostname"]  # sysName from the host's own snmpd
+    assert f"{len(expected)} host(s) up of 254 address(es)" in out.stdout
+
+
+def test_second_scan_adds_sightings_not_devices(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db))
+    first = export(db)
+    lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db))
+    second = export(db)
+    assert [d["id"] for d in first] == [d["id"] for d in second]
+    with Inventory(db) as inv:
+        assert inv.db["scans"].count == 2
+        assert inv.db.execute("select count(*) from sightings").fetchone()[0] == 2 * len(first)
+        assert [r["status"] for r in inv.db["scans"].rows] == ["complete", "complete"]
+        assert inv.scan(2)["devices_new"] == 0
+
+
+def test_probes_explain_silent_addresses(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    lab.scan("198.18.0.200-202", "198.18.1.10", "--plugins", "arp", "--db", str(db))
+    with Inventory(db) as inv:
+        probes = {p["target"]: p for p in inv.db["probes"].rows}
+    assert probes["198.18.0.200"]["outcome"] == "timeout"
+    assert "no ARP reply after 2 request(s)" in probes["198.18.0.200"]["detail"]
+    assert probes["198.18.1.10"]["outcome"] == "skipped"
+    assert "does not cross routers" in probes["198.18.1.10"]["detail"]
+
+
+def test_unprivileged_scan_degrades_and_says_why(lab):
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    shared = Path(tempfile.mkdtemp(prefix="lc-unpriv-", dir="/tmp"))
+    shared.chmod(0o777)  # pytest's tmp_path is private to root
+    db = shared / "inv.db"
+    try:
+        _unprivileged(lab, db)
+    finally:
+        shutil.rmtree(shared)
+
+
+def _unprivileged(lab, db):
+    out = lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db), user="65534")
+    assert "plugin arp degraded: no raw sockets" in out.stdout
+    devices = {d["ips"][0]: d for d in export(db)}
+    # hosts with a TCP service answer the connect ping; the kernel table gives their MAC
+    srv = next(h for h in lab.hosts if h["kind"] == "linux_server")
+    assert devices[srv["ip"]]["macs"] == [srv["mac"]]
+    with Inventory(db) as inv:
+        scan = inv.scan(1)
+    assert "no raw sockets" in scan["plugins"]["degraded"]["arp"]
+
+
+def test_killed_scan_is_marked_and_next_run_is_clean(lab, tmp_path):
+    from collector.lab.cli import in_lab_command, lab_scan_argv
+
+    db = tmp_path / "inv.db"
+    lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db))
+    before = export(db)
+    # A slow scan (1 packet/s), killed hard in the middle of its sweep.
+    proc = subprocess.Popen(in_lab_command(lab_scan_argv(["198.18.0.0/24", "--plugins", "arp", "--rate", "1",
+                                                          "--db", str(db), "-q"])),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(3)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert export(db) == before  # previous inventory intact
+    lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db))
+    after = export(db)
+    assert [d["id"] for d in after] == [d["id"] for d in before]
+    with Inventory(db) as inv:
+        statuses = [r["status"] for r in inv.db.query("select status from scans order by id")]
+    assert statuses == ["complete", "interrupted", "complete"]
+
+
+def test_sigterm_marks_scan_interrupted(lab, tmp_path):
+    from collector.lab.cli import in_lab_command, lab_scan_argv
+
+    db = tmp_path / "inv.db"
+    proc = subprocess.Popen(in_lab_command(lab_scan_argv(["198.18.0.0/24", "--plugins", "arp", "--rate", "5",
+                                                          "--db", str(db), "-q"])),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    # ip netns exec execs the guard which execs python: the pid is the scan
+    os.kill(proc.pid, signal.SIGTERM)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    with Inventory(db) as inv:
+        assert inv.scan(1)["status"] == "interrupted"
+
+
+def test_collector_namespace_is_isolated(lab):
+    assert isolation_problems("lcl-col") == []
+    out = lab.exec("ip", "-o", "link")
+    assert sorted(l.split(":")[1].strip().split("@")[0] for l in out.stdout.splitlines()) == ["eth0", "lo"]
+    routes = lab.exec("ip", "route").stdout
+    assert "default" not in routes
+
+
+@pytest.mark.parametrize("target", ["192.168.1.0/24", "8.8.8.8", "10.0.0.1", "198.18.0.0/14", "localhost"])
+def test_lab_refuses_targets_outside_the_lab(target):
+    with pytest.raises(LabError, match="refusing lab target"):
+        check_lab_targets([target])
+
+
+def test_lab_scan_refuses_no_targets_and_files():
+    from collector.lab.cli import lab_scan_argv
+
+    with pytest.raises(LabError):
+        check_lab_targets([])
+    with pytest.raises(LabError, match="not supported in the lab"):
+        lab_scan_argv(["@/tmp/targets.txt"])
+    with pytest.raises(LabError, match="not supported in the lab"):
+        lab_scan_argv(["--config", "/etc/lan-collector/config.toml"])
+    # no targets: the lab's own subnets, never auto-detection
+    argv = lab_scan_argv(["--plugins", "arp"])
+    assert argv[-2:] == ["198.18.0.0/24", "198.18.1.0/24"]
+
+
+def test_guard_refuses_outside_the_lab_namespace(lab):
+    # run from the root namespace: the guard must refuse before running anything
+    proc = subprocess.run([sys.executable, "-m", "collector.lab.guard", "touch", "/tmp/should-not-exist"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 3 and "not in the lab namespace" in proc.stderr
+    assert not os.path.exists("/tmp/should-not-exist")
+
+
+def test_snmp_agents_answer_inside_the_lab_only(lab):
+    printer = next(h for h in lab.hosts if h["kind"] == "printer")
+    out = lab.exec("snmpget", "-v2c", "-c", "public", "-On", "-t", "1", "-r", "0", printer["ip"],
+                   "1.3.6.1.2.1.1.5.0")
+    assert printer["hostname"] in out.stdout
+
+
+def test_lab_status_command(lab):
+    out = subprocess.run([sys.executable, "-m", "collector", "lab", "status"], capture_output=True, text=True,
+                         env={**os.environ, "COLUMNS": "200"})
+    assert out.returncode == 0 and "service daemon: up" in out.stdout
+    assert "lcl-h001" in out.stdout

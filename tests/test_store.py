@@ -1,0 +1,156 @@
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from collector.identity import HostEvidence
+from collector.model import Fact, Outcome, ProbeResult, Service, Software
+from collector.store import Inventory, ScanLock, StoreError, schema_version
+
+SCHEMA = json.loads(resources.files("collector.schemas").joinpath("export.schema.json").read_text())
+
+
+@pytest.fixture
+def inv(tmp_path):
+    with Inventory(tmp_path / "inv.db") as inventory:
+        yield inventory
+
+
+def scan(inv):
+    return inv.begin_scan({"networks": ["10.0.0.0/24"]}, {"requested": ["arp"]}, {}, 254)
+
+
+def printer(mac="3c:d9:2b:00:00:01", ip="10.0.0.10", **extra):
+    facts = [Fact("vendor", "Hewlett Packard", 40, "arp"), Fact("hostname", "printer1", 70, "snmp")]
+    facts += [Fact(k, v, 90, "snmp") for k, v in extra.items()]
+    return HostEvidence(ip=ip, mac=mac, rtt_ms=0.5, facts=facts,
+                        services=[Service(80, name="http", product="HP HTTP Server", source="nmap")],
+                        software=[Software("firmware", "2.1", source="snmp")])
+
+
+def test_schema_migrated_wal_and_foreign_keys(inv):
+    assert schema_version(inv.db) == ["0001_initial.sql"]
+    assert inv.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert inv.db.execute("pragma foreign_keys").fetchone()[0] == 1
+    for table in ("scans", "devices", "addresses", "services", "software", "flags", "observations", "probes",
+                  "sightings", "device_facts", "interfaces"):
+        assert inv.db[table].exists(), table
+
+
+def test_reopen_applies_nothing_twice(tmp_path):
+    Inventory(tmp_path / "a.db").close()
+    with Inventory(tmp_path / "a.db") as again:
+        assert schema_version(again.db) == ["0001_initial.sql"]
+
+
+def test_same_device_twice_is_one_device_two_sightings(inv):
+    s1 = scan(inv)
+    d1, new1 = inv.record_host(s1, printer())
+    inv.finish_scan(s1, "complete")
+    s2 = scan(inv)
+    d2, new2 = inv.record_host(s2, printer())
+    inv.finish_scan(s2, "complete")
+    assert (d1, new1, new2) == (d2, True, False)
+    assert inv.db["devices"].count == 1 and inv.db["addresses"].count == 1
+    assert inv.db["services"].count == 1 and inv.db["software"].count == 1
+    assert [s["scan_id"] for s in inv.sightings(d1)] == [s1, s2]
+    assert inv.scan(s2)["hosts_up"] == 1 and inv.scan(s2)["devices_new"] == 0
+    assert inv.scan(s1)["devices_new"] == 1
+
+
+def test_new_ip_same_mac_keeps_device_and_history(inv):
+    s = scan(inv)
+    d1, _ = inv.record_host(s, printer())
+    d2, _ = inv.record_host(s, printer(ip="10.0.0.99"))
+    assert d1 == d2
+    assert inv.device_records()[0]["ips"][0] == "10.0.0.99"
+    assert set(inv.device_records()[0]["ips"]) == {"10.0.0.10", "10.0.0.99"}
+
+
+def test_serial_links_a_replaced_nic(inv):
+    s = scan(inv)
+    d1, _ = inv.record_host(s, printer(serial="PHBQB12345"))
+    d2, new = inv.record_host(s, printer(mac="3c:d9:2b:00:00:99", ip="10.0.0.11", serial="PHBQB12345"))
+    assert d1 == d2 and not new
+
+
+def test_losing_values_stay_visible(inv):
+    s = scan(inv)
+    host = printer()
+    host.facts.append(Fact("vendor", "HP Inc.", 90, "snmp", "sysObjectID"))
+    d, _ = inv.record_host(s, host)
+    record = inv.device_records([d])[0]
+    assert record["vendor"] == "HP Inc."
+    vendors = [(f["value"], f["source"]) for f in inv.device_facts(d) if f["field"] == "vendor"]
+    assert vendors == [("HP Inc.", "snmp"), ("Hewlett Packard", "arp")]
+
+
+def test_export_matches_json_schema_and_nulls(inv):
+    s = scan(inv)
+    inv.record_host(s, printer())
+    inv.record_host(s, HostEvidence(ip="10.0.0.20", mac="da:00:00:00:00:01",
+                                    facts=[Fact("mac_random", True, 90, "arp")]))
+    records = inv.device_records()
+    jsonschema.validate(records, SCHEMA)
+    phone = records[1]
+    assert phone["vendor"] is None and phone["model"] is None and phone["mac_random"] is True
+    assert records[0]["services"] == [{"port": 80, "proto": "tcp", "name": "http", "product": "HP HTTP Server",
+                                       "version": None, "cpe": None}]
+
+
+def test_probes_recorded(inv):
+    s = scan(inv)
+    inv.record_probes(s, [ProbeResult("arp", "10.0.0.1", Outcome.NO_RESPONSE, 12.5, "no reply")])
+    assert inv.probes_for(["10.0.0.1"])[0]["outcome"] == "timeout"
+
+
+def test_dead_running_scan_marked_interrupted(tmp_path):
+    path = tmp_path / "inv.db"
+    code = ("import sys; from collector.store import Inventory; i = Inventory(sys.argv[1]);"
+            "i.begin_scan({}, {}, {}, 1); import os; os._exit(9)")
+    subprocess.run([sys.executable, "-c", code, str(path)], check=False)
+    with Inventory(path) as inv:
+        assert inv.scan(1)["status"] == "running"
+        assert inv.mark_dead_scans() == [1]
+        assert inv.scan(1)["status"] == "interrupted"
+
+
+def test_failed_host_write_rolls_back_whole_host(inv):
+    s = scan(inv)
+    bad = printer()
+    bad.services.append(Service(70000, source="x"))  # violates the port CHECK
+    with pytest.raises(sqlite3.IntegrityError):
+        inv.record_host(s, bad)
+    assert inv.db["devices"].count == 0 and inv.db["addresses"].count == 0
+
+
+def test_not_an_inventory(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(os.urandom(4096))
+    with pytest.raises(StoreError, match="cannot open as an inventory"):
+        Inventory(junk)
+    with pytest.raises(StoreError, match="no such inventory"):
+        Inventory(tmp_path / "none.db", create=False)
+
+
+def test_lock_is_exclusive(tmp_path):
+    with ScanLock(tmp_path / "x.db"):
+        with pytest.raises(StoreError, match="already writing"):
+            with ScanLock(tmp_path / "x.db"):
+                pass
+
+
+def test_resolve_device(inv):
+    s = scan(inv)
+    d, _ = inv.record_host(s, printer())
+    assert inv.resolve_device("10.0.0.10") == d
+    assert inv.resolve_device("3C-D9-2B-00-00-01") == d
+    assert inv.resolve_device("printer1") == d
+    assert inv.resolve_device(str(d)) == d
+    with pytest.raises(StoreError, match="no device matches"):
+        inv.resolve_device("10.9.9.9")
