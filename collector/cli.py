@@ -127,25 +127,35 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
     _print_summary(summary)
 
 
+SUMMARY_ROWS = 25
+
+
 def _print_summary(summary: Any) -> None:
+    """Counts, then the devices that are new in this scan (the rest are in
+    `lan-collector devices`)."""
     from rich.table import Table
 
     console = _console()
-    table = Table(title=f"Scan {summary.scan_id}: {summary.scope}", title_justify="left")
-    for col in ("id", "ip", "mac", "vendor", "hostname", "class", "new"):
-        table.add_column(col)
-    for h in summary.hosts:
-        table.add_row(str(h.device_id), h.ip, h.mac or "-", h.vendor or "-", h.hostname or "-",
-                      h.device_class or "-", "new" if h.new else "")
-    console.print(table)
-    console.print(f"{len(summary.hosts)} host(s) up of {summary.addresses} address(es) scanned, "
-                  f"{summary.new_devices} new device(s), {summary.seconds:.1f} s, status {summary.status}.")
+    new = [h for h in summary.hosts if h.new]
+    if new:
+        table = Table(title=f"New devices in scan {summary.scan_id}", title_justify="left")
+        for col in ("id", "ip", "mac", "vendor", "hostname", "class"):
+            table.add_column(col)
+        for h in new[:SUMMARY_ROWS]:
+            table.add_row(str(h.device_id), h.ip, h.mac or "-", h.vendor or "-", h.hostname or "-",
+                          h.device_class or "-")
+        console.print(table)
+        if len(new) > SUMMARY_ROWS:
+            console.print(f"... and {len(new) - SUMMARY_ROWS} more new device(s)")
+    console.print(f"scan {summary.scan_id} of {summary.scope}: {len(summary.hosts)} host(s) up of "
+                  f"{summary.addresses} address(es) scanned, {summary.new_devices} new device(s), "
+                  f"{summary.seconds:.1f} s, status {summary.status}.")
     console.print(f"plugins ran: {', '.join(summary.ran) or 'none'}")
     for name, why in summary.skipped.items():
         console.print(f"plugin {name} skipped: {why}")
     for name, why in summary.degraded.items():
         console.print(f"plugin {name} degraded: {why}")
-    console.print(f"inventory: {Path(summary.db).resolve()}")
+    console.print(f"inventory: {Path(summary.db).resolve()}  (lan-collector devices --db {summary.db})")
 
 
 def _open(db: str | None, config: str | None) -> Any:

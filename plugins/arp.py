@@ -23,11 +23,13 @@ from collector.hookspecs import hookimpl
 from collector.identity import is_locally_administered, normalize_mac
 from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
 from collector.netinfo import Attached, interface_for
-from collector.oui import vendor_for_mac
+from collector.oui import preload as preload_vendors, vendor_for_mac
 from collector.plugin import ScanContext
 
 ETH_P_ARP = 0x0806
 PACKET_OUTGOING = 4
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+MIN_SETTLE = 0.1  # seconds
 #: Ports tried by the unprivileged TCP ping: common on LAN hosts, never a
 #: printer's raw port (9100-9107), nothing that reacts badly to a bare connect.
 TCP_PING_PORTS = (80, 443, 22, 445, 139, 3389, 8080, 53, 5000, 631)
@@ -90,7 +92,8 @@ class SweepCancelled(Exception):
 
 def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, timeout: float,
               on_reply: Callable[[int], None] = lambda n: None,
-              stop: threading.Event | None = None) -> SweepResult:
+              stop: threading.Event | None = None,
+              after_first_round: Callable[[], None] = lambda: None) -> SweepResult:
     """Blocking sweep of ``targets`` on one interface; run it in a thread.
     Setting ``stop`` ends it within ~50 ms (SweepCancelled)."""
     stop = stop or threading.Event()
@@ -104,6 +107,9 @@ def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, tim
     try:
         sock.bind((att.iface, ETH_P_ARP))
         sock.setblocking(False)
+        # Kernel receive timestamps: the RTT stays true even when this thread
+        # waits for the GIL (it drives the adaptive wait below).
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 
         def receive(until: float) -> None:
             while True:
@@ -117,9 +123,10 @@ def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, tim
                     continue
                 while True:
                     try:
-                        frame, addr = sock.recvfrom(2048)
+                        frame, ancdata, _flags, addr = sock.recvmsg(2048, 64)
                     except BlockingIOError:
                         break
+                    received = _kernel_time(ancdata)
                     if addr[2] == PACKET_OUTGOING:
                         continue
                     reply = parse_arp_reply(frame)
@@ -133,7 +140,7 @@ def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, tim
                         if reply.sender_mac != result.replies[ip][0]:
                             result.conflicts.setdefault(ip, set()).add(reply.sender_mac)
                         continue
-                    rtt = (time.monotonic() - sent_at.get(ip, time.monotonic())) * 1000
+                    rtt = max(0.0, (received - sent_at.get(ip, received)) * 1000)
                     result.replies[ip] = (reply.sender_mac, round(rtt, 3))
                     result.max_rtt_ms = max(result.max_rtt_ms, rtt)
                     on_reply(1)
@@ -155,27 +162,38 @@ def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, tim
                     continue
                 receive(next_send)
                 frame = template + ipaddress.IPv4Address(ip).packed
-                sent_at[ip] = time.monotonic()
+                sent_at[ip] = time.time()
                 try:
                     sock.send(frame)
                 except BlockingIOError:
                     select.select([], [sock], [], 0.05)
                     sock.send(frame)
                 next_send = max(next_send + interval, time.monotonic() - 1.0)
+            if attempt == 0:
+                after_first_round()
         receive(time.monotonic() + settle_time(result, timeout))
     finally:
         sock.close()
     return result
 
 
+def _kernel_time(ancdata: list[tuple[int, int, bytes]]) -> float:
+    for level, kind, data in ancdata:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+            sec, nsec = struct.unpack_from("qq", data)
+            return sec + nsec / 1e9
+    return time.time()
+
+
 def settle_time(result: SweepResult, timeout: float) -> float:
-    """How long to wait for late replies after a round: four times the
-    slowest reply seen so far (at least 50 ms), never more than ``timeout``.
-    A reply slower than that is still caught: replies are accepted during
-    every later round too."""
+    """How long to wait for late replies at the end of the sweep: four times
+    the slowest reply seen (measured by kernel timestamps), at least 100 ms
+    (nmap's --min-rtt-timeout default; Wi-Fi stations in power save answer
+    late), never more than ``timeout``. Replies are accepted during every
+    round, so a slow answer to round one is still counted."""
     if not result.replies:
         return timeout
-    return min(timeout, max(0.05, 4 * result.max_rtt_ms / 1000))
+    return min(timeout, max(MIN_SETTLE, 4 * result.max_rtt_ms / 1000))
 
 
 def read_neighbour_table(path: str = "/proc/net/arp") -> dict[str, tuple[str, str]]:
@@ -253,11 +271,8 @@ class ArpPlugin:
         total = sum(len(t) for _, t in by_iface.values())
         ctx.advance("arp", 0, total)
         if ctx.capabilities.get("raw_sockets"):
-            # load the vendor table while the sweep runs
-            preload = asyncio.get_running_loop().run_in_executor(None, vendor_for_mac, "00:00:0c:00:00:01")
             for att, targets in by_iface.values():
                 await self._sweep(ctx, att, targets, report)
-            await preload
         else:
             report.degraded = ("no raw sockets (needs root or CAP_NET_RAW): used TCP connect ping and the "
                                "kernel neighbour table instead of an ARP sweep")
@@ -276,7 +291,10 @@ class ArpPlugin:
         stop = threading.Event()
         try:
             result = await asyncio.to_thread(arp_sweep, att, targets, rate=s.rate, retries=s.retries,
-                                             timeout=s.timeout, on_reply=on_reply, stop=stop)
+                                             timeout=s.timeout, on_reply=on_reply, stop=stop,
+                                             # load the vendor table while the sweep waits for late
+                                             # replies (earlier, its import would slow the sending)
+                                             after_first_round=preload_vendors)
         except asyncio.CancelledError:
             stop.set()  # let the sweep thread end so the scan can exit
             raise

@@ -31,9 +31,11 @@ class Lab:
     def on(self, subnet: str) -> list[dict]:
         return [h for h in self.hosts if h["subnet"] == subnet]
 
-    def scan(self, *args: str, user: str | None = None, check: bool = True,
+    def scan(self, *args: str, user: str | None = None, caps: str = "-all", check: bool = True,
              timeout: float = 120) -> subprocess.CompletedProcess:
-        """`lan-collector scan ARGS` inside the lab collector namespace.
+        """`lan-collector scan ARGS` inside the lab collector namespace, as
+        root, or as ``user`` with only the capabilities ``caps`` (e.g.
+        "+net_raw", what the systemd unit grants).
         lab_scan_argv refuses non-lab targets; the guard refuses to run
         anywhere but the isolated lab namespace."""
         from collector.lab.cli import in_lab_command, lab_scan_argv
@@ -41,8 +43,10 @@ class Lab:
         argv = lab_scan_argv(list(args))
         if user:
             # drop root and every capability: the unprivileged path
+            ambient = [f"--ambient-caps={caps}"] if caps != "-all" else []
             argv = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", *argv]
+                    f"--inh-caps={caps}", *ambient, f"--bounding-set=-all,{caps}" if caps != "-all" else
+                    "--bounding-set=-all", *argv]
         proc = subprocess.run(in_lab_command(argv), capture_output=True, text=True, timeout=timeout,
                               env={**os.environ, "COLUMNS": "200"})
         if check and proc.returncode != 0:
@@ -64,11 +68,8 @@ def lab():
 
     # Refuses (raises, failing the tests) if the root namespace already uses
     # lab address space, or if the collector namespace is not isolated.
-    state = netns.up(20)
-    try:
+    with netns.lab_session(20) as state:
         problems = netns.isolation_problems("lcl-col")
         assert problems == [], problems
         yield Lab(state)
-    finally:
-        netns.down()
-        assert netns.lab_namespaces() == []
+    assert netns.lab_namespaces() == []

@@ -102,7 +102,7 @@ def test_settle_time_adapts():
     assert settle_time(r, 0.5) == 0.5  # nothing heard yet: full timeout
     r.replies["10.0.0.1"] = ("00:11:32:00:00:01", 1.0)
     r.max_rtt_ms = 1.0
-    assert settle_time(r, 0.5) == 0.05
+    assert settle_time(r, 0.5) == 0.1
     r.max_rtt_ms = 80.0
     assert settle_time(r, 0.5) == pytest.approx(0.32)
     r.max_rtt_ms = 400.0

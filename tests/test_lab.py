@@ -67,18 +67,28 @@ def test_probes_explain_silent_addresses(lab, tmp_path):
     assert "does not cross routers" in probes["198.18.1.10"]["detail"]
 
 
-def test_unprivileged_scan_degrades_and_says_why(lab):
+@pytest.fixture
+def shared_dir():
     import shutil
     import tempfile
     from pathlib import Path
 
     shared = Path(tempfile.mkdtemp(prefix="lc-unpriv-", dir="/tmp"))
     shared.chmod(0o777)  # pytest's tmp_path is private to root
-    db = shared / "inv.db"
-    try:
-        _unprivileged(lab, db)
-    finally:
-        shutil.rmtree(shared)
+    yield shared
+    shutil.rmtree(shared)
+
+
+def test_unprivileged_scan_degrades_and_says_why(lab, shared_dir):
+    _unprivileged(lab, shared_dir / "inv.db")
+
+
+def test_unprivileged_with_cap_net_raw_sweeps_fully(lab, shared_dir):
+    """What the systemd unit runs as: a dynamic user with CAP_NET_RAW only."""
+    db = shared_dir / "inv.db"
+    out = lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db), user="65534", caps="+net_raw")
+    assert "degraded" not in out.stdout
+    assert {d["ips"][0] for d in export(db)} == {h["ip"] for h in lab.on("lan")}
 
 
 def _unprivileged(lab, db):

@@ -93,9 +93,10 @@ def down() -> None:
 
     try:
         require_root()
+        removed = lab_down()
     except LabError as exc:
         _err(str(exc))
-    removed = lab_down()
+        return
     click.echo(f"lab down: removed {len(removed)} namespace(s)")
 
 
@@ -163,19 +164,23 @@ def exec_(command: tuple[str, ...]) -> None:
 @click.option("--keep", is_flag=True, help="Leave the lab up afterwards (for `lab scan`).")
 def demo(hosts: int, db: str, keep: bool) -> None:
     """Build the lab, scan it fully, print the summary and where the file is."""
-    from collector.lab.netns import down as lab_down, up as lab_up
+    from collector.lab.netns import lab_session, up as lab_up
 
-    try:
-        lab_up(hosts)
+    def run() -> subprocess.CompletedProcess:  # type: ignore[type-arg]
         click.echo(f"lab up with {hosts} office hosts; scanning from {topo.COLLECTOR_NS} ...", err=True)
         argv = lab_scan_argv(["--plugins", "arp,snmp", "--db", db])
-        proc = run_in_lab(argv, env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "120")})
+        return run_in_lab(argv, env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "120")})
+
+    try:
+        if keep:
+            lab_up(hosts)
+            proc = run()
+        else:
+            with lab_session(hosts):
+                proc = run()
     except LabError as exc:
         _err(str(exc))
         return
-    finally:
-        if not keep:
-            lab_down()
     if proc.returncode == 0:
         click.echo(f"\ninventory written to {Path(db).resolve()}\n"
                    f"next: lan-collector devices --db {db}   |   lan-collector export --db {db} --format json")

@@ -6,6 +6,7 @@ namespace. Needs root and iproute2; snmpd for the SNMP-speaking hosts.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import os
 import shutil
@@ -13,7 +14,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +29,61 @@ ETC_NETNS = Path("/etc/netns")
 CLONE_NEWNET = 0x40000000
 
 
+LOCK_FILE = Path(os.environ.get("LAN_COLLECTOR_LAB_LOCK", "/run/lan-collector-lab.lock"))
+
+
 class LabError(RuntimeError):
     pass
+
+
+@contextmanager
+def lab_session(n: int, *, snmp: bool = True, wait: float = 600.0) -> Iterator[dict[str, Any]]:
+    """Exclusive use of the lab for one process (tests, benchmarks, the
+    demo): waits for any other session, builds the lab, always tears it down."""
+    require_root()
+    fh = open(LOCK_FILE, "a+")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                fh.close()
+                raise LabError(f"the lab is in use by another session ({_lock_holder()})") from None
+            time.sleep(0.2)
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} {' '.join(sys.argv)[:200]}\n")
+        fh.flush()
+        state = up(n, snmp=snmp, _locked=True)
+        try:
+            yield state
+        finally:
+            down(_locked=True)
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def _lock_holder() -> str:
+    try:
+        return LOCK_FILE.read_text().strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def check_not_in_session() -> None:
+    """`lab up`/`lab down` by hand must not pull the lab from under a session."""
+    if not LOCK_FILE.exists():
+        return
+    with open(LOCK_FILE, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LabError(f"the lab is in use by a test or benchmark session ({_lock_holder()})") from None
+        fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _ip(*args: str, input: str | None = None) -> str:
@@ -63,8 +119,10 @@ def check_root_namespace_clear() -> None:
                                "refusing to build the lab")
 
 
-def up(n: int, *, snmp: bool = True) -> dict[str, Any]:
+def up(n: int, *, snmp: bool = True, _locked: bool = False) -> dict[str, Any]:
     require_root()
+    if not _locked:
+        check_not_in_session()
     if lab_namespaces():
         down()
     check_root_namespace_clear()
@@ -93,7 +151,7 @@ def up(n: int, *, snmp: bool = True) -> dict[str, Any]:
             raise LabError("collector namespace is not isolated: " + "; ".join(problems))
         _wait_ready(state)
     except BaseException:
-        down()
+        down(_locked=True)
         raise
     return state
 
@@ -237,8 +295,10 @@ def _wait_ready(state: dict[str, Any], timeout: float = 20.0) -> None:
     raise LabError("lab did not come up in time (snmpd or the service daemon)")
 
 
-def down() -> list[str]:
+def down(_locked: bool = False) -> list[str]:
     """Remove every lab namespace, process and file, whatever state is left."""
+    if not _locked:
+        check_not_in_session()
     removed: list[str] = []
     pidfile = STATE_DIR / "services.pid"
     if pidfile.exists():
