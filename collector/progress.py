@@ -9,7 +9,7 @@ from typing import Any
 
 log = logging.getLogger("lan_collector")
 
-LABELS = {"arp": "ARP sweep", "snmp": "SNMP", "store": "saving"}
+LABELS = {"arp": "ARP sweep", "tcpping": "TCP ping", "snmp": "SNMP", "store": "saving"}
 
 
 class PlainProgress:

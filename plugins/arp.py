@@ -25,14 +25,12 @@ from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResul
 from collector.netinfo import Attached, interface_for
 from collector.oui import preload as preload_vendors, vendor_for_mac
 from collector.plugin import ScanContext
+from collector.plugins.tcpping import ping_sweep
 
 ETH_P_ARP = 0x0806
 PACKET_OUTGOING = 4
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 MIN_SETTLE = 0.1  # seconds
-#: Ports tried by the unprivileged TCP ping: common on LAN hosts, never a
-#: printer's raw port (9100-9107), nothing that reacts badly to a bare connect.
-TCP_PING_PORTS = (80, 443, 22, 445, 139, 3389, 8080, 53, 5000, 631)
 
 
 @dataclass(frozen=True)
@@ -218,25 +216,6 @@ def read_neighbour_table(path: str = "/proc/net/arp") -> dict[str, tuple[str, st
     return table
 
 
-async def tcp_ping(ip: str, ports: tuple[int, ...], timeout: float) -> tuple[bool, float | None, str]:
-    """Alive if any port accepts or actively refuses a connection."""
-    for port in ports:
-        start = time.monotonic()
-        try:
-            _reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port), timeout)
-        except ConnectionRefusedError:
-            return True, (time.monotonic() - start) * 1000, f"tcp/{port} refused"
-        except (asyncio.TimeoutError, OSError):
-            continue
-        writer.close()
-        try:
-            await writer.wait_closed()
-        except OSError:
-            pass
-        return True, (time.monotonic() - start) * 1000, f"tcp/{port} open"
-    return False, None, "no tcp answer on " + ",".join(map(str, ports))
-
-
 def host_observation(ip: str, mac: str | None, rtt: float | None, how: str) -> Observation:
     facts: list[Fact] = []
     if mac:
@@ -312,21 +291,10 @@ class ArpPlugin:
                                                  f"no ARP reply after {result.tries} request(s)"))
 
     async def _degraded(self, ctx: ScanContext, att: Attached, targets: list[str], report: PluginReport) -> None:
-        s = ctx.settings
-        sem = asyncio.Semaphore(max(1, min(s.concurrency * 4, s.rate)))
-        interval = 1.0 / s.rate
-        results: dict[str, tuple[bool, float | None, str]] = {}
-
-        async def ping(i: int, ip: str) -> None:
-            await asyncio.sleep(i * interval)  # start times spread out to honour the rate cap
-            async with sem:
-                results[ip] = await tcp_ping(ip, TCP_PING_PORTS[:3], max(s.timeout, 0.5))
-            ctx.advance("arp", 1, None)
-
-        await asyncio.gather(*(ping(i, ip) for i, ip in enumerate(targets)))
+        results = await ping_sweep(ctx, targets, task="arp")
         neighbours = read_neighbour_table()
         for ip in targets:
-            alive, rtt, detail = results.get(ip, (False, None, "not tried"))
+            alive, rtt, detail = results[ip]
             mac = neighbours.get(ip, (None, ""))[0]
             if alive or mac:
                 how = "neighbour table" + (f" after {detail}" if alive else "")

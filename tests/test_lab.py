@@ -190,3 +190,17 @@ def test_lab_status_command(lab):
                          env={**os.environ, "COLUMNS": "200"})
     assert out.returncode == 0 and "service daemon: up" in out.stdout
     assert "lcl-h001" in out.stdout
+
+
+def test_hosts_behind_the_router_found_by_tcp_ping(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    out = lab.scan("198.18.1.0/24", "--plugins", "arp,tcpping", "--db", str(db))
+    found = {d["ips"][0]: d for d in export(db)}
+    for host in lab.on("branch"):
+        assert host["ip"] in found, out.stdout
+        assert found[host["ip"]]["macs"] == []  # a MAC does not cross a router
+    assert lab.topology.ROUTER_BRANCH_IP in found  # the router's own branch-side address
+    with Inventory(db) as inv:
+        probes = {p["target"]: p for p in inv.db.query("select * from probes where plugin = 'tcpping'")}
+    assert probes["198.18.1.200"]["outcome"] == "timeout"
+    assert probes[lab.on("branch")[0]["ip"]]["outcome"] == "ok"

@@ -12,7 +12,7 @@ SYSTEMD = Path(__file__).parent.parent / "systemd"
 
 def test_example_config_loads():
     s = load_settings(SYSTEMD / "config.toml.example", environ={})
-    assert s.plugins == ["arp", "snmp"] and s.targets == [] and s.db.endswith("inventory.db")
+    assert s.plugins == ["arp", "tcpping", "snmp"] and s.targets == [] and s.db.endswith("inventory.db")
 
 
 def test_unit_runs_unprivileged_with_only_cap_net_raw():

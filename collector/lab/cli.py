@@ -168,7 +168,7 @@ def demo(hosts: int, db: str, keep: bool) -> None:
 
     def run() -> subprocess.CompletedProcess:  # type: ignore[type-arg]
         click.echo(f"lab up with {hosts} office hosts; scanning from {topo.COLLECTOR_NS} ...", err=True)
-        argv = lab_scan_argv(["--plugins", "arp,snmp", "--db", db])
+        argv = lab_scan_argv(["--db", db])
         return run_in_lab(argv, env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "120")})
 
     try:
