@@ -59,7 +59,7 @@ class Lab:
         return run_in_lab(list(argv), capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab():
     why = lab_unavailable()
     if why:

@@ -273,7 +273,10 @@ def _start_snmpds(lab_plan: LabPlan) -> dict[str, int]:
 
 def _start_services() -> int:
     log = open(STATE_DIR / "services.log", "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "collector.lab.services", str(STATE_DIR / "state.json")],
+    # It lives in the switch namespace, so `down` finds it like every other
+    # lab process (ip netns pids), even when the state directory is lost.
+    proc = subprocess.Popen(["ip", "netns", "exec", topo.SWITCH_NS, sys.executable, "-m", "collector.lab.services",
+                             str(STATE_DIR / "state.json")],
                             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
     (STATE_DIR / "services.pid").write_text(str(proc.pid))
     return proc.pid
@@ -306,6 +309,8 @@ def down(_locked: bool = False) -> list[str]:
             _kill(int(pidfile.read_text().strip()), expect="collector.lab.services")
         except ValueError:
             pass
+    for pid in _stray_service_daemons():
+        _kill(pid, expect="collector.lab.services")
     for ns in lab_namespaces():
         out = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout
         for pid in out.split():
@@ -317,6 +322,23 @@ def down(_locked: bool = False) -> list[str]:
         shutil.rmtree(etc, ignore_errors=True)
     shutil.rmtree(STATE_DIR, ignore_errors=True)
     return removed
+
+
+def _stray_service_daemons() -> list[int]:
+    """Service daemons of this lab wherever they run (belt and braces for
+    `down` after a crash that lost the state directory)."""
+    found = []
+    marker = str(STATE_DIR / "state.json").encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"collector.lab.services" in cmdline and marker in cmdline:
+            found.append(int(proc.name))
+    return found
 
 
 def _alive(pid: int) -> bool:
