@@ -94,10 +94,10 @@ def _coerce(attr: str, value: Any, where: str) -> Any:
                 raise ValueError("must not be negative")
             return number
         if isinstance(default, float):
-            number = float(value)
-            if number < 0:
+            seconds = float(value)
+            if seconds < 0:
                 raise ValueError("must not be negative")
-            return number
+            return seconds
         return str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: {exc}") from None

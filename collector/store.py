@@ -151,7 +151,7 @@ class Inventory:
             )
 
     def scan(self, scan_id: int) -> dict[str, Any]:
-        row = self.db["scans"].get(scan_id)
+        row = self.db.table("scans").get(scan_id)
         for key in ("scope", "plugins", "settings"):
             row[key] = json.loads(row[key]) if row[key] else None
         return row

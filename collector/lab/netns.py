@@ -128,8 +128,9 @@ def up(n: int, *, snmp: bool = True, _locked: bool = False) -> dict[str, Any]:
     check_root_namespace_clear()
     lab_plan = topo.plan(n)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
-    state = {"size": n, "created": time.time(), "hosts": [h.__dict__ for h in lab_plan.hosts],
-             "collector": {"ns": topo.COLLECTOR_NS, "ip": topo.COLLECTOR_IP}, "pids": {}}
+    pids: dict[str, int] = {}
+    state: dict[str, Any] = {"size": n, "created": time.time(), "hosts": [h.__dict__ for h in lab_plan.hosts],
+                             "collector": {"ns": topo.COLLECTOR_NS, "ip": topo.COLLECTOR_IP}, "pids": pids}
     _write_state(state)  # first, so `down` can clean up whatever follows
     try:
         _build_switch()
@@ -141,10 +142,10 @@ def up(n: int, *, snmp: bool = True, _locked: bool = False) -> dict[str, Any]:
         if router is not None:
             _sysctl(router.ns, "net/ipv4/ip_forward", "1")
         if snmp and shutil.which("snmpd"):
-            state["pids"].update(_start_snmpds(lab_plan))
+            pids.update(_start_snmpds(lab_plan))
         elif snmp:
             state["warnings"] = ["snmpd is not installed: SNMP hosts are silent (apt-get install snmpd)"]
-        state["pids"]["services"] = _start_services()
+        pids["services"] = _start_services()
         _write_state(state)
         problems = isolation_problems(topo.COLLECTOR_NS)
         if problems:
@@ -313,8 +314,8 @@ def down(_locked: bool = False) -> list[str]:
         _kill(pid, expect="collector.lab.services")
     for ns in lab_namespaces():
         out = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout
-        for pid in out.split():
-            _kill(int(pid))
+        for ns_pid in out.split():
+            _kill(int(ns_pid))
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
         shutil.rmtree(ETC_NETNS / ns, ignore_errors=True)
         removed.append(ns)

@@ -12,6 +12,7 @@ Run as ``python -m collector.lab.services STATE_JSON``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import signal
 import socket
@@ -128,7 +129,7 @@ async def serve(state_path: Path) -> None:
             if spec.proto != "tcp":
                 continue
             sock = listen(host["ns"], host["ip"], spec.port)
-            servers.append(await asyncio.start_server(lambda r, w, s=spec: handle(s, r, w), sock=sock))
+            servers.append(await asyncio.start_server(functools.partial(handle, spec), sock=sock))
     (state_path.parent / "services.ready").write_text(str(len(servers)))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
