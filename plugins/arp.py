@@ -278,6 +278,7 @@ class ArpPlugin:
             stop.set()  # let the sweep thread end so the scan can exit
             raise
         elapsed = (time.monotonic() - start) * 1000
+        ctx.advance("arp", len(targets) - len(result.replies))  # the silent ones are done too
         for ip in targets:
             if ip in result.replies:
                 mac, rtt = result.replies[ip]
