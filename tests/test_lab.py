@@ -204,3 +204,16 @@ def test_hosts_behind_the_router_found_by_tcp_ping(lab, tmp_path):
         probes = {p["target"]: p for p in inv.db.query("select * from probes where plugin = 'tcpping'")}
     assert probes["198.18.1.200"]["outcome"] == "timeout"
     assert probes[lab.on("branch")[0]["ip"]]["outcome"] == "ok"
+
+
+def test_lab_services_are_recognised_by_nmap(lab):
+    """The lab's banners are the real products' greetings: nmap -sV, run
+    inside the lab, names them."""
+    srv = next(h for h in lab.hosts if h["kind"] == "linux_server")
+    ws = next(h for h in lab.hosts if h["kind"] == "windows_workstation")
+    sw = next(h for h in lab.hosts if h["kind"] == "switch")
+    out = lab.exec("nmap", "-n", "-Pn", "-sV", "-p", "21,22,23,80,445", srv["ip"], ws["ip"], sw["ip"],
+                   timeout=120).stdout
+    for expected in ("vsftpd 2.3.4", "OpenSSH 5.3", "Apache httpd 2.2.15", "Windows 7 - 10 microsoft-ds",
+                     "Cisco IOS telnetd", "Cisco SSH 1.25"):
+        assert expected in out, out

@@ -14,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import os
 import signal
 import socket
+import struct
 import sys
+import time
 from pathlib import Path
 
 from collector.lab import topology as topo
@@ -53,7 +56,36 @@ def http_response(spec: ServiceSpec, request: bytes) -> bytes:
     return out + (body if method == "GET" else b"")
 
 
-async def handle(spec: ServiceSpec, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+#: SMB1 negotiate-response parameters as the real systems send them when the
+#: client does not ask for extended security:
+#: (MaxMpxCount, MaxBufferSize, Capabilities).
+SMB_FLAVOURS = {"win7": (10, 4356, 0x0001E3FC), "win2008r2": (50, 16644, 0x0001E3FD)}
+
+
+def smb_negotiate_response(request: bytes, flavour: str, domain: str, server: str) -> bytes | None:
+    """An SMB1 Negotiate Protocol response choosing "NT LM 0.12", or None if
+    the request is not an SMB1 negotiate offering that dialect."""
+    if len(request) < 4 + 32 + 3 or request[4:8] != b"\xffSMB" or request[8] != 0x72:
+        return None
+    smb = request[4:]
+    pid, mid = smb[26:28], smb[30:32]
+    data = smb[33 + 2 * smb[32] + 2:]
+    dialects = [d for d in data.split(b"\x02") if d]
+    names = [d.rstrip(b"\0") for d in dialects]
+    if b"NT LM 0.12" not in names:
+        return None
+    max_mpx, max_buffer, caps = SMB_FLAVOURS.get(flavour, SMB_FLAVOURS["win7"])
+    header = (b"\xffSMB\x72" + b"\0" * 4 + b"\x88" + struct.pack("<H", 0x4001) + b"\0" * 12
+              + b"\0\0" + pid + b"\0\0" + mid)
+    filetime = int((time.time() + 11644473600) * 10_000_000)
+    words = struct.pack("<BHBHHIIIIQhB", 17, names.index(b"NT LM 0.12"), 0x03, max_mpx, 1, max_buffer, 65536, 0,
+                        caps, filetime, 0, 8)
+    payload = os.urandom(8) + (domain + "\0").encode("utf-16-le") + (server + "\0").encode("utf-16-le")
+    body = header + words + struct.pack("<H", len(payload)) + payload
+    return struct.pack(">I", len(body)) + body
+
+
+async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         if spec.kind == "ssh":
             writer.write(spec.banner.encode() + b"\r\n")
@@ -75,8 +107,9 @@ async def handle(spec: ServiceSpec, reader: asyncio.StreamReader, writer: asynci
                 if cmd == b"QUIT":
                     break
         elif spec.kind == "telnet":
-            # IAC WILL ECHO, IAC WILL SUPPRESS-GO-AHEAD, IAC DO NAWS, then the prompt
-            writer.write(b"\xff\xfb\x01\xff\xfb\x03\xff\xfd\x1f" + spec.banner.encode())
+            # IAC WILL ECHO, WILL SUPPRESS-GO-AHEAD, DO TERMINAL-TYPE, DO NAWS
+            # (what Cisco IOS sends), then the prompt
+            writer.write(b"\xff\xfb\x01\xff\xfb\x03\xff\xfd\x18\xff\xfd\x1f" + spec.banner.encode())
             await writer.drain()
             await asyncio.wait_for(reader.read(256), 10)
         elif spec.kind == "smtp":
@@ -100,9 +133,20 @@ async def handle(spec: ServiceSpec, reader: asyncio.StreamReader, writer: asynci
             writer.write(b"RTSP/1.0 200 OK\r\nCSeq: " + cseq + b"\r\nServer: " + spec.banner.encode()
                          + b"\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n")
             await writer.drain()
-        else:  # "open", "smb": accept, read politely, close
+        elif spec.kind == "smb":
+            head = await asyncio.wait_for(reader.readexactly(4), 10)
+            length = int.from_bytes(head[1:], "big")
+            if head[0] == 0 and length <= 4096:
+                request = head + await asyncio.wait_for(reader.readexactly(length), 10)
+                domain = "OFFICE" if spec.banner == "win2008r2" else "WORKGROUP"
+                reply = smb_negotiate_response(request, spec.banner, domain, host["hostname"].upper())
+                if reply:
+                    writer.write(reply)
+                    await writer.drain()
+                    await asyncio.wait_for(reader.read(1024), 5)
+        else:  # "open": accept, read politely, close
             await asyncio.wait_for(reader.read(1024), 5)
-    except (asyncio.TimeoutError, ConnectionError, OSError):
+    except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
         pass
     finally:
         writer.close()
@@ -129,7 +173,7 @@ async def serve(state_path: Path) -> None:
             if spec.proto != "tcp":
                 continue
             sock = listen(host["ns"], host["ip"], spec.port)
-            servers.append(await asyncio.start_server(functools.partial(handle, spec), sock=sock))
+            servers.append(await asyncio.start_server(functools.partial(handle, spec, host), sock=sock))
     (state_path.parent / "services.ready").write_text(str(len(servers)))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

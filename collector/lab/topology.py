@@ -74,12 +74,13 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("windows_workstation", "Dell Inc.", "18:db:f2", "ws",
             SnmpSpec("Hardware: Intel64 Family 6 Model 58 Stepping 9 AT/AT COMPATIBLE - Software: Windows Version "
                      "6.1 (Build 7601 Multiprocessor Free)", "1.3.6.1.4.1.311.1.1.3.1.1"),
-            (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb"), ServiceSpec(3389, "open"))),
+            (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb", "win7"),
+             ServiceSpec(3389, "open"))),
     Profile("windows_server", "Dell Inc.", "d0:94:66", "dc",
             SnmpSpec("Hardware: Intel64 Family 6 Model 45 Stepping 7 AT/AT COMPATIBLE - Software: Windows Version "
                      "6.1 (Build 7601 Multiprocessor Free)", "1.3.6.1.4.1.311.1.1.3.1.2"),
             (ServiceSpec(53, "open"), ServiceSpec(88, "open"), ServiceSpec(135, "open"), ServiceSpec(139, "open"),
-             ServiceSpec(389, "open"), ServiceSpec(445, "smb"), ServiceSpec(3389, "open"))),
+             ServiceSpec(389, "open"), ServiceSpec(445, "smb", "win2008r2"), ServiceSpec(3389, "open"))),
     Profile("linux_server", "Super Micro Computer, Inc.", "0c:c4:7a", "srv",
             SnmpSpec("Linux srv 2.6.32-754.35.1.el6.x86_64 #1 SMP Sat Nov 7 12:42:14 UTC 2020 x86_64",
                      "1.3.6.1.4.1.8072.3.2.10"),
@@ -89,7 +90,8 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("nas", "Synology Incorporated", "00:11:32", "nas",
             SnmpSpec("Linux DiskStation 4.4.59+ #25426 SMP PREEMPT Mon Dec 14 18:48:50 CST 2020 x86_64",
                      "1.3.6.1.4.1.8072.3.2.10"),
-            (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_7.4"), ServiceSpec(445, "smb"),
+            # DSM 7 has SMB1 off: it drops an SMB1 negotiate, as served here
+            (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_7.4"), ServiceSpec(445, "open"),
              ServiceSpec(5000, "http", "nginx", "Synology DiskStation"))),
     Profile("camera", "Hangzhou Hikvision Digital Technology Co.,Ltd.", "c0:56:e3", "cam",
             None,
@@ -112,7 +114,7 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
             (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
              ServiceSpec(443, "open"))),
     Profile("workstation", "Dell Inc.", "a4:bb:6d", "pc",
-            None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb"))),
+            None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb", "win7"))),
 )}
 
 #: One of each kind first (the order the first hosts get), then office filler.
