@@ -24,6 +24,7 @@ from sqlite_utils.migrations import Migrations
 
 from collector import __version__
 from collector.identity import Candidates, HostEvidence, best_facts, choose_device, normalize_mac
+from collector.procutil import pid_alive
 from collector.model import DEVICE_FIELDS, Fact, Observation, ProbeResult, utcnow
 
 
@@ -113,7 +114,7 @@ class Inventory:
         dead = []
         here = socket.gethostname()
         for row in self.db.query("select id, pid, run_host from scans where status = 'running'"):
-            if row["run_host"] == here and row["pid"] and _pid_alive(row["pid"]) and row["pid"] != os.getpid():
+            if row["run_host"] == here and row["pid"] and pid_alive(row["pid"]) and row["pid"] != os.getpid():
                 continue
             dead.append(row["id"])
         if dead:
@@ -358,16 +359,6 @@ class ScanLock:
         if self._fh:
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fact_text(value: str | int | bool) -> str:

@@ -106,7 +106,8 @@ def status() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from collector.lab.netns import _alive, lab_namespaces, read_state
+    from collector.lab.netns import lab_namespaces, read_state
+    from collector.procutil import pid_alive
 
     state = read_state()
     namespaces = lab_namespaces()
@@ -122,12 +123,12 @@ def status() -> None:
     for h in state["hosts"]:
         profile = topo.PROFILES[h["kind"]]
         pid = state["pids"].get(f"snmpd:{h['ns']}")
-        snmp = "-" if profile.snmp is None else ("up" if pid and _alive(pid) else "down")
+        snmp = "-" if profile.snmp is None else ("up" if pid and pid_alive(pid) else "down")
         table.add_row(h["ns"], h["kind"], h["ip"] + (f" {h['extra_ip']}" if h["extra_ip"] else ""), h["mac"],
                       h["hostname"], snmp, " ".join(f"{s.port}/{s.kind}" for s in profile.services) or "-")
     Console().print(table)
     services = state["pids"].get("services")
-    click.echo(f"service daemon: {'up' if services and _alive(services) else 'down'}")
+    click.echo(f"service daemon: {'up' if services and pid_alive(services) else 'down'}")
 
 
 @lab.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})

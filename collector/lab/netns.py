@@ -22,6 +22,7 @@ from typing import Any
 
 from collector.lab import topology as topo
 from collector.lab.topology import LabHost, LabPlan
+from collector.procutil import pid_alive
 
 STATE_DIR = Path(os.environ.get("LAN_COLLECTOR_LAB_DIR", "/run/lan-collector-lab"))
 NETNS_DIR = Path("/run/netns")
@@ -293,7 +294,7 @@ def _wait_ready(state: dict[str, Any], timeout: float = 20.0) -> None:
                                or not pending):
             return
         pid = state["pids"].get("services")
-        if pid and not _alive(pid):
+        if pid and not pid_alive(pid):
             raise LabError("lab service daemon died; see " + str(STATE_DIR / "services.log"))
         time.sleep(0.05)
     raise LabError("lab did not come up in time (snmpd or the service daemon)")
@@ -342,16 +343,6 @@ def _stray_service_daemons() -> list[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _kill(pid: int, expect: str | None = None) -> None:
     if expect:
         try:
@@ -366,7 +357,7 @@ def _kill(pid: int, expect: str | None = None) -> None:
             return
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if not _alive(pid) or _zombie(pid):
+            if not pid_alive(pid) or _zombie(pid):
                 return
             time.sleep(0.02)
 

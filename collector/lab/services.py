@@ -139,9 +139,9 @@ async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, wr
             if head[0] == 0 and length <= 4096:
                 request = head + await asyncio.wait_for(reader.readexactly(length), 10)
                 domain = "OFFICE" if spec.banner == "win2008r2" else "WORKGROUP"
-                reply = smb_negotiate_response(request, spec.banner, domain, host["hostname"].upper())
-                if reply:
-                    writer.write(reply)
+                negotiated = smb_negotiate_response(request, spec.banner, domain, host["hostname"].upper())
+                if negotiated:
+                    writer.write(negotiated)
                     await writer.drain()
                     await asyncio.wait_for(reader.read(1024), 5)
         else:  # "open": accept, read politely, close
