@@ -147,15 +147,26 @@ def _print_summary(summary: Any) -> None:
         console.print(table)
         if len(new) > SUMMARY_ROWS:
             console.print(f"... and {len(new) - SUMMARY_ROWS} more new device(s)")
-    console.print(f"scan {summary.scan_id} of {summary.scope}: {len(summary.hosts)} host(s) up of "
-                  f"{summary.addresses} address(es) scanned, {summary.new_devices} new device(s), "
-                  f"{summary.seconds:.1f} s, status {summary.status}.")
-    console.print(f"plugins ran: {', '.join(summary.ran) or 'none'}")
+    table = Table(title=f"Scan {summary.scan_id} summary", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("value")
+    table.add_row("scope", summary.scope)
+    table.add_row("addresses scanned", str(summary.addresses))
+    table.add_row("hosts up", str(len(summary.hosts)))
+    table.add_row("new devices", str(summary.new_devices))
+    table.add_row("known devices not seen", str(summary.missing))
+    table.add_row("plugins ran", ", ".join(summary.ran) or "none")
     for name, why in summary.skipped.items():
-        console.print(f"plugin {name} skipped: {why}")
+        table.add_row(f"plugin {name}", f"skipped: {why}")
     for name, why in summary.degraded.items():
-        console.print(f"plugin {name} degraded: {why}")
-    console.print(f"inventory: {Path(summary.db).resolve()}  (lan-collector devices --db {summary.db})")
+        table.add_row(f"plugin {name}", f"degraded: {why}")
+    table.add_row("duration", f"{summary.seconds:.1f} s")
+    table.add_row("status", summary.status)
+    table.add_row("inventory", str(Path(summary.db).resolve()))
+    console.print(table)
+    # one plain line, for logs and scripts
+    console.print(f"scan {summary.scan_id}: {len(summary.hosts)} host(s) up of {summary.addresses} address(es) "
+                  f"scanned, {summary.new_devices} new device(s), status {summary.status}.")
 
 
 def _open(db: str | None, config: str | None) -> Any:

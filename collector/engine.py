@@ -44,6 +44,8 @@ class ScanSummary:
     skipped: dict[str, str] = field(default_factory=dict)
     degraded: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: devices known before this scan, in its scope, that did not answer
+    missing: int = 0
 
     @property
     def new_devices(self) -> int:
@@ -144,6 +146,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
                 if progress:
                     progress.advance("store", 1, None)
             status = "complete"
+            summary.missing = inv.missing_in_scope(scan_id, scope)
         except (KeyboardInterrupt, asyncio.CancelledError):
             status, error = "interrupted", "stopped by a signal or Ctrl-C"
             raise

@@ -328,6 +328,14 @@ class Inventory:
             f"select scan_id, plugin, target, outcome, duration_ms, detail from probes where target in"
             f" ({','.join('?' * len(ips))}) order by scan_id desc, plugin limit 50", ips))
 
+    def missing_in_scope(self, scan_id: int, scope: Any) -> int:
+        """Known devices whose last address is in ``scope`` but that this scan did not see."""
+        rows = self.db.execute(
+            "select d.id, (select ip from addresses a where a.device_id = d.id order by last_seen desc, id desc"
+            " limit 1) from devices d where not exists (select 1 from sightings s where s.device_id = d.id"
+            " and s.scan_id = ?)", [scan_id]).fetchall()
+        return sum(1 for _id, ip in rows if ip and ip in scope)
+
     def latest_scan(self) -> dict[str, Any] | None:
         row = self.db.execute("select id from scans order by id desc limit 1").fetchone()
         return self.scan(row[0]) if row else None
