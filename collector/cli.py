@@ -302,13 +302,15 @@ def plugins_cmd(config: str | None) -> None:
     _console().print(table)
 
 
-def _register_lab() -> None:
+def _register_groups() -> None:
     from collector.lab.cli import lab
+    from collector.refdata.cli import data
 
     cli.add_command(lab)
+    cli.add_command(data)
 
 
-_register_lab()
+_register_groups()
 
 
 def main() -> None:
