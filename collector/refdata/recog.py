@@ -106,11 +106,12 @@ def parse_database(path: Path) -> tuple[dict[str, Any], list[str]]:
             dropped.append(f"{path.name}: {description or raw[:40]}: {exc}")
             continue
         params = [[int(p.get("pos", "0")), p.get("name"), p.get("value")] for p in fp.iter("param")]
-        examples = []
+        examples: list[tuple[str, dict[str, str]]] = []
         for ex in fp.iter("example"):
             expected = {k: v for k, v in ex.attrib.items() if not k.startswith("_")}
-            examples.append([_example_text(ex), expected])
-        entry = {"p": pattern, "f": flags, "d": description, "params": params, "ex": examples}
+            examples.append((_example_text(ex), expected))
+        entry: dict[str, Any] = {"p": pattern, "f": flags, "d": description, "params": params,
+                                 "ex": [list(e) for e in examples]}
         failures = [text for text, expected in examples
                     if not _expected_ok(apply(compiled, entry, text), expected)]
         if failures:
