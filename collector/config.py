@@ -26,13 +26,15 @@ class Settings:
     # [scan]
     targets: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp"])
+    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap"])
     rate: int = 2000  # packets per second, global cap
     retries: int = 1  # extra rounds for silent addresses (2 tries in all, as arp-scan)
     timeout: float = 0.5  # longest wait for late replies after a round (adaptive below it)
     allow_public: bool = False
     max_hosts: int | None = None
     concurrency: int = 32  # hosts probed at once by enrich plugins
+    # [nmap]
+    nmap_os: bool = False  # nmap -O (needs raw sockets; heavier, opt-in)
     # [snmp]
     snmp_communities: list[str] = field(default_factory=lambda: ["public"])
     snmp_timeout: float = 1.0
@@ -51,6 +53,7 @@ KEYS: dict[str, str] = {
     "scan.allow_public": "allow_public",
     "scan.max_hosts": "max_hosts",
     "scan.concurrency": "concurrency",
+    "nmap.os": "nmap_os",
     "snmp.communities": "snmp_communities",
     "snmp.timeout": "snmp_timeout",
     "snmp.retries": "snmp_retries",

@@ -87,6 +87,7 @@ async def _run_plugins(ctx: ScanContext, plugins: list[Plugin], skipped: dict[st
         if not hosts:
             skipped[plugin.name] = "no live hosts to enrich"
             continue
+        ctx.observations, ctx.ran = observations, ran
         report = await plugin.enrich(ctx, hosts)  # type: ignore[attr-defined]
         _collect(plugin, report, observations, probes, degraded, ran)
     return observations, probes

@@ -6,6 +6,7 @@ Pure functions over records; no network, no SQL.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -97,9 +98,30 @@ def merge_observations(observations: Iterable[Observation]) -> list[HostEvidence
         if obs.rtt_ms is not None and (host.rtt_ms is None or obs.rtt_ms < host.rtt_ms):
             host.rtt_ms = obs.rtt_ms
         host.facts.extend(obs.facts)
-        host.services.extend(obs.services)
+        host.services = merge_services(host.services + obs.services)
         host.software.extend(obs.software)
     return sorted(hosts.values(), key=lambda h: tuple(int(p) for p in h.ip.split(".")))
+
+
+def _service_score(s: Service) -> tuple[int, int, int, int]:
+    return (1 if s.product else 0, 1 if s.version else 0, 1 if s.cpe else 0, s.confidence)
+
+
+def merge_services(services: Iterable[Service]) -> list[Service]:
+    """One record per port and protocol: the most informative (product, then
+    version, then CPE, then confidence), keeping a banner the other one had."""
+    best: dict[tuple[int, str], Service] = {}
+    for svc in services:
+        key = (svc.port, svc.proto)
+        other = best.get(key)
+        if other is None:
+            best[key] = svc
+            continue
+        win, lose = (svc, other) if _service_score(svc) > _service_score(other) else (other, svc)
+        if win.banner is None and lose.banner is not None:
+            win = dataclasses.replace(win, banner=lose.banner)
+        best[key] = win
+    return sorted(best.values(), key=lambda s: (s.proto, s.port))
 
 
 @dataclass(frozen=True)

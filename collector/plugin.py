@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import pluggy
 
 from collector import hookspecs
-from collector.model import Phase, PluginReport
+from collector.model import Observation, Phase, PluginReport
 
 if TYPE_CHECKING:
     from collector.config import Settings
@@ -68,6 +68,10 @@ class ScanContext:
     attached: list[Attached]
     capabilities: dict[str, bool]
     progress: Callable[[str, int, int | None], None] = field(default=lambda task, n, total: None)
+    #: what earlier plugins of this scan observed (enrich plugins may build on it)
+    observations: list[Observation] = field(default_factory=list)
+    #: plugins that already ran in this scan
+    ran: list[str] = field(default_factory=list)
 
     def advance(self, task: str, n: int = 1, total: int | None = None) -> None:
         self.progress(task, n, total)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import json
 import os
 import signal
@@ -29,22 +30,35 @@ from collector.lab.topology import ServiceSpec
 MAX_REQUEST = 8192
 
 
+_REQUEST_LINE = re.compile(rb"^[A-Z]{3,10} \S+ (HTTP|RTSP)/\d\.\d\r?$")
+
+
 async def _read_request(reader: asyncio.StreamReader, timeout: float = 5.0) -> bytes:
+    """A request, or what came instead of one: like real servers, answer
+    (with an error) as soon as the first line is not a request line."""
     data = b""
     try:
-        while b"\r\n\r\n" not in data and len(data) < MAX_REQUEST:
+        while b"\r\n\r\n" not in data and b"\n\n" not in data and len(data) < MAX_REQUEST:
             chunk = await asyncio.wait_for(reader.read(1024), timeout)
             if not chunk:
                 break
             data += chunk
+            first, newline, _ = data.partition(b"\n")
+            if (newline or len(data) > 256) and not _REQUEST_LINE.match(first):
+                break
     except asyncio.TimeoutError:
         pass
     return data
 
 
 def http_response(spec: ServiceSpec, request: bytes) -> bytes:
-    first = request.split(b"\r\n", 1)[0].decode("latin-1", "replace")
-    parts = first.split()
+    first = request.split(b"\n", 1)[0].rstrip(b"\r")
+    if not _REQUEST_LINE.match(first):
+        body = b"<html><head><title>400 Bad Request</title></head><body>Bad Request</body></html>\n"
+        head = "HTTP/1.1 400 Bad Request\r\n" + (f"Server: {spec.banner}\r\n" if spec.banner else "")
+        head += f"Content-Type: text/html\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        return head.encode() + body
+    parts = first.decode("latin-1", "replace").split()
     method = parts[0] if parts else ""
     title = spec.title or "Welcome"
     body = (f"<!DOCTYPE html><html><head><title>{title}</title></head>"

@@ -64,7 +64,8 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("printer", "Hewlett Packard", "3c:d9:2b", "printer",
             SnmpSpec("HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI24090012,CIDATE 02/18/2022",
                      "1.3.6.1.4.1.11.2.3.9.1"),
-            (ServiceSpec(80, "http", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: PHBQB12345",
+            (ServiceSpec(80, "http", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: PHBQB12345; "
+                         "Built:Thu Feb 18, 2022 09:14:20AM {TJSJPBP2207}",
                          "HP LaserJet Pro M404dn"),
              ServiceSpec(443, "open"), ServiceSpec(631, "http", "HP HTTP Server", "IPP"))),
     Profile("switch", "Cisco Systems, Inc", "f4:cf:e2", "sw",

@@ -1,0 +1,142 @@
+"""nmap -sV for what the banner identifier could not name.
+
+When the ``banners`` plugin ran before it in the same scan, nmap probes only
+the open ports left without a product; on its own it scans the curated LAN
+port list of every live host. Safe defaults: -n (no DNS), -Pn (hosts are
+known live), moderate version intensity, a packets-per-second cap, a host
+timeout, printer raw ports 9100-9107 excluded, OS detection only when asked
+(nmap.os). Without raw sockets it falls back to a connect scan (-sT).
+
+python-nmap locates nmap and reads its version; the scan itself runs as an
+asyncio subprocess (cancellable) and its XML is parsed by
+:mod:`collector.nmapxml` with defusedxml, which needs no nmap to parse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from collections import defaultdict
+
+from collector.hookspecs import hookimpl
+from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
+from collector.nmapxml import NmapXmlError, parse
+from collector.plugin import LiveHost, ScanContext
+from collector.plugins.banners import LAN_PORTS, NEVER
+
+INTENSITY = 5
+PARALLEL = 8  # nmap processes at once
+HOST_TIMEOUT = "120s"
+
+
+def nmap_binary() -> str:
+    """The nmap python-nmap would run (it searches the usual places)."""
+    try:
+        import nmap as python_nmap
+
+        return str(python_nmap.PortScanner()._nmap_path)  # runs `nmap -V` once
+    except Exception:
+        return shutil.which("nmap") or "nmap"
+
+
+def command(binary: str, hosts: list[str], ports: list[int], *, rate: int, raw: bool, os_detect: bool) -> list[str]:
+    safe_ports = sorted(set(ports) - NEVER)
+    cmd = [binary, "-n", "-Pn", "-sS" if raw else "-sT", "-sV", "--version-intensity", str(INTENSITY),
+           "-p", "T:" + ",".join(map(str, safe_ports)), "--exclude-ports", "9100-9107",
+           "--max-rate", str(rate), "--host-timeout", HOST_TIMEOUT, "-oX", "-", "--noninteractive"]
+    if os_detect and raw:
+        cmd.append("-O")
+    return cmd + hosts
+
+
+def work_left(hosts: list[LiveHost], earlier: list[Observation], banners_ran: bool) -> dict[str, list[int]]:
+    """host -> ports for nmap. After the banner identifier: the open ports it
+    handed on (see banners.for_nmap); without it: the whole curated list."""
+    live = {h.ip for h in hosts}
+    if not banners_ran:
+        return {ip: list(LAN_PORTS) for ip in live}
+    todo: dict[str, list[int]] = defaultdict(list)
+    for obs in earlier:
+        if obs.plugin == "banners" and obs.ip in live:
+            todo[obs.ip].extend(obs.raw.get("for_nmap", []))
+    return {ip: sorted(set(ports)) for ip, ports in todo.items() if ports}
+
+
+class NmapPlugin:
+    name = "nmap"
+    phase = "enrich"
+    description = "nmap -sV (safe defaults) for services the banner identifier could not name"
+    needs: tuple[str, ...] = ("binary:nmap",)
+    wants: tuple[str, ...] = ("raw_sockets",)
+
+    async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport:
+        report = PluginReport()
+        todo = work_left(hosts, ctx.observations, "banners" in ctx.ran)
+        ctx.advance("nmap", 0, len(todo))
+        if not todo:
+            return report
+        raw = bool(ctx.capabilities.get("raw_sockets"))
+        if not raw:
+            report.degraded = "no raw sockets: nmap runs a connect scan (-sT) and no OS detection"
+        binary = await asyncio.to_thread(nmap_binary)
+        # One nmap per distinct port list (Windows hosts share theirs, ...), a
+        # few at a time (each is a small process), so no host is probed on ports that were not open on it.
+        groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        for ip, ports in todo.items():
+            groups[tuple(ports)].append(ip)
+        at_once = asyncio.Semaphore(PARALLEL)
+        rate = max(1, ctx.settings.rate // min(PARALLEL, len(groups)))  # the cap is global
+
+        async def run(ports: tuple[int, ...], ips: list[str]) -> None:
+            async with at_once:
+                await self._run(ctx, report, command(binary, sorted(ips), list(ports), rate=rate, raw=raw,
+                                                     os_detect=ctx.settings.nmap_os), ips, list(ports))
+
+        await asyncio.gather(*(run(p, ips) for p, ips in groups.items()))
+        return report
+
+    async def _run(self, ctx: ScanContext, report: PluginReport, cmd: list[str], ips: list[str],
+                   ports: list[int]) -> None:
+        start = time.monotonic()
+        proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.PIPE)
+        try:
+            out, err = await proc.communicate()
+        except asyncio.CancelledError:
+            proc.kill()
+            await proc.wait()
+            raise
+        ms = (time.monotonic() - start) * 1000
+        if proc.returncode != 0:
+            detail = err.decode(errors="replace").strip()[-300:] or f"exit {proc.returncode}"
+            report.probes.extend(ProbeResult(self.name, ip, Outcome.ERROR, ms, detail) for ip in ips)
+            return
+        try:
+            parsed = parse(out)
+        except NmapXmlError as exc:
+            report.probes.extend(ProbeResult(self.name, ip, Outcome.ERROR, ms, str(exc)[:300]) for ip in ips)
+            return
+        seen = set()
+        for host in parsed:
+            if host.ip not in ips:
+                continue
+            seen.add(host.ip)
+            facts = list(host.facts)
+            if host.os_matches:
+                best = max(host.os_matches, key=lambda m: m["accuracy"])
+                facts.append(Fact("os_name", best["name"] or "", min(60, best["accuracy"] // 2), self.name,
+                                  f"nmap -O {best['accuracy']}%"))
+            report.observations.append(Observation(plugin=self.name, ip=host.ip, mac=host.mac,
+                                                   facts=[f for f in facts if f.value], services=host.services,
+                                                   raw={"ports_probed": ports}))
+            report.probes.append(ProbeResult(self.name, host.ip, Outcome.OK, ms,
+                                             f"{len(host.services)} service(s) on ports {ports}"))
+            ctx.advance("nmap", 1, None)
+        for ip in sorted(set(ips) - seen):
+            report.probes.append(ProbeResult(self.name, ip, Outcome.NO_RESPONSE, ms, "not in nmap's report"))
+
+
+@hookimpl
+def lan_collector_plugins() -> list[object]:
+    return [NmapPlugin()]
