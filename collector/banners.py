@@ -139,7 +139,7 @@ def _facts(values: dict[str, str], evidence: str, base: int) -> list[Fact]:
     return facts
 
 
-def _service(grab: Grab, name: str, match: Match | None, banner: str, extra: str | None = None,
+def _service(grab: Grab, name: str, match: Match | None, banner: str | bytes, extra: str | None = None,
              confidence: int = 80) -> Service:
     values = match.values if match else {}
     return Service(

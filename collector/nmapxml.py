@@ -105,7 +105,7 @@ def _service(port: Any, state: str) -> Service:
 
 
 def _service_facts(svc: Any, port: str) -> list[Fact]:
-    facts = []
+    facts: list[Fact] = []
     evidence = f"nmap -sV {port}/{svc.get('name')}: {_clean(svc.get('product')) or ''}"
     if svc.get("method") != "probed":
         return facts

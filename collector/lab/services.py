@@ -64,9 +64,9 @@ def http_response(spec: ServiceSpec, request: bytes) -> bytes:
     body = (f"<!DOCTYPE html><html><head><title>{title}</title></head>"
             f"<body><h1>{title}</h1></body></html>\n").encode()
     status = "200 OK" if method in ("GET", "HEAD") else "405 Method Not Allowed"
-    head = [f"HTTP/1.1 {status}", f"Server: {spec.banner}" if spec.banner else None,
-            "Content-Type: text/html", f"Content-Length: {len(body)}", "Connection: close"]
-    out = ("\r\n".join(h for h in head if h) + "\r\n\r\n").encode()
+    lines = [f"HTTP/1.1 {status}", f"Server: {spec.banner}" if spec.banner else None,
+             "Content-Type: text/html", f"Content-Length: {len(body)}", "Connection: close"]
+    out = ("\r\n".join(h for h in lines if h) + "\r\n\r\n").encode()
     return out + (body if method == "GET" else b"")
 
 
