@@ -22,6 +22,10 @@ from collector.refdata.recog import Match, recog
 SOURCE = "banners"
 MAX_BANNER = 512  # characters kept in the inventory
 MAX_TITLE = 200
+#: OS vendors that do not make the device they run on.
+SOFTWARE_OS_VENDORS = {"centos", "ubuntu", "debian", "red hat", "redhat", "canonical", "microsoft", "freebsd",
+                       "openbsd", "netbsd", "suse", "fedora", "fedora project", "gentoo", "arch linux",
+                       "linux", "oracle", "alpine"}
 #: Recog products that mean little without their vendor ("HTTPD" is Apache's).
 GENERIC_PRODUCTS = {"HTTPD", "SSH", "FTP", "TELNETD", "SMTPD", "HTTP Server", "Web Server", "Server"}
 
@@ -124,11 +128,14 @@ def _facts(values: dict[str, str], evidence: str, base: int) -> list[Fact]:
         facts.append(Fact("os_name", os_name, os_conf, SOURCE, evidence))
     if values.get("os.version"):
         facts.append(Fact("os_version", values["os.version"], os_conf, SOURCE, evidence))
+    # The device's maker: the hardware vendor, or the OS vendor when that is
+    # an appliance maker (Cisco IOS, RouterOS) rather than a software OS.
     vendor = values.get("hw.vendor") or values.get("os.vendor")
-    if vendor:
+    if vendor and (values.get("hw.vendor") or vendor.lower() not in SOFTWARE_OS_VENDORS):
         facts.append(Fact("vendor", vendor, max(1, int(base * 0.8)), SOURCE, evidence))
-    if values.get("hw.product"):
-        facts.append(Fact("model", values["hw.product"], base, SOURCE, evidence))
+    product = values.get("hw.product")
+    if product and product != values.get("hw.family"):  # "JetDirect" names a family, not a model
+        facts.append(Fact("model", product, base, SOURCE, evidence))
     if values.get("hw.serial_number"):
         facts.append(Fact("serial", values["hw.serial_number"], base, SOURCE, evidence))
     device = values.get("hw.device") or values.get("os.device")

@@ -106,10 +106,26 @@ def _cert_subject(writer: asyncio.StreamWriter) -> str | None:
         return None
 
 
-async def grab_port(ip: str, port: int, limiter: RateLimiter) -> Grab | None:
+def port_mode(port: int) -> str:
+    """How to talk to a port: http, https, tls, rtsp, greeting (speaks first) or listen."""
+    if port in TLS_HTTP_PORTS:
+        return "https"
+    if port in TLS_ONLY:
+        return "tls"
+    if port in HTTP_PORTS:
+        return "http"
+    if port in RTSP_PORTS:
+        return "rtsp"
+    if port in SPEAKS_FIRST:
+        return "greeting"
+    return "listen"
+
+
+async def grab_port(ip: str, port: int, limiter: RateLimiter, mode: str | None = None) -> Grab | None:
     """None when the port is closed or filtered."""
+    mode = mode or port_mode(port)
     await limiter.acquire()
-    tls = port in TLS_HTTP_PORTS or port in TLS_ONLY
+    tls = mode in ("https", "tls")
     try:
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(ip, port, ssl=tls_context() if tls else None, server_hostname=None if not tls
@@ -123,18 +139,18 @@ async def grab_port(ip: str, port: int, limiter: RateLimiter) -> Grab | None:
     try:
         if tls:
             grab.cert_subject = _cert_subject(writer)
-        if port in HTTP_PORTS or port in TLS_HTTP_PORTS:
+        if mode in ("http", "https"):
             writer.write(f"GET / HTTP/1.0\r\nHost: {ip}\r\nUser-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
                          "Connection: close\r\n\r\n".encode())
             await writer.drain()
             grab.http_status, grab.headers, grab.body = parse_http_response(await _read(reader, deadline,
                                                                                       until_line=False))
-        elif port in RTSP_PORTS:
+        elif mode == "rtsp":
             writer.write(f"OPTIONS rtsp://{ip}/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: {USER_AGENT}\r\n\r\n".encode())
             await writer.drain()
             grab.http_status, grab.headers, grab.body = parse_http_response(await _read(reader, deadline,
                                                                                       until_line=False))
-        elif port in SPEAKS_FIRST:
+        elif mode == "greeting":
             grab.greeting = await _read(reader, deadline, until_line=port != 23)
         else:
             grab.greeting = await _read(reader, time.monotonic() + 0.5, until_line=True)

@@ -219,3 +219,33 @@ def test_lab_services_are_recognised_by_nmap(lab):
     for expected in ("vsftpd 2.3.4", "OpenSSH 5.3", "Apache httpd 2.2.15", "Windows 7 - 10 microsoft-ds",
                      "Cisco IOS telnetd", "Cisco SSH 1.25"):
         assert expected in out, out
+
+
+def test_every_lab_service_identified(lab, tmp_path):
+    """banners + nmap over the lab: each emulated product and version is named."""
+    db = tmp_path / "inv.db"
+    lab.scan("198.18.0.0/24", "--plugins", "arp,banners,nmap", "--db", str(db), timeout=300)
+    by_kind = {h["kind"]: h["ip"] for h in lab.on("lan")}
+    services = {}
+    for d in export(db):
+        for s in d["services"]:
+            services[(d["ips"][0], s["port"])] = s
+    expected = {
+        ("linux_server", 21): ("vsFTPd", "2.3.4"), ("linux_server", 22): ("OpenSSH", "5.3"),
+        ("linux_server", 80): ("Apache HTTPD", "2.2.15"), ("linux_server", 25): ("Postfix", None),
+        ("switch", 22): ("Cisco SSH", "1.25"), ("switch", 23): ("Cisco IOS telnetd", None),
+        ("router", 22): ("MikroTik RouterOS sshd", None), ("wireless_ap", 22): ("Dropbear SSH", "2019.78"),
+        ("modern_linux", 22): ("OpenSSH", "9.6p1"), ("nas", 22): ("OpenSSH", "7.4"), ("nas", 5000): ("nginx", None),
+        ("windows_workstation", 445): ("Microsoft Windows 7 - 10 microsoft-ds", None),
+        ("windows_server", 445): ("Microsoft Windows Server 2008 R2 microsoft-ds", None),
+        ("ups", 80): ("RomPager", "4.01"), ("printer", 80): ("JetDirect", None),
+    }
+    for (kind, port), (product, version) in expected.items():
+        svc = services[(by_kind[kind], port)]
+        assert (svc["product"], svc["version"]) == (product, version), (kind, port, svc)
+    assert services[(by_kind["linux_server"], 22)]["cpe"] == "cpe:2.3:a:openbsd:openssh:5.3:*:*:*:*:*:*:*"
+    # no printer raw port was ever touched
+    assert not any(9100 <= port <= 9107 for (_ip, port) in services)
+    devices = {d["ips"][0]: d for d in export(db)}
+    assert devices[by_kind["printer"]]["serial"] == "PHBQB12345"
+    assert devices[by_kind["printer"]]["device_class"] == "printer"

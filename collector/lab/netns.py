@@ -125,7 +125,7 @@ def up(n: int, *, snmp: bool = True, _locked: bool = False) -> dict[str, Any]:
     if not _locked:
         check_not_in_session()
     if lab_namespaces():
-        down()
+        down(_locked=_locked)
     check_root_namespace_clear()
     lab_plan = topo.plan(n)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
