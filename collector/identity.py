@@ -124,6 +124,18 @@ def merge_services(services: Iterable[Service]) -> list[Service]:
     return sorted(best.values(), key=lambda s: (s.proto, s.port))
 
 
+_JUNK_SERIALS = {"unknown", "none", "n/a", "na", "null", "default string", "to be filled by o.e.m.",
+                 "not specified", "not available", "system serial number", "serial", "0", "1234567890"}
+
+
+def usable_serial(serial: object) -> bool:
+    """Serials that identify a device: not a placeholder, not one repeated character."""
+    if not isinstance(serial, str):
+        return False
+    s = serial.strip().lower()
+    return len(s) >= 4 and s not in _JUNK_SERIALS and len(set(s)) > 1
+
+
 @dataclass(frozen=True)
 class Candidates:
     """Known devices that share a signal with a host, as the store found them."""
@@ -146,7 +158,7 @@ def choose_device(host: HostEvidence, found: Candidates) -> tuple[int | None, st
     random_mac = bool(host.mac and is_locally_administered(host.mac))
     if found.by_mac and not (random_mac and len(found.by_mac) > 1):
         return min(found.by_mac), "mac"
-    if found.by_serial:
+    if found.by_serial and usable_serial(host.value("serial")):
         return min(found.by_serial), "serial"
     if host.mac is None and found.by_ip_without_mac:
         return min(found.by_ip_without_mac), "ip (no mac visible)"

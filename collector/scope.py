@@ -47,6 +47,8 @@ class Target:
 
     spec: str
     networks: tuple[IPv4Net, ...]
+    #: a range or host list: every address counts, network/broadcast included
+    literal: bool = False
 
 
 @dataclass
@@ -56,12 +58,14 @@ class Scope:
     #: human-readable lines: auto-detected subnets used or skipped, and why
     notes: list[str] = field(default_factory=list)
     auto: bool = False
+    #: networks that came from ranges: all their addresses are targets
+    literal: set[IPv4Net] = field(default_factory=set)
 
     def addresses(self) -> Iterator[IPv4Addr]:
         """Every address in scope, each once, in order, exclusions removed."""
         seen: set[IPv4Addr] = set()
         for net in sorted(self.networks, key=lambda n: (int(n.network_address), n.prefixlen)):
-            for addr in _host_addresses(net):
+            for addr in (iter(net) if net in self.literal else _host_addresses(net)):
                 if addr in seen or any(addr in ex for ex in self.excluded):
                     continue
                 seen.add(addr)
@@ -101,10 +105,10 @@ def parse_target(spec: str, *, resolve: bool = True) -> Target:
         raise ScopeError(f"{spec}: IPv6 targets are not supported yet (IPv4 only)")
     m = _RANGE_SHORT.match(text)
     if m:
-        return Target(spec, _range(spec, m.group(1) + m.group(2), m.group(1) + m.group(3)))
+        return Target(spec, _range(spec, m.group(1) + m.group(2), m.group(1) + m.group(3)), literal=True)
     m = _RANGE_LONG.match(text)
     if m:
-        return Target(spec, _range(spec, m.group(1), m.group(2)))
+        return Target(spec, _range(spec, m.group(1), m.group(2)), literal=True)
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError as exc:
@@ -114,7 +118,7 @@ def parse_target(spec: str, *, resolve: bool = True) -> Target:
             raise ScopeError(f"{spec}: not an address, network, range or host name") from None
         if not resolve:
             raise ScopeError(f"{spec}: host names are not resolved here") from None
-        return Target(spec, _resolve(spec))
+        return Target(spec, _resolve(spec), literal=True)
     assert isinstance(net, IPv4Net)
     return Target(spec, (net,))
 
@@ -203,8 +207,12 @@ def build_scope(
     specs = expand_specs(targets)
     if specs:
         nets: list[IPv4Net] = []
+        literal: set[IPv4Net] = set()
         for spec in specs:
-            for net in parse_target(spec, resolve=resolve).networks:
+            target = parse_target(spec, resolve=resolve)
+            for net in target.networks:
+                if target.literal:
+                    literal.add(net)
                 check_network(net, spec=spec, allow_public=allow_public, explicit=True)
                 if net.num_addresses > limit:
                     raise ScopeError(
@@ -212,7 +220,7 @@ def build_scope(
                         "raise it with --max-hosts if you mean it"
                     )
                 nets.append(net)
-        scope = Scope(nets, excluded)
+        scope = Scope(nets, excluded, literal=literal)
     else:
         scope = _auto_scope(interfaces if interfaces is not None else attached_networks(), limit, allow_public, excluded)
     if scope.size() > limit:

@@ -52,7 +52,7 @@ def test_choose_by_mac_first():
 
 
 def test_choose_by_serial_when_mac_changed():
-    assert choose_device(host("00:11:32:00:00:02", serial="X1"), Candidates(by_serial=[3])) == (3, "serial")
+    assert choose_device(host("00:11:32:00:00:02", serial="CN12345678"), Candidates(by_serial=[3])) == (3, "serial")
 
 
 def test_ip_only_matches_when_no_mac_visible():
@@ -67,3 +67,10 @@ def test_random_mac_matches_by_hostname():
 
 def test_new_device():
     assert choose_device(host("00:11:32:00:00:01"), Candidates()) == (None, "new")
+
+
+@pytest.mark.parametrize("serial, ok", [("PHBQB12345", True), ("0000000000", False), ("To Be Filled By O.E.M.", False),
+                                        ("N/A", False), ("abc", False), (None, False)])
+def test_placeholder_serials_never_link_devices(serial, ok):
+    h = host("00:11:32:00:00:02", **({"serial": serial} if serial else {}))
+    assert (choose_device(h, Candidates(by_serial=[3]))[0] == 3) is ok

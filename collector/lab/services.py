@@ -12,6 +12,7 @@ Run as ``python -m collector.lab.services STATE_JSON``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import re
 import json
@@ -100,6 +101,7 @@ def smb_negotiate_response(request: bytes, flavour: str, domain: str, server: st
 
 
 async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    spec = dataclasses.replace(spec, banner=spec.banner.replace("{serial}", topo.serial_for(host["index"])))
     try:
         if spec.kind == "ssh":
             writer.write(spec.banner.encode() + b"\r\n")

@@ -64,7 +64,7 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("printer", "Hewlett Packard", "3c:d9:2b", "printer",
             SnmpSpec("HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI24090012,CIDATE 02/18/2022",
                      "1.3.6.1.4.1.11.2.3.9.1"),
-            (ServiceSpec(80, "http", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: PHBQB12345; "
+            (ServiceSpec(80, "http", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: {serial}; "
                          "Built:Thu Feb 18, 2022 09:14:20AM {TJSJPBP2207}",
                          "HP LaserJet Pro M404dn"),
              ServiceSpec(443, "open"), ServiceSpec(631, "http", "HP HTTP Server", "IPP"))),
@@ -140,6 +140,15 @@ class LabHost:
     @property
     def profile(self) -> Profile:
         return PROFILES[self.kind]
+
+    @property
+    def serial(self) -> str:
+        """This host's hardware serial ({serial} in its banners): unique per host."""
+        return serial_for(self.index)
+
+
+def serial_for(index: int) -> str:
+    return f"PHBQB{index:05d}"
 
 
 @dataclass
