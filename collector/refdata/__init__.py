@@ -48,6 +48,10 @@ def load_json(name: str) -> Any:
     raw = (directory / name).read_bytes()
     if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
         raise DataError(f"{directory / name} does not match its recorded sha256; rebuild the data")
+    if name.endswith(".gz"):
+        import gzip
+
+        raw = gzip.decompress(raw)
     return json.loads(raw)
 
 

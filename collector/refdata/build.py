@@ -84,6 +84,122 @@ def build_recog(src: Path, out: Path) -> dict[str, Any]:
     }
 
 
+def _yaml_front_matter(text: str) -> dict[str, Any]:
+    import yaml
+
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    return yaml.safe_load(text[3:end]) if end > 0 else {}
+
+
+def _date(value: Any) -> str | bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10]
+    text = str(value)
+    return text[:10] if re.match(r"\d{4}-\d{2}-\d{2}", text) else None
+
+
+def _cpe_prefix(cpe: str) -> str | None:
+    """'cpe:2.3:a:apache:http_server' or 'cpe:/a:apache:http_server' -> 'a:apache:http_server'."""
+    m = re.match(r"^cpe:(?:2\.3:|/)([aoh]):([^:]+):([^:]+)", cpe.strip())
+    return ":".join(m.groups()).lower() if m else None
+
+
+def build_eol(src: Path, out: Path) -> dict[str, Any]:
+    products_dir = src / "endoflife.date" / "products"
+    if not products_dir.is_dir():
+        raise DataError(f"{products_dir} not found")
+    products: dict[str, Any] = {}
+    inputs = {}
+    for md in sorted(products_dir.glob("*.md")):
+        inputs[f"endoflife.date/products/{md.name}"] = _sha256(md)
+        meta = _yaml_front_matter(md.read_text(encoding="utf-8"))
+        releases = []
+        for r in meta.get("releases") or []:
+            if not isinstance(r, dict) or "releaseCycle" not in r:
+                continue
+            releases.append({
+                "cycle": str(r["releaseCycle"]), "label": str(r.get("releaseLabel") or r["releaseCycle"]),
+                "released": _date(r.get("releaseDate")), "eol": _date(r.get("eol")),
+                "eoas": _date(r.get("eoas")), "eoes": _date(r.get("eoes")),
+                "latest": str(r["latest"]) if r.get("latest") is not None else None,
+            })
+        cpes = sorted({p for i in meta.get("identifiers") or [] if isinstance(i, dict) and "cpe" in i
+                       for p in [_cpe_prefix(str(i["cpe"]))] if p})
+        products[md.stem] = {"title": meta.get("title", md.stem), "category": meta.get("category"),
+                             "cpes": cpes, "releases": releases}
+    if len(products) < 100:
+        raise DataError(f"only {len(products)} endoflife.date products found; refusing this data")
+    (out / "eol.json").write_text(json.dumps({"products": products}, separators=(",", ":"), sort_keys=True))
+    if (src / "endoflife.date" / "LICENSE").exists():
+        shutil.copyfile(src / "endoflife.date" / "LICENSE", out / "eol.LICENSE")
+    info = _source_info(src / "endoflife.date" / "SOURCE.md", "MIT")
+    return {"eol.json": {"source": info, "inputs": inputs, "entries": len(products),
+                         "licence_files": ["eol.LICENSE"]}}
+
+
+def build_kev(src: Path, out: Path) -> dict[str, Any]:
+    path = src / "cisa-kev" / "latest-mirror" / "known_exploited_vulnerabilities.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: unreadable KEV catalog ({exc})") from None
+    vulns = raw.get("vulnerabilities") or []
+    if not vulns or len(vulns) != raw.get("count", len(vulns)):
+        raise DataError(f"{path}: KEV catalog count does not match its entries")
+    cves = {v["cveID"]: {"vendor": v.get("vendorProject"), "product": v.get("product"),
+                         "name": v.get("vulnerabilityName"), "added": v.get("dateAdded"),
+                         "ransomware": v.get("knownRansomwareCampaignUse") == "Known",
+                         "due": v.get("dueDate")} for v in vulns}
+    (out / "kev.json").write_text(json.dumps({"catalogVersion": raw.get("catalogVersion"),
+                                              "dateReleased": raw.get("dateReleased"), "cves": cves},
+                                             separators=(",", ":"), sort_keys=True))
+    info = _source_info(src / "cisa-kev" / "SOURCE.md", "CC0-1.0")
+    info["date"] = info.get("date") or str(raw.get("dateReleased", ""))[:10] or None
+    return {"kev.json": {"source": info, "inputs": {"cisa-kev/latest-mirror/" + path.name: _sha256(path)},
+                         "entries": len(cves), "catalog_version": raw.get("catalogVersion")}}
+
+
+def build_cves(src: Path, out: Path) -> dict[str, Any]:
+    """CVE -> CPE ranges, as extracted in shared/data (see its SOURCE.md),
+    with an index by part:vendor:product; gzip-compressed."""
+    import gzip
+
+    path = src / "cve-ranges" / "cve_ranges.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: unreadable CVE ranges ({exc})") from None
+    cves = raw.get("cves") or {}
+    if len(cves) != raw.get("meta", {}).get("cveCount", len(cves)) or not cves:
+        raise DataError(f"{path}: CVE count does not match its records")
+    index: dict[str, set[str]] = {}
+    for cve_id, record in cves.items():
+        for config in record.get("configurations", []):
+            for node in config.get("nodes", []):
+                for match in node.get("cpeMatch", []):
+                    if match.get("vulnerable", True) is False:
+                        continue
+                    parts = match["criteria"].split(":")
+                    products = match.get("products") or [parts[4]]
+                    for product in products:
+                        index.setdefault(f"{parts[2]}:{parts[3]}:{product}".lower(), set()).add(cve_id)
+    payload = {"meta": raw.get("meta", {}), "cves": cves, "index": {k: sorted(v) for k, v in sorted(index.items())}}
+    data = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    (out / "cves.json.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    for lic in sorted((src / "cve-ranges").glob("LICENSE*")):
+        shutil.copyfile(lic, out / f"cves.{lic.name}")
+    info = _source_info(src / "cve-ranges" / "SOURCE.md", "public domain (NVD) + CC0-1.0 (Anchore, CISA)")
+    info["date"] = raw.get("meta", {}).get("generated")
+    info["repository"] = "shared/data/cve-ranges (extract of NVD, Anchore and CISA data; method in its SOURCE.md)"
+    return {"cves.json.gz": {"source": info, "inputs": {"cve-ranges/cve_ranges.json": _sha256(path)},
+                             "entries": len(cves), "products_indexed": len(index),
+                             "kev_missing": raw.get("meta", {}).get("kevMissing")}}
+
+
 def validate(out: Path) -> None:
     """Load what was built the way the product will, and exercise it."""
     data = json.loads((out / "recog.json").read_text())
@@ -94,6 +210,14 @@ def validate(out: Path) -> None:
             if result is None:
                 raise DataError(f"built Recog data fails its own example in {db}: {description}")
             break  # one per database: the full table runs in the test suite
+    eol = json.loads((out / "eol.json").read_text())
+    if "windows" not in eol["products"] or not eol["products"]["windows"]["releases"]:
+        raise DataError("built endoflife.date data has no Windows releases")
+    import gzip
+
+    cves = json.loads(gzip.decompress((out / "cves.json.gz").read_bytes()))
+    if "a:openbsd:openssh" not in cves["index"]:
+        raise DataError("built CVE data has no OpenSSH entries")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -103,6 +227,9 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
     tmp = Path(tempfile.mkdtemp(prefix=".refdata-", dir=dest.parent))
     try:
         files = build_recog(src, tmp)
+        files.update(build_eol(src, tmp))
+        files.update(build_kev(src, tmp))
+        files.update(build_cves(src, tmp))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {

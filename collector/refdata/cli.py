@@ -34,7 +34,8 @@ def build(src: str, dest: str | None) -> None:
         click.echo(f"lan-collector data: error: {exc}; the installed data is unchanged", err=True)
         sys.exit(1)
     for name, entry in prov["files"].items():
-        click.echo(f"{name}: {entry.get('fingerprints', '?')} entries kept, {entry.get('dropped', 0)} dropped, "
+        count = entry.get("fingerprints", entry.get("entries", "?"))
+        click.echo(f"{name}: {count} entries, {entry.get('dropped', 0)} dropped, "
                    f"source {entry['source'].get('repository')} @ {str(entry['source'].get('commit'))[:12]} "
                    f"({entry['source'].get('date')})")
     click.echo(f"installed in {target}")
@@ -54,7 +55,8 @@ def status(max_age_days: int) -> None:
     click.echo(f"reference data: {directory} (built {prov.get('built')})")
     for name, entry in sorted(prov["files"].items()):
         src = entry["source"]
-        click.echo(f"  {name}: {entry.get('fingerprints', '?')} entries; {src.get('repository')} @ "
+        count = entry.get("fingerprints", entry.get("entries", "?"))
+        click.echo(f"  {name}: {count} entries; {src.get('repository')} @ "
                    f"{str(src.get('commit'))[:12]} ({src.get('date')}), licence {src.get('licence')}, "
                    f"sha256 {entry['sha256'][:16]}...")
     warnings = refdata.age_warnings(_dt.date.today(), max_age_days)
