@@ -88,7 +88,7 @@ def test_packaged_data_is_verified_and_has_provenance():
 def test_age_warning_uses_given_day():
     assert refdata.age_warnings(dt.date(2026, 7, 1)) == []
     warnings = refdata.age_warnings(dt.date(2027, 6, 1))
-    assert any(w.startswith("recog.json: source snapshot is 335 days old") for w in warnings)
+    assert any(w.startswith("recog.json: source snapshot is 337 days old") for w in warnings)
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/data not beside the checkout")
