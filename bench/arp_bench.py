@@ -29,12 +29,12 @@ LAN = str(topo.LAN)
 RESULTS = Path(__file__).parent / "results"
 
 
-def timed(argv: list[str]) -> tuple[float, int, str]:
+def timed(argv: list[str], timeout: float = 300) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (KiB) and stdout of argv run inside the lab.
     Both figures are GNU time's for the tool's own process (start to exit),
     so the lab guard that launches it is not counted against any tool."""
     cmd = in_lab_command(["/usr/bin/time", "-f", "@@TIME %e %M", *argv])
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[0]} failed: {proc.stderr[-500:]}")
     m = re.search(r"@@TIME ([\d.]+) (\d+)", proc.stderr)

@@ -50,7 +50,7 @@ def targets(state: dict) -> list[str]:
 def run_collector(tmp: Path, i: int, hosts: list[str]) -> tuple[float, int, int, int]:
     db = tmp / f"svc-{i}.db"
     wall, rss, _ = timed([sys.executable, "-m", "collector", "scan", *hosts, "--plugins", "banners,nmap",
-                          "--db", str(db), "-q"])
+                          "--db", str(db), "-q"], timeout=3600)
     from collector.store import Inventory
 
     with Inventory(db, create=False) as inv:
@@ -59,7 +59,7 @@ def run_collector(tmp: Path, i: int, hosts: list[str]) -> tuple[float, int, int,
 
 
 def run_nmap(tmp: Path, i: int, hosts: list[str]) -> tuple[float, int, int, int]:
-    wall, rss, out = timed(["nmap", "-n", "-Pn", "-sV", "-p", PORTS, "-oX", "-", *hosts])
+    wall, rss, out = timed(["nmap", "-n", "-Pn", "-sV", "-p", PORTS, "-oX", "-", *hosts], timeout=3600)
     services = [s for h in parse(out) for s in h.services]
     return wall, rss, len(services), sum(1 for s in services if s.product)
 

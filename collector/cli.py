@@ -155,6 +155,7 @@ def _print_summary(summary: Any) -> None:
     table.add_row("hosts up", str(len(summary.hosts)))
     table.add_row("new devices", str(summary.new_devices))
     table.add_row("known devices not seen", str(summary.missing))
+    table.add_row("flags (confidence >= 70)", f"{summary.flags}  (lan-collector flags --db {summary.db})")
     table.add_row("plugins ran", ", ".join(summary.ran) or "none")
     for name, why in summary.skipped.items():
         table.add_row(f"plugin {name}", f"skipped: {why}")
@@ -205,7 +206,8 @@ def devices(db: str | None, config: str | None) -> None:
 @db_option
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="Print the export record as JSON.")
-def show(device: str, db: str | None, config: str | None, as_json: bool) -> None:
+@click.option("--all", "show_all", is_flag=True, help="Also show flags below confidence 70.")
+def show(device: str, db: str | None, config: str | None, as_json: bool, show_all: bool) -> None:
     """Everything known about DEVICE (id, IP, MAC or hostname), with sources."""
     from collector.store import StoreError
 
@@ -241,9 +243,12 @@ def show(device: str, db: str | None, config: str | None, as_json: bool) -> None
         console.print("services: " + ", ".join(
             escape(" ".join(str(x) for x in (f"{s['port']}/{s['proto']}", s["product"], s["version"]) if x))
             for s in record["services"]))
-    for flag in record["flags"]:
-        console.print(f"flag {flag['kind']}/{flag['rule']}: {escape(flag['title'])} "
+    shown = [f for f in record["flags"] if show_all or f["confidence"] >= 70]
+    for flag in shown:
+        console.print(f"flag {flag['rule']}: {escape(flag['title'])} "
                       f"(severity {flag['severity']}, confidence {flag['confidence']})")
+    if len(shown) < len(record["flags"]):
+        console.print(f"{len(record['flags']) - len(shown)} flag(s) below confidence 70 hidden (--all)")
     console.print(f"seen in scans: {', '.join(str(s['scan_id']) for s in sightings)}")
     if probes:
         console.print("latest probes: " + "; ".join(
@@ -274,6 +279,40 @@ def export(fmt: str, db: str | None, config: str | None, output: str) -> None:
         tmp.unlink(missing_ok=True)
         _fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILED)
     click.echo(f"wrote {len(records)} device(s) to {output}", err=True)
+
+
+@cli.command("flags")
+@db_option
+@config_option
+@click.option("--min-confidence", type=click.IntRange(0, 100), default=70, show_default=True,
+              help="Hide flags below this confidence.")
+@click.option("--all", "show_all", is_flag=True, help="Show every flag, whatever its confidence.")
+@click.option("--kind", type=click.Choice(["legacy", "unpatched"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the flags with their evidence as JSON.")
+def flags_cmd(db: str | None, config: str | None, min_confidence: int, show_all: bool, kind: str | None,
+              as_json: bool) -> None:
+    """Legacy and unpatched findings, most severe first, with confidence and remediation."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    with _open(db, config) as inv:
+        rows = inv.flags(0 if show_all else min_confidence, kind)
+        hidden = 0 if show_all else len(inv.flags(0, kind)) - len(rows)
+    if as_json:
+        for r in rows:
+            r["evidence"] = json.loads(r["evidence"])
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table()
+    for col in ("device", "ip", "severity", "conf.", "rule", "finding", "what to do"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["device_id"]), r["ip"] or "-", r["severity"], str(r["confidence"]), r["rule"],
+                      escape(r["title"]), escape(r["remediation"] or ""))
+    console = _console()
+    console.print(table)
+    console.print(f"{len(rows)} flag(s)" + (f"; {hidden} below confidence {min_confidence} hidden (--all shows "
+                                             "them)" if hidden else ""))
 
 
 @cli.command("plugins")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as _dt
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,9 @@ from collector.netinfo import attached_networks, have_raw_sockets
 from collector.plugin import LiveHost, Plugin, ScanContext, load_plugins, unmet
 from collector.scope import Scope, build_scope
 from collector.store import Inventory, ScanLock
+
+
+log = logging.getLogger("lan_collector")
 
 
 class ScanError(RuntimeError):
@@ -46,6 +51,8 @@ class ScanSummary:
     notes: list[str] = field(default_factory=list)
     #: devices known before this scan, in its scope, that did not answer
     missing: int = 0
+    #: flags at confidence >= 70 in the inventory after this scan
+    flags: int = 0
 
     @property
     def new_devices(self) -> int:
@@ -102,9 +109,12 @@ def _collect(plugin: Plugin, report: PluginReport, observations: list[Observatio
         degraded[plugin.name] = report.degraded
 
 
-def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = None) -> ScanSummary:
-    """Run one scan into ``settings.db``. Raises ScopeError, ScanError, StoreError."""
+def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = None,
+             today: _dt.date | None = None) -> ScanSummary:
+    """Run one scan into ``settings.db``. Raises ScopeError, ScanError, StoreError.
+    ``today`` dates the end-of-life checks (the CLI passes the real date)."""
     started = time.monotonic()
+    assess_fn = _assessor(today or _dt.date.today())
     scope = scope or make_scope(settings)
     available = load_plugins()
     plugins = select_plugins(settings, available)
@@ -140,7 +150,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
             if progress:
                 progress.advance("store", 0, len(hosts))
             for host in hosts:
-                device_id, is_new = inv.record_host(scan_id, host)
+                device_id, is_new = inv.record_host(scan_id, host, assess_fn)
                 summary.hosts.append(HostLine(device_id, host.ip, host.mac, _str(host.value("vendor")),
                                               _str(host.value("hostname")), _str(host.value("device_class")),
                                               is_new))
@@ -148,6 +158,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
                     progress.advance("store", 1, None)
             status = "complete"
             summary.missing = inv.missing_in_scope(scan_id, scope)
+            summary.flags = len(inv.flags(70))
         except (KeyboardInterrupt, asyncio.CancelledError):
             status, error = "interrupted", "stopped by a signal or Ctrl-C"
             raise
@@ -162,6 +173,19 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
             summary.status = status
             summary.seconds = time.monotonic() - started
     return summary
+
+
+def _assessor(today: _dt.date) -> Any:
+    from collector.assess import assess
+    from collector.assess.rules import reference
+    from collector.refdata import DataError
+
+    try:
+        ref = reference()
+    except DataError as exc:
+        log.warning("flags not assessed: %s", exc)
+        return None
+    return lambda evidence: assess(evidence, today, ref)
 
 
 def _str(value: object) -> str | None:

@@ -13,7 +13,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,7 @@ from sqlite_utils.migrations import Migrations
 from collector import __version__
 from collector.identity import Candidates, HostEvidence, best_facts, choose_device, normalize_mac
 from collector.procutil import pid_alive
-from collector.model import DEVICE_FIELDS, Fact, Observation, ProbeResult, utcnow
+from collector.model import DEVICE_FIELDS, Fact, Observation, ProbeResult, Service, utcnow
 
 
 class StoreError(RuntimeError):
@@ -182,8 +182,12 @@ class Inventory:
             "select id from devices where hostname = ? and mac_random = 1", [hostname])] if hostname else []
         return Candidates(by_mac, by_serial, by_ip, by_name)
 
-    def record_host(self, scan_id: int, host: HostEvidence) -> tuple[int, bool]:
-        """Write one host's result in one transaction. Returns (device id, is new)."""
+    def record_host(self, scan_id: int, host: HostEvidence,
+                    assess: Callable[[HostEvidence], list[Any]] | None = None) -> tuple[int, bool]:
+        """Write one host's result in one transaction. Returns (device id, is new).
+
+        ``assess`` turns the device's stored evidence (this scan's and
+        earlier ones') into flags, which replace the device's previous flags."""
         now = utcnow()
         with self.transaction():
             device_id, _why = choose_device(host, self.candidates(host))
@@ -233,7 +237,59 @@ class Inventory:
                     [scan_id, device_id, obs.plugin, obs.ip, normalize_mac(obs.mac), obs.observed_at,
                      _json(_observation_data(obs))])
             self._refresh_device(device_id, scan_id, now)
+            if assess is not None:
+                self._replace_flags(device_id, scan_id, assess(self.device_evidence(device_id)), now)
         return device_id, is_new
+
+    def device_evidence(self, device_id: int) -> HostEvidence:
+        """What the inventory knows of a device, as identification produced it:
+        best facts, all services, the latest observation of each plugin."""
+        addr = self.db.execute("select ip, mac from addresses where device_id = ? order by last_seen desc, id desc"
+                               " limit 1", [device_id]).fetchone()
+        host = HostEvidence(ip=addr[0] if addr else "", mac=addr[1] if addr else None)
+        host.facts = [Fact(r["field"], r["value"], r["confidence"], r["source"], r["evidence"])
+                      for r in self.db.query("select * from device_facts where device_id = ?"
+                                             " order by last_seen desc, source", [device_id])
+                      if r["field"] in DEVICE_FIELDS]
+        host.services = [Service(r["port"], r["proto"], r["state"], r["name"], r["product"], r["version"], r["extra"],
+                                 r["cpe"], r["banner"], r["source"], r["confidence"])
+                         for r in self.db.query("select * from services where device_id = ? order by proto, port",
+                                                [device_id])]
+        for r in self.db.query(
+                "select plugin, ip, mac, observed_at, data from observations o where device_id = ? and id ="
+                " (select max(id) from observations p where p.device_id = o.device_id and p.plugin = o.plugin)",
+                [device_id]):
+            data = json.loads(r["data"])
+            host.observations.append(Observation(r["plugin"], r["ip"], r["mac"], raw=data.get("raw") or {},
+                                                 observed_at=r["observed_at"]))
+        return host
+
+    def _replace_flags(self, device_id: int, scan_id: int, flags: list[Any], now: str) -> None:
+        keep = []
+        for flag in flags:
+            self.db.execute(
+                "insert into flags (device_id, kind, rule, title, severity, confidence, evidence, remediation,"
+                " data_snapshot, first_seen, last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " on conflict (device_id, rule, title) do update set kind = excluded.kind,"
+                " severity = excluded.severity, confidence = excluded.confidence, evidence = excluded.evidence,"
+                " remediation = excluded.remediation, data_snapshot = excluded.data_snapshot,"
+                " last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
+                [device_id, flag.kind, flag.rule, flag.title, flag.severity, flag.confidence, _json(flag.evidence),
+                 flag.remediation, flag.data_snapshot, now, now, scan_id])
+            keep.append((flag.rule, flag.title))
+        for row in self.db.execute("select id, rule, title from flags where device_id = ?", [device_id]).fetchall():
+            if (row[1], row[2]) not in keep:  # no longer true: fixed, or the service is gone
+                self.db.execute("delete from flags where id = ?", [row[0]])
+
+    def flags(self, min_confidence: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select f.device_id, (select ip from addresses a where a.device_id = f.device_id order by last_seen desc,"
+            " id desc limit 1) as ip, d.hostname, f.kind, f.rule, f.title, f.severity, f.confidence, f.evidence,"
+            " f.remediation, f.first_seen, f.last_seen from flags f join devices d on d.id = f.device_id"
+            " where f.confidence >= ? and (? is null or f.kind = ?)"
+            " order by case f.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2"
+            " when 'low' then 3 else 4 end, f.confidence desc, f.device_id, f.rule",
+            [min_confidence, kind, kind]))
 
     def _upsert_address(self, device_id: int, scan_id: int, ip: str, mac: str | None, now: str) -> None:
         updated = self.db.execute(

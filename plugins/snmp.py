@@ -29,6 +29,7 @@ SYSTEM_OIDS = {
     SYS_NAME: "sysName",
     SYS_LOCATION: "sysLocation",
 }
+DEFAULT_COMMUNITIES = frozenset({"public", "private"})
 #: Longest string kept from an agent (hostile agents send megabytes).
 MAX_VALUE = 1024
 
@@ -118,7 +119,9 @@ class SnmpPlugin:
                 values = {SYSTEM_OIDS.get(str(oid), str(oid)): clean_value(val) for oid, val in var_binds}
                 ms = (time.monotonic() - start) * 1000
                 obs = Observation(plugin="snmp", ip=ip, facts=system_facts(values), rtt_ms=None,
-                                  raw={"system": values, "snmp_version": version, "credential_index": index})
+                                  raw={"system": values, "snmp_version": version, "credential_index": index,
+                                       # whether it was a well-known default; the string is never stored
+                                       "default_community": community in DEFAULT_COMMUNITIES})
                 return obs, ProbeResult(self.name, ip, Outcome.OK, ms, f"{version}, credential #{index + 1}")
         ms = (time.monotonic() - start) * 1000
         outcome = Outcome.NO_RESPONSE if "timeout" in last.lower() or "response" in last.lower() else Outcome.ERROR

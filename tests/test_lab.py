@@ -38,8 +38,11 @@ def test_scan_finds_every_lan_host_with_mac_and_vendor(lab, tmp_path):
             assert d["vendor"] is None and d["mac_random"] is True
         else:
             assert d["vendor"] == vendor and d["mac_random"] is False
-        if lab.topology.PROFILES[host["kind"]].snmp:
+        snmp = lab.topology.PROFILES[host["kind"]].snmp
+        if snmp and snmp.community == "public":
             assert d["hostname"] == host["hostname"]  # sysName from the host's own snmpd
+        elif snmp:
+            assert d["hostname"] is None  # its community is not the default the scan tries
     assert f"{len(expected)} host(s) up of 254 address(es)" in out.stdout
 
 
@@ -252,3 +255,32 @@ def test_every_lab_service_identified(lab, tmp_path):
     printer = next(h for h in lab.on("lan") if h["kind"] == "printer")
     assert devices[by_kind["printer"]]["serial"] == lab.topology.serial_for(printer["index"])
     assert devices[by_kind["printer"]]["device_class"] == "printer"
+
+
+def test_old_hosts_flagged_modern_host_clean(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    lab.scan("198.18.0.0/24", "--db", str(db), timeout=300)  # default plugins: the full job
+    with Inventory(db) as inv:
+        flags = inv.flags(70)
+    got = {}
+    for f in flags:
+        got.setdefault(f["ip"], set()).add(f["rule"])
+    first = {}
+    for h in lab.on("lan"):
+        first.setdefault(h["kind"], h)
+    srv, ws, dc, sw = (first[k]["ip"] for k in ("linux_server", "windows_workstation", "windows_server", "switch"))
+    assert {"unpatched/backdoor", "unpatched/cve", "legacy/eol", "legacy/ftp",
+            "legacy/snmp-default-community"} <= got[srv]
+    assert {"legacy/eol", "legacy/smbv1"} <= got[ws] and {"legacy/eol", "legacy/smbv1"} <= got[dc]
+    assert "legacy/telnet" in got[sw]
+    titles = {f["title"] for f in flags}
+    assert any(t.startswith("CVE-2011-2523") for t in titles)
+    assert any(t.startswith("OpenSSH 5.3:") for t in titles)
+    assert any(t.startswith("Apache HTTPD 2.2.15: end of security support") for t in titles)
+    assert any(t.startswith("Windows 7 SP1: end of security support") for t in titles)
+    assert any(t.startswith("Windows Server 2008 R2 SP1: end of security support") for t in titles)
+    assert first["modern_linux"]["ip"] not in got  # nothing at confidence >= 70
+    # precision against the lab's ground truth
+    truth = {(h["ip"], r) for h in lab.on("lan") for r in lab.topology.EXPECTED_FLAGS[h["kind"]]}
+    flagged = {(ip, r) for ip, rules in got.items() for r in rules if ip.startswith("198.18.0.")}
+    assert flagged <= truth, flagged - truth

@@ -44,6 +44,8 @@ class SnmpSpec:
 
 @dataclass(frozen=True)
 class Profile:
+    """One kind of lab host."""
+
     kind: str
     vendor: str  # what the OUI table says for ``oui``
     oui: str
@@ -111,12 +113,36 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
             (ServiceSpec(80, "http", "Allegro-Software-RomPager/4.01", "APC Management Card"),
              ServiceSpec(21, "ftp", "220 FTP server ready."))),
     Profile("modern_linux", "Raspberry Pi Trading Ltd", "dc:a6:32", "pi",
-            SnmpSpec("Linux pi 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC aarch64", "1.3.6.1.4.1.8072.3.2.10"),
+            # a well-run modern host: SNMP only with a site-specific community
+            SnmpSpec("Linux pi 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC aarch64", "1.3.6.1.4.1.8072.3.2.10",
+                     community="office-ro-7f3a"),
             (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
              ServiceSpec(443, "open"))),
     Profile("workstation", "Dell Inc.", "a4:bb:6d", "pc",
             None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb", "win7"))),
 )}
+
+_SNMP = "legacy/snmp-default-community"
+_HTTP = "legacy/http-management"
+#: Ground truth for the flags benchmark: what a careful human would flag on
+#: each kind as the lab builds it (snmpd answering "public", the old
+#: software its banners show, management UIs on plain HTTP, ...).
+EXPECTED_FLAGS: dict[str, frozenset[str]] = {
+    "router": frozenset({_SNMP, _HTTP}),
+    "printer": frozenset({_SNMP, _HTTP}),
+    "switch": frozenset({_SNMP, "legacy/telnet"}),
+    "windows_workstation": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
+    "windows_server": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
+    "linux_server": frozenset({_SNMP, "unpatched/backdoor", "unpatched/cve", "legacy/eol", "legacy/ftp"}),
+    "nas": frozenset({_SNMP, "unpatched/cve"}),  # OpenSSH 7.4
+    "camera": frozenset({_HTTP}),
+    "voip": frozenset({_HTTP}),
+    "wireless_ap": frozenset({_SNMP, "unpatched/cve"}),  # Dropbear 2019.78
+    "laptop": frozenset(),
+    "ups": frozenset({_SNMP, _HTTP, "legacy/ftp"}),
+    "modern_linux": frozenset(),
+    "workstation": frozenset({"legacy/smbv1"}),
+}
 
 #: One of each kind first (the order the first hosts get), then office filler.
 CORE_KINDS = ("router", "printer", "switch", "windows_workstation", "windows_server", "linux_server", "nas",

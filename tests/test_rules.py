@@ -1,0 +1,135 @@
+"""Golden tests per rule, on crafted host evidence and the shipped data.
+``today`` is always given: nothing here depends on the wall clock."""
+
+import datetime as dt
+
+import pytest
+
+from collector.assess import assess
+from collector.assess.model import CONFIRMED, POSSIBLE, VERSION
+from collector.assess.rules import reference
+from collector.identity import HostEvidence
+from collector.model import Fact, Observation, Service
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def svc(port, name, product=None, version=None, cpe=None, banner=None, source="banners", confidence=80):
+    return Service(port, name=name, product=product, version=version, cpe=cpe, banner=banner, source=source,
+                   confidence=confidence)
+
+
+def rules(flags):
+    return {(f.rule, f.confidence) for f in flags}
+
+
+OPENSSH_53 = svc(22, "ssh", "OpenSSH", "5.3", "cpe:2.3:a:openbsd:openssh:5.3:*:*:*:*:*:*:*", "SSH-2.0-OpenSSH_5.3")
+
+
+def test_cve_ranges_openssh_53():
+    flags = assess(HostEvidence("10.0.0.1", services=[OPENSSH_53]), TODAY)
+    cve = next(f for f in flags if f.rule == "unpatched/cve")
+    assert cve.confidence == VERSION and cve.evidence["installed_version"] == "5.3"
+    assert cve.evidence["cve_count"] >= 5 and "CVE-2016-10009" in cve.evidence["cves"]
+    assert "CVE-2008-3844" not in cve.evidence["cves"]  # trojaned Red Hat packages: platform not seen
+    assert cve.severity in ("high", "critical") and cve.remediation
+
+
+def test_distro_banner_caps_confidence_and_says_why():
+    ubuntu = svc(22, "ssh", "OpenSSH", "8.9p1", "cpe:2.3:a:openbsd:openssh:8.9p1:*:*:*:*:*:*:*",
+                 "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6")
+    flags = assess(HostEvidence("10.0.0.1", services=[ubuntu]), TODAY)
+    cve = next(f for f in flags if f.rule == "unpatched/cve")
+    assert cve.confidence == POSSIBLE and "backported" in cve.evidence["note"]
+
+
+def test_fixed_version_gets_no_likely_cve():
+    modern = svc(22, "ssh", "OpenSSH", "9.9p2", "cpe:2.3:a:openbsd:openssh:9.9p2:*:*:*:*:*:*:*", "SSH-2.0-OpenSSH_9.9p2")
+    flags = [f for f in assess(HostEvidence("10.0.0.1", services=[modern]), TODAY) if f.rule == "unpatched/cve"]
+    # only CVE-2008-3844 (Red Hat's trojaned packages) names every OpenSSH version, on a platform not seen
+    assert all(f.confidence == POSSIBLE for f in flags)
+    assert all(f.evidence["platform_not_verified"] == ["CVE-2008-3844"] for f in flags)
+
+
+def test_kev_membership_raises_and_is_stated():
+    ref = reference()
+    # find a KEV CVE whose range names an exact product version we can feed back
+    for cve_id in ref.kev["cves"]:
+        rec = ref.cves["cves"].get(cve_id)
+        if not rec:
+            continue
+        for conf in rec.get("configurations", []):
+            for node in conf.get("nodes", []):
+                for m in node.get("cpeMatch", []):
+                    parts = m["criteria"].split(":")
+                    if (m.get("vulnerable", True) and parts[2] == "a" and parts[5] not in ("*", "-", "{version}")
+                            and len(conf.get("nodes", [])) == 1 and "products" not in m):
+                        s = svc(443, "https", parts[4], parts[5], m["criteria"])
+                        flags = assess(HostEvidence("10.0.0.1", services=[s]), TODAY, ref)
+                        kev = [f for f in flags if f.rule == "unpatched/kev" and f.evidence["cve"] == cve_id]
+                        assert kev and kev[0].severity in ("high", "critical")
+                        assert "exploited" in kev[0].remediation
+                        return
+    pytest.fail("no usable KEV record in the data")
+
+
+def test_backdoor_vsftpd_234():
+    s = svc(21, "ftp", "vsFTPd", "2.3.4", "cpe:2.3:a:vsftpd_project:vsftpd:2.3.4:*:*:*:*:*:*:*", "220 (vsFTPd 2.3.4)")
+    flags = assess(HostEvidence("10.0.0.1", services=[s]), TODAY)
+    assert ("unpatched/backdoor", VERSION) in rules(flags)
+    assert ("legacy/ftp", CONFIRMED) in rules(flags)
+
+
+@pytest.mark.parametrize("today, flagged", [(dt.date(2017, 7, 10), False), (dt.date(2017, 7, 11), True)])
+def test_eol_depends_on_given_day(today, flagged):
+    apache = svc(80, "http", "Apache HTTPD", "2.2.15", "cpe:2.3:a:apache:http_server:2.2.15:*:*:*:*:*:*:*",
+                 "HTTP/1.1 200 OK Server: Apache/2.2.15")
+    eol = [f for f in assess(HostEvidence("10.0.0.1", services=[apache]), today) if f.rule == "legacy/eol"]
+    assert bool(eol) is flagged
+    if eol:
+        assert eol[0].evidence["eol"] == "2017-07-11" and eol[0].evidence["cycle"] == "2.2"
+
+
+def test_current_cycle_is_not_eol():
+    apache = svc(80, "http", "Apache HTTPD", "2.4.62", "cpe:2.3:a:apache:http_server:2.4.62:*:*:*:*:*:*:*")
+    assert not [f for f in assess(HostEvidence("10.0.0.1", services=[apache]), TODAY) if f.rule == "legacy/eol"]
+
+
+@pytest.mark.parametrize("oid, label", [
+    ("1.3.6.1.4.1.311.1.1.3.1.1", "Windows 7 SP1"),
+    ("1.3.6.1.4.1.311.1.1.3.1.2", "Windows Server 2008 R2 SP1"),
+    ("1.3.6.1.4.1.311.1.1.3.1.3", "Windows Server 2008 R2 SP1"),
+])
+def test_windows_eol_by_build(oid, label):
+    descr = ("Hardware: Intel64 Family 6 Model 58 Stepping 9 AT/AT COMPATIBLE - Software: Windows Version 6.1 "
+             "(Build 7601 Multiprocessor Free)")
+    host = HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
+        "system": {"sysDescr": descr, "sysObjectID": oid}})])
+    eol = [f for f in assess(host, TODAY) if f.rule == "legacy/eol"]
+    assert eol and eol[0].title.startswith(label) and eol[0].evidence["eol"] == "2020-01-14"
+
+
+def test_windows_unknown_role_is_not_guessed():
+    host = HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
+        "system": {"sysDescr": "Software: Windows Version 6.1 (Build 7601 Multiprocessor Free)",
+                   "sysObjectID": "1.3.6.1.4.1.8072.3.2.10"}})])
+    assert not [f for f in assess(host, TODAY) if f.rule == "legacy/eol"]
+
+
+def test_insecure_protocols():
+    host = HostEvidence("10.0.0.1", facts=[Fact("device_class", "printer", 80, "banners")], services=[
+        svc(23, "telnet", banner="\\xff\\xfb\\x01login: ", confidence=30),
+        svc(80, "http", "JetDirect"),
+        svc(445, "microsoft-ds", "Microsoft Windows 7 - 10 microsoft-ds", source="nmap", confidence=100),
+    ], observations=[Observation("snmp", "10.0.0.1", raw={"snmp_version": "v2c", "default_community": True})])
+    got = rules(assess(host, TODAY))
+    assert {("legacy/telnet", CONFIRMED), ("legacy/http-management", 75), ("legacy/smbv1", CONFIRMED),
+            ("legacy/snmp-default-community", CONFIRMED)} <= got
+
+
+def test_modern_host_has_nothing_at_70():
+    host = HostEvidence("10.0.0.1", services=[
+        svc(22, "ssh", "OpenSSH", "9.6p1", "cpe:2.3:a:openbsd:openssh:9.6p1:*:*:*:*:*:*:*",
+            "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
+        svc(443, "https", None, None, None, None, confidence=20)])
+    assert [f for f in assess(host, TODAY) if f.confidence >= 70] == []
