@@ -42,6 +42,8 @@ class Grab:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     cert_subject: str | None = None
+    #: obsolete TLS versions the service still accepted
+    legacy_tls: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import ssl
+import warnings
 import time
 from typing import Any
 
@@ -139,6 +140,7 @@ async def grab_port(ip: str, port: int, limiter: RateLimiter, mode: str | None =
     try:
         if tls:
             grab.cert_subject = _cert_subject(writer)
+            grab.legacy_tls = await legacy_tls(ip, port, limiter)
         if mode in ("http", "https"):
             writer.write(f"GET / HTTP/1.0\r\nHost: {ip}\r\nUser-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
                          "Connection: close\r\n\r\n".encode())
@@ -163,6 +165,31 @@ async def grab_port(ip: str, port: int, limiter: RateLimiter, mode: str | None =
         except (asyncio.TimeoutError, OSError, ssl.SSLError):
             pass
     return grab
+
+
+async def legacy_tls(ip: str, port: int, limiter: RateLimiter) -> list[str]:
+    """The obsolete protocol versions a TLS service still accepts. Only TLS
+    1.0 can be tried: OpenSSL 3 has no SSLv3 at all (reported as untested)."""
+    accepted: list[str] = []
+    ctx = tls_context()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1
+    await limiter.acquire()
+    try:
+        _r, writer = await asyncio.wait_for(asyncio.open_connection(ip, port, ssl=ctx, server_hostname=""),
+                                            CONNECT_TIMEOUT * 3)
+    except (asyncio.TimeoutError, OSError, ssl.SSLError, ValueError):
+        return accepted
+    sslobj = writer.get_extra_info("ssl_object")
+    if sslobj is not None and sslobj.version() == "TLSv1":
+        accepted.append("TLSv1.0")
+    writer.close()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), 1)
+    except (asyncio.TimeoutError, OSError, ssl.SSLError):
+        pass
+    return accepted
 
 
 async def _plain_open(ip: str, port: int, limiter: RateLimiter) -> Grab | None:
@@ -235,7 +262,9 @@ class BannersPlugin:
                 report.observations.append(Observation(plugin=self.name, ip=host.ip, facts=facts,
                                                        services=services,
                                                        raw={"open": [g.port for g in grabs],
-                                                            "for_nmap": for_nmap(services)}))
+                                                            "for_nmap": for_nmap(services),
+                                                            "legacy_tls": {str(g.port): g.legacy_tls for g in grabs
+                                                                           if g.legacy_tls}}))
             report.probes.append(ProbeResult(self.name, host.ip, Outcome.OK, ms,
                                              f"{len(services)} open of {len(LAN_PORTS)} ports"))
             ctx.advance("banners", 1, None)

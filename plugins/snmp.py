@@ -50,8 +50,41 @@ def clean_value(value: Any) -> str | None:
     return text or None
 
 
+def os_from_sysdescr(descr: str | None) -> dict[str, str] | None:
+    """OS product, version and CPE 2.3 from sysDescr (Recog snmp_sysdescr)."""
+    if not descr:
+        return None
+    from collector.cpe import to_cpe23
+    from collector.refdata.recog import recog
+
+    m = recog().match("snmp_sysdescr", descr)
+    if m is None:
+        return None
+    v = m.values
+    out = {k: v[src] for k, src in (("vendor", "os.vendor"), ("family", "os.family"), ("product", "os.product"),
+                                    ("version", "os.version"), ("device", "os.device"),
+                                    ("certainty", "os.certainty")) if v.get(src)}
+    cpe = to_cpe23(v.get("os.cpe23"))
+    if cpe:
+        out["cpe"] = cpe
+    return out
+
+
 def system_facts(values: dict[str, str | None]) -> list[Fact]:
     facts: list[Fact] = []
+    os_info = os_from_sysdescr(values.get("sysDescr"))
+    if os_info:
+        conf = max(1, int(70 * min(float(os_info.get("certainty", "1") or 1), 1.0)))
+        evidence = "sysDescr (Recog snmp_sysdescr)"
+        name = os_info.get("family") if os_info.get("family") not in (None, "Linux") else os_info.get("product")
+        if os_info.get("product") and os_info.get("family") == "Windows":
+            name = os_info["product"]
+        if name:
+            facts.append(Fact("os_name", name, conf, "snmp", evidence))
+        if os_info.get("version") and os_info["version"].lower() != "none":
+            facts.append(Fact("os_version", os_info["version"], conf, "snmp", evidence))
+        if os_info.get("vendor") and os_info.get("family") not in ("Linux", "Windows"):
+            facts.append(Fact("vendor", os_info["vendor"], 60, "snmp", evidence))
     name = values.get("sysName")
     if name:
         facts.append(Fact("hostname", name.split()[0][:255], 70, "snmp", "sysName"))
@@ -121,7 +154,8 @@ class SnmpPlugin:
                 obs = Observation(plugin="snmp", ip=ip, facts=system_facts(values), rtt_ms=None,
                                   raw={"system": values, "snmp_version": version, "credential_index": index,
                                        # whether it was a well-known default; the string is never stored
-                                       "default_community": community in DEFAULT_COMMUNITIES})
+                                       "default_community": community in DEFAULT_COMMUNITIES,
+                                       "os": os_from_sysdescr(values.get("sysDescr"))})
                 return obs, ProbeResult(self.name, ip, Outcome.OK, ms, f"{version}, credential #{index + 1}")
         ms = (time.monotonic() - start) * 1000
         outcome = Outcome.NO_RESPONSE if "timeout" in last.lower() or "response" in last.lower() else Outcome.ERROR

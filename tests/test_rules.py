@@ -133,3 +133,70 @@ def test_modern_host_has_nothing_at_70():
             "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
         svc(443, "https", None, None, None, None, confidence=20)])
     assert [f for f in assess(host, TODAY) if f.confidence >= 70] == []
+
+
+def _snmp_host(descr):
+    from collector.plugins.snmp import os_from_sysdescr
+
+    return HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
+        "os": os_from_sysdescr(descr), "system": {"sysDescr": descr}})])
+
+
+def test_os_from_snmp_exact_listed_release():
+    host = _snmp_host("Cisco IOS Software, C3750 Software (C3750-IPSERVICESK9-M), Version 12.2(55)SE, "
+                      "RELEASE SOFTWARE (fc2)")
+    cve = next(f for f in assess(host, TODAY) if f.rule == "unpatched/cve")
+    assert cve.confidence == VERSION and cve.evidence["installed_version"] == "12.2(55)SE"
+    assert cve.evidence["cve_count"] >= 10 and cve.evidence["service"] == "0/tcp"
+
+
+def test_cisco_train_coarse_ranges_are_only_possible():
+    host = _snmp_host("Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, "
+                      "RELEASE SOFTWARE (fc2)")
+    flags = assess(host, TODAY)
+    cve = next(f for f in flags if f.rule == "unpatched/cve")
+    assert cve.confidence == VERSION and set(cve.evidence["cves"]) == {"CVE-2023-20080", "CVE-2024-20311",
+                                                                      "CVE-2024-20433"}
+    # CVE-2017-6743 (KEV) reaches 15.2(7)E4 only through NVD's coarse 15.0-15.6 range
+    assert "CVE-2017-6743" in cve.evidence["platform_not_verified"]
+    assert not [f for f in flags if f.rule == "unpatched/kev"]
+
+
+APACHE_CENTOS = svc(80, "http", "Apache HTTPD", "2.2.15", "cpe:2.3:a:apache:http_server:2.2.15:*:*:*:*:*:*:*",
+                    "HTTP/1.1 200 OK Server: Apache/2.2.15 (CentOS)")
+
+
+def test_distro_package_of_dead_release_is_eol():
+    host = HostEvidence("10.0.0.1", services=[APACHE_CENTOS], observations=[Observation("snmp", "10.0.0.1", raw={
+        "system": {"sysDescr": "Linux srv 2.6.32-754.35.1.el6.x86_64 #1 SMP x86_64"}})])
+    eol = {f.title.split(":")[0]: f for f in assess(host, TODAY) if f.rule == "legacy/eol"}
+    assert eol["Apache HTTPD 2.2.15"].confidence == VERSION and "unsupported too" in eol["Apache HTTPD 2.2.15"].evidence["note"]
+    assert eol["Red Hat Enterprise Linux 6"].confidence == VERSION
+
+
+def test_distro_package_of_unknown_release_is_only_possible():
+    eol = [f for f in assess(HostEvidence("10.0.0.1", services=[APACHE_CENTOS]), TODAY) if f.rule == "legacy/eol"]
+    assert eol and eol[0].confidence == POSSIBLE
+
+
+@pytest.mark.parametrize("banner, release", [
+    ("SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6", ("ubuntu", "22.04")),
+    ("SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5", ("ubuntu", "24.04")),
+    ("SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7", ("debian", "9")),
+    ("SSH-2.0-OpenSSH_9.9p2", None),
+])
+def test_distro_release_from_openssh(banner, release):
+    from collector.assess.distro import distro_release
+
+    found = distro_release(HostEvidence("10.0.0.1", services=[svc(22, "ssh", banner=banner)]))
+    assert (found[:2] if found else None) == release
+
+
+def test_supported_ubuntu_is_not_eol_at_70():
+    nginx = svc(443, "https", "nginx", "1.24.0", "cpe:2.3:a:f5:nginx:1.24.0:*:*:*:*:*:*:*",
+                "HTTP/1.1 200 OK Server: nginx/1.24.0 (Ubuntu)")
+    ssh = svc(22, "ssh", "OpenSSH", "9.6p1", "cpe:2.3:a:openbsd:openssh:9.6p1:*:*:*:*:*:*:*",
+              "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5")
+    flags = assess(HostEvidence("10.0.0.1", services=[nginx, ssh]), TODAY)
+    assert [f for f in flags if f.confidence >= 70] == []
+    assert [f for f in flags if f.rule == "legacy/eol" and "supported release" in f.evidence.get("note", "")]

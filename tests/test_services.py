@@ -181,3 +181,24 @@ def test_merge_prefers_product_and_keeps_banner():
     merged = merge_services([from_banner, from_nmap])
     assert len(merged) == 1 and merged[0].product == "MikroTik router config httpd"
     assert merged[0].banner == "HTTP/1.1 200 OK"
+
+
+def test_legacy_tls_detected_on_loopback(tmp_path):
+    """A server that still accepts TLS 1.0 is reported; a TLS 1.2+ one is not."""
+    from pathlib import Path
+
+    from collector.lab.services import tls_contexts
+    from collector.plugins.banners import legacy_tls
+
+    contexts = tls_contexts(Path(tmp_path))
+
+    async def main():
+        results = {}
+        for kind in ("https-legacy", "https"):
+            server = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0, ssl=contexts[kind])
+            port = server.sockets[0].getsockname()[1]
+            results[kind] = await legacy_tls("127.0.0.1", port, RateLimiter(1000))
+            server.close()
+        return results
+
+    assert asyncio.run(main()) == {"https-legacy": ["TLSv1.0"], "https": []}

@@ -43,3 +43,9 @@ def test_unparseable(text):
 ])
 def test_in_range(version, match, exact, expected):
     assert in_range("x:y", version, match, exact) is expected
+
+
+def test_cpe_quoted_versions():
+    assert parse("cisco:ios", "12.2\\(55\\)se") == parse("cisco:ios", "12.2(55)SE")
+    assert in_range("cisco:ios", "12.2(55)SE", {}, "12.2\\(55\\)se") is True
+    assert in_range("cisco:ios", "12.2(55)SE", {}, "12.2\\(55\\)se3") is False

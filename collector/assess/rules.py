@@ -4,7 +4,7 @@ evidence and a confidence; :func:`assess` runs them all over one host.
 - ``unpatched/cve``   a service's CPE and version inside known-vulnerable ranges
 - ``unpatched/kev``   one of those CVEs is in CISA's Known Exploited catalog
 - ``legacy/eol``      product, OS or firmware past its end of security support
-- ``legacy/telnet``, ``legacy/ftp``, ``legacy/http-management``,
+- ``legacy/telnet``, ``legacy/ftp``, ``legacy/http-management``, ``legacy/tls10``,
   ``legacy/snmp-default-community``, ``legacy/smbv1``   insecure protocols
 """
 
@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from collector.assess.model import CONFIRMED, POSSIBLE, VERSION, Flag, Severity
-from collector.assess.versions import in_range
+from collector.assess.distro import distro_release
+from collector.assess.versions import TRAIN_PRODUCTS, in_range
 from collector.assess.windows import windows_release
 from collector.cpe import cpe23_fields
 from collector.identity import HostEvidence
@@ -27,8 +28,6 @@ from collector.model import Service
 #: without changing the upstream version.
 DISTRO = re.compile(r"ubuntu|debian|\+deb|deb\d|centos|red ?hat|\.el\d|rhel|fedora|suse|raspbian|alpine|freebsd",
                     re.I)
-#: An upstream cycle that ended, seen through a distribution's package.
-DISTRO_EOL = 70
 #: Releases known to be backdoored or trojaned, by (CPE vendor:product, version):
 #: public, well-documented cases the CVE extract does not cover.
 KNOWN_BAD = {
@@ -119,6 +118,10 @@ def _node_hits(node: dict[str, Any], known: dict[str, str]) -> tuple[bool, bool]
     return ok, unknown
 
 
+def _exact(match: dict[str, Any]) -> bool:
+    return bool(match.get("versions")) or match["criteria"].split(":")[5] not in ("*", "-")
+
+
 def cve_hits(cves: dict[str, Any], key: str, known: dict[str, str]) -> list[tuple[str, dict[str, Any], bool]]:
     """(CVE id, record, relied on an unverifiable platform) for every CVE whose
     configurations the device's CPEs satisfy, looked up by ``key``."""
@@ -134,17 +137,33 @@ def cve_hits(cves: dict[str, Any], key: str, known: dict[str, str]) -> list[tupl
             else:
                 ok = any(n[0] for n in nodes)
             # a hit that comes only from platform nodes is no hit
-            own = any(_match_hits(m, {key: known[key]}) for n in config.get("nodes", []) for m in n.get("cpeMatch", [])
-                      if m.get("vulnerable", True))
+            own = [m for n in config.get("nodes", []) for m in n.get("cpeMatch", [])
+                   if m.get("vulnerable", True) and _match_hits(m, {key: known[key]})]
             if ok and own:
-                hits.append((cve_id, record, any(n[1] for n in nodes)))
+                # NVD models Cisco-style trains with coarse numeric ranges
+                # (15.0 - 15.6) that ignore per-train fixed releases: only an
+                # exact listed version is more than possible there
+                coarse = key.split(":", 1)[1].startswith(TRAIN_PRODUCTS) and not any(_exact(m) for m in own)
+                hits.append((cve_id, record, any(n[1] for n in nodes) or coarse))
                 break
     return hits
 
 
+def os_as_service(host: HostEvidence) -> list[Service]:
+    """The OS/firmware an SNMP agent described, as a pseudo-service (port 0)
+    so the CVE and end-of-life rules treat it like any other product."""
+    out = []
+    for obs in host.observations:
+        os_info = obs.raw.get("os") if obs.plugin == "snmp" else None
+        if os_info and os_info.get("cpe") and os_info.get("version"):
+            out.append(Service(0, "tcp", "seen", "os", os_info.get("product"), os_info["version"], None,
+                               os_info["cpe"], None, "snmp", 80))
+    return out
+
+
 def rule_cve(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
     flags = []
-    for svc in host.services:
+    for svc in [*host.services, *os_as_service(host)]:
         if not svc.cpe or not svc.version:
             continue
         f = cpe23_fields(svc.cpe)
@@ -173,6 +192,9 @@ def rule_cve(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
         platform_only = sorted(c for c, _r, unverified in all_hits if unverified)
         if platform_only:
             evidence["platform_not_verified"] = platform_only
+            if not verified and key.split(":", 1)[1].startswith(TRAIN_PRODUCTS):
+                evidence["note"] = ("NVD describes these for this release train only by a coarse version range; "
+                                    "check the vendor's fixed-release list for this train")
         if distro:
             evidence["note"] = (f"the banner says {distro!r}: distribution packages carry backported fixes "
                                 "without changing the upstream version, so this may be patched")
@@ -220,9 +242,25 @@ def _eol_flag(title: str, release: dict[str, Any], today: _dt.date, evidence: di
                 "replace or upgrade to a supported release", f"endoflife.date {slug}")
 
 
+def _distro_support(host: HostEvidence, ref: Reference, today: _dt.date, marker: str) -> tuple[int, str]:
+    found = distro_release(host)
+    if found:
+        slug, cycle, how = found
+        release = next((r for r in ref.eol["products"].get(slug, {}).get("releases", []) if r["cycle"] == cycle), None)
+        eol = release.get("eol") if release else None
+        if eol is True or (isinstance(eol, str) and _dt.date.fromisoformat(eol) <= today):
+            return VERSION, (f"a distribution package ({marker!r}), but its release is unsupported too ({how}; "
+                             f"{slug} {cycle} ended {eol})")
+        if release:
+            return POSSIBLE, (f"a distribution package ({marker!r}) of a supported release ({how}): the "
+                              "distribution may still patch it")
+    return POSSIBLE, (f"the banner says {marker!r}: the upstream cycle has ended, but the distribution may support "
+                      "its package longer and we cannot tell which release this is")
+
+
 def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
     flags = []
-    for svc in host.services:
+    for svc in [*host.services, *os_as_service(host)]:
         if not svc.cpe or not svc.version:
             continue
         f = cpe23_fields(svc.cpe)
@@ -234,11 +272,21 @@ def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
         if release:
             distro = distro_marker(svc)
             evidence = {"service": f"{svc.port}/{svc.proto}", "cpe": svc.cpe, "installed_version": version}
+            confidence = VERSION
             if distro:
-                evidence["note"] = (f"the banner says {distro!r}: the upstream cycle has ended; the distribution "
-                                    "may support its package longer (check the distribution's own lifecycle)")
-            flag = _eol_flag(f"{svc.product} {version}", release, today, evidence, DISTRO_EOL if distro else VERSION,
-                             slug)
+                # a distribution may support its package past the upstream cycle:
+                # it depends on whether the distribution release is supported
+                confidence, evidence["note"] = _distro_support(host, ref, today, distro)
+            flag = _eol_flag(f"{svc.product} {version}", release, today, evidence, confidence, slug)
+            if flag:
+                flags.append(flag)
+    os_release = distro_release(host)
+    if os_release:
+        slug, cycle, how = os_release
+        release = next((r for r in ref.eol["products"].get(slug, {}).get("releases", []) if r["cycle"] == cycle), None)
+        if release:
+            label = f"{ref.eol['products'][slug]['title']} {cycle}"
+            flag = _eol_flag(label, release, today, {"how": how}, VERSION, slug)
             if flag:
                 flags.append(flag)
     win = windows_release(host)
@@ -281,6 +329,12 @@ def rule_insecure(host: HostEvidence, ref: Reference, today: _dt.date) -> list[F
                               {**where, "how": "answered nmap's SMB negotiate that offers only SMB1 dialects"},
                               "disable SMBv1 (EternalBlue/WannaCry class of attacks)"))
     for obs in host.observations:
+        for port, versions in (obs.raw.get("legacy_tls") or {}).items() if obs.plugin == "banners" else ():
+            flags.append(Flag("legacy", "legacy/tls10", f"{', '.join(versions)} accepted on port {port}", "medium",
+                              CONFIRMED, {"service": f"{port}/tcp", "accepted": versions,
+                                          "how": "a handshake limited to TLS 1.0 succeeded (SSLv3 cannot be "
+                                                 "tried: OpenSSL 3 has no SSLv3)"},
+                              "disable TLS 1.0/1.1 on the device (update its firmware if it cannot)"))
         if obs.plugin == "snmp" and obs.raw.get("default_community"):
             flags.append(Flag("legacy", "legacy/snmp-default-community",
                               f"SNMP {obs.raw.get('snmp_version')} answers the default community", "high", CONFIRMED,

@@ -45,10 +45,11 @@ def parse(product: str, text: str | None) -> Any | None:
     """A comparable version for ``product`` (CPE vendor:product), or None."""
     if not text or text in ("*", "-"):
         return None
-    m = _CLEAN.match(text.strip())
+    # CPE 2.3 quotes punctuation: 12.2\(55\)se
+    m = _CLEAN.match(text.strip().replace("\\", ""))
     if not m:
         return None
-    value = m.group(1).replace("\\", "")
+    value = m.group(1)
     try:
         if product.endswith(":openssl"):
             return OpensslVersion(value)

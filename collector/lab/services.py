@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import ssl
+import warnings
 import functools
 import re
 import json
@@ -135,7 +137,7 @@ async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, wr
             if line[:4].upper() in (b"EHLO", b"HELO"):
                 writer.write(b"250-srv.example.org\r\n250-PIPELINING\r\n250 8BITMIME\r\n")
                 await writer.drain()
-        elif spec.kind == "http":
+        elif spec.kind in ("http", "https", "https-legacy"):
             request = await _read_request(reader)
             if request:
                 writer.write(http_response(spec, request))
@@ -168,6 +170,39 @@ async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, wr
         writer.close()
 
 
+def tls_contexts(directory: Path) -> dict[str, ssl.SSLContext]:
+    """A self-signed certificate made at start, and server contexts: a modern
+    one (TLS 1.2+) and a legacy one that still accepts TLS 1.0, as old
+    management cards do (OpenSSL 3 needs @SECLEVEL=0 for that)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lan-collector lab device")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(datetime.datetime(2020, 1, 1)).not_valid_after(datetime.datetime(2040, 1, 1))
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = directory / "tls-cert.pem", directory / "tls-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    modern = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    modern.minimum_version = ssl.TLSVersion.TLSv1_2
+    modern.load_cert_chain(cert_file, key_file)
+    legacy = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        legacy.minimum_version = ssl.TLSVersion.TLSv1
+    legacy.set_ciphers("DEFAULT:@SECLEVEL=0")
+    legacy.load_cert_chain(cert_file, key_file)
+    return {"https": modern, "https-legacy": legacy}
+
+
 def listen(ns: str, ip: str, port: int) -> socket.socket:
     old = _setns(ns)
     try:
@@ -184,12 +219,14 @@ def listen(ns: str, ip: str, port: int) -> socket.socket:
 async def serve(state_path: Path) -> None:
     state = json.loads(state_path.read_text())
     servers = []
+    contexts = tls_contexts(state_path.parent)
     for host in state["hosts"]:
         for spec in topo.PROFILES[host["kind"]].services:
             if spec.proto != "tcp":
                 continue
             sock = listen(host["ns"], host["ip"], spec.port)
-            servers.append(await asyncio.start_server(functools.partial(handle, spec, host), sock=sock))
+            servers.append(await asyncio.start_server(functools.partial(handle, spec, host), sock=sock,
+                                                      ssl=contexts.get(spec.kind)))
     (state_path.parent / "services.ready").write_text(str(len(servers)))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

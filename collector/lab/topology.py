@@ -27,7 +27,7 @@ COLLECTOR_NS = f"{PREFIX}-col"
 @dataclass(frozen=True)
 class ServiceSpec:
     port: int
-    kind: str  # ssh | ftp | telnet | http | smtp | rtsp | smb | open
+    kind: str  # ssh | ftp | telnet | http | https | https-legacy (TLS 1.0 too) | smtp | rtsp | smb | open
     banner: str = ""
     title: str = ""  # HTML title for http
     proto: str = "tcp"
@@ -69,7 +69,9 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
             (ServiceSpec(80, "http", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: {serial}; "
                          "Built:Thu Feb 18, 2022 09:14:20AM {TJSJPBP2207}",
                          "HP LaserJet Pro M404dn"),
-             ServiceSpec(443, "open"), ServiceSpec(631, "http", "HP HTTP Server", "IPP"))),
+             ServiceSpec(443, "https-legacy", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: "
+                         "{serial}; Built:Thu Feb 18, 2022 09:14:20AM {TJSJPBP2207}", "HP LaserJet Pro M404dn"),
+             ServiceSpec(631, "http", "HP HTTP Server", "IPP"))),
     Profile("switch", "Cisco Systems, Inc", "f4:cf:e2", "sw",
             SnmpSpec(_CISCO_IOS, "1.3.6.1.4.1.9.1.1208"),
             (ServiceSpec(23, "telnet", "\r\n\r\nUser Access Verification\r\n\r\nUsername: "),
@@ -111,13 +113,14 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
                      "AN1:apc_hw05_sumx_682.bin MN:AP9630 HR:05 SN: 5A1234E56789 MD:01/01/2018)",
                      "1.3.6.1.4.1.318.1.3.27"),
             (ServiceSpec(80, "http", "Allegro-Software-RomPager/4.01", "APC Management Card"),
+             ServiceSpec(443, "https-legacy", "Allegro-Software-RomPager/4.01", "APC Management Card"),
              ServiceSpec(21, "ftp", "220 FTP server ready."))),
     Profile("modern_linux", "Raspberry Pi Trading Ltd", "dc:a6:32", "pi",
             # a well-run modern host: SNMP only with a site-specific community
             SnmpSpec("Linux pi 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC aarch64", "1.3.6.1.4.1.8072.3.2.10",
                      community="office-ro-7f3a"),
             (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
-             ServiceSpec(443, "open"))),
+             ServiceSpec(443, "https", "nginx/1.24.0 (Ubuntu)", "Welcome to nginx!"))),
     Profile("workstation", "Dell Inc.", "a4:bb:6d", "pc",
             None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb", "win7"))),
 )}
@@ -129,8 +132,8 @@ _HTTP = "legacy/http-management"
 #: software its banners show, management UIs on plain HTTP, ...).
 EXPECTED_FLAGS: dict[str, frozenset[str]] = {
     "router": frozenset({_SNMP, _HTTP}),
-    "printer": frozenset({_SNMP, _HTTP}),
-    "switch": frozenset({_SNMP, "legacy/telnet"}),
+    "printer": frozenset({_SNMP, _HTTP, "legacy/tls10"}),
+    "switch": frozenset({_SNMP, "legacy/telnet", "unpatched/cve"}),  # IOS 15.2(7)E4 is listed in 3 CVEs
     "windows_workstation": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
     "windows_server": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
     "linux_server": frozenset({_SNMP, "unpatched/backdoor", "unpatched/cve", "legacy/eol", "legacy/ftp"}),
@@ -139,7 +142,7 @@ EXPECTED_FLAGS: dict[str, frozenset[str]] = {
     "voip": frozenset({_HTTP}),
     "wireless_ap": frozenset({_SNMP, "unpatched/cve"}),  # Dropbear 2019.78
     "laptop": frozenset(),
-    "ups": frozenset({_SNMP, _HTTP, "legacy/ftp"}),
+    "ups": frozenset({_SNMP, _HTTP, "legacy/ftp", "legacy/tls10"}),
     "modern_linux": frozenset(),
     "workstation": frozenset({"legacy/smbv1"}),
 }
