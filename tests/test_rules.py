@@ -55,9 +55,9 @@ def test_kev_membership_raises_and_is_stated():
     ref = reference()
     # find a KEV CVE whose range names an exact product version we can feed back
     for cve_id in ref.kev["cves"]:
-        rec = ref.cves["cves"].get(cve_id)
-        if not rec:
+        if cve_id not in ref.cves:
             continue
+        rec = ref.cves.record(cve_id)
         for conf in rec.get("configurations", []):
             for node in conf.get("nodes", []):
                 for m in node.get("cpeMatch", []):

@@ -23,6 +23,7 @@ from collector.assess.windows import windows_release
 from collector.cpe import cpe23_fields
 from collector.identity import HostEvidence
 from collector.model import Service
+from collector.refdata.cves import CveStore
 
 #: Banner markers of distribution packages, whose maintainers backport fixes
 #: without changing the upstream version.
@@ -45,17 +46,17 @@ EMBEDDED_CLASSES = {"printer", "switch", "router", "firewall", "wireless_ap", "u
 class Reference:
     """The shipped reference data, loaded once."""
 
-    def __init__(self, eol: dict[str, Any], kev: dict[str, Any], cves: dict[str, Any]) -> None:
+    def __init__(self, eol: dict[str, Any], kev: dict[str, Any], cves: CveStore) -> None:
         self.eol, self.kev, self.cves = eol, kev, cves
         self.eol_by_cpe: dict[str, str] = {c: slug for slug, p in eol["products"].items() for c in p["cpes"]}
-        self.snapshot = f"kev {kev.get('catalogVersion')}, cve-ranges {cves.get('meta', {}).get('generated')}"
+        self.snapshot = f"kev {kev.get('catalogVersion')}, cve-ranges {cves.meta.get('generated')}"
 
 
 @lru_cache(maxsize=1)
 def reference() -> Reference:
-    from collector.refdata import load_json
+    from collector.refdata import load_json, path_of
 
-    return Reference(load_json("eol.json"), load_json("kev.json"), load_json("cves.json.gz"))
+    return Reference(load_json("eol.json"), load_json("kev.json"), CveStore(path_of("cves.sqlite")))
 
 
 def severity_of(cvss: float | None) -> Severity:
@@ -122,12 +123,12 @@ def _exact(match: dict[str, Any]) -> bool:
     return bool(match.get("versions")) or match["criteria"].split(":")[5] not in ("*", "-")
 
 
-def cve_hits(cves: dict[str, Any], key: str, known: dict[str, str]) -> list[tuple[str, dict[str, Any], bool]]:
+def cve_hits(cves: CveStore, key: str, known: dict[str, str]) -> list[tuple[str, dict[str, Any], bool]]:
     """(CVE id, record, relied on an unverifiable platform) for every CVE whose
     configurations the device's CPEs satisfy, looked up by ``key``."""
     hits = []
-    for cve_id in cves["index"].get(key, []):
-        record = cves["cves"][cve_id]
+    for cve_id in cves.ids_for(key):
+        record = cves.record(cve_id)
         for config in record.get("configurations", []):
             nodes = [_node_hits(n, known) for n in config.get("nodes", [])]
             if not nodes:

@@ -55,6 +55,22 @@ def load_json(name: str) -> Any:
     return json.loads(raw)
 
 
+def path_of(name: str) -> Path:
+    """A data file's path, verified against its recorded sha256."""
+    directory = data_dir()
+    entry = provenance(directory)["files"].get(name)
+    if entry is None:
+        raise DataError(f"{name} is not in the reference data (rebuild with `lan-collector data build`)")
+    path = directory / name
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != entry["sha256"]:
+        raise DataError(f"{path} does not match its recorded sha256; rebuild the data")
+    return path
+
+
 def age_warnings(today: _dt.date, max_age_days: int = 180) -> list[str]:
     """Sources whose upstream snapshot is older than ``max_age_days`` on ``today``."""
     warnings = []

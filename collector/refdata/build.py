@@ -187,15 +187,32 @@ def build_cves(src: Path, out: Path) -> dict[str, Any]:
                     products = match.get("products") or [parts[4]]
                     for product in products:
                         index.setdefault(f"{parts[2]}:{parts[3]}:{product}".lower(), set()).add(cve_id)
-    payload = {"meta": raw.get("meta", {}), "cves": cves, "index": {k: sorted(v) for k, v in sorted(index.items())}}
-    data = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
-    (out / "cves.json.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    # An SQLite file, records zlib-compressed, looked up by product: the
+    # whole set decoded at once would cost ~80 MiB of memory per scan.
+    import sqlite3
+    import zlib
+
+    db_path = out / "cves.sqlite"
+    conn = sqlite3.connect(db_path)
+    conn.executescript("create table meta (key text primary key, value text);"
+                       "create table cves (id text primary key, record blob not null);"
+                       "create table product_cves (product text not null, id text not null);")
+    conn.executemany("insert into meta values (?, ?)", [(k, json.dumps(v)) for k, v in raw.get("meta", {}).items()])
+    conn.executemany("insert into cves values (?, ?)",
+                     [(cve_id, zlib.compress(json.dumps(rec, separators=(",", ":"), sort_keys=True).encode(), 9))
+                      for cve_id, rec in sorted(cves.items())])
+    conn.executemany("insert into product_cves values (?, ?)",
+                     [(k, cve_id) for k, ids in sorted(index.items()) for cve_id in sorted(ids)])
+    conn.execute("create index product_cves_product on product_cves(product)")
+    conn.commit()
+    conn.execute("vacuum")
+    conn.close()
     for lic in sorted((src / "cve-ranges").glob("LICENSE*")):
         shutil.copyfile(lic, out / f"cves.{lic.name}")
     info = _source_info(src / "cve-ranges" / "SOURCE.md", "public domain (NVD) + CC0-1.0 (Anchore, CISA)")
     info["date"] = raw.get("meta", {}).get("generated")
     info["repository"] = "shared/data/cve-ranges (extract of NVD, Anchore and CISA data; method in its SOURCE.md)"
-    return {"cves.json.gz": {"source": info, "inputs": {"cve-ranges/cve_ranges.json": _sha256(path)},
+    return {"cves.sqlite": {"source": info, "inputs": {"cve-ranges/cve_ranges.json": _sha256(path)},
                              "entries": len(cves), "products_indexed": len(index),
                              "kev_missing": raw.get("meta", {}).get("kevMissing")}}
 
@@ -213,11 +230,13 @@ def validate(out: Path) -> None:
     eol = json.loads((out / "eol.json").read_text())
     if "windows" not in eol["products"] or not eol["products"]["windows"]["releases"]:
         raise DataError("built endoflife.date data has no Windows releases")
-    import gzip
+    from collector.refdata.cves import CveStore
 
-    cves = json.loads(gzip.decompress((out / "cves.json.gz").read_bytes()))
-    if "a:openbsd:openssh" not in cves["index"]:
-        raise DataError("built CVE data has no OpenSSH entries")
+    store = CveStore(out / "cves.sqlite")
+    ids = store.ids_for("a:openbsd:openssh")
+    if not ids or "configurations" not in store.record(ids[0]):
+        raise DataError("built CVE data has no usable OpenSSH entries")
+    store.close()
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
