@@ -148,6 +148,22 @@ def _facts(values: dict[str, str], evidence: str, base: int) -> list[Fact]:
     return facts
 
 
+def _distro_facts(software: str) -> list[Fact]:
+    """Ubuntu/Debian release from the OpenSSH package a banner names
+    (``OpenSSH_8.9p1 Ubuntu-3ubuntu0.6`` is what Ubuntu 22.04 ships)."""
+    from collector.assess.distro import OPENSSH_DEBIAN, OPENSSH_UBUNTU
+
+    m = re.match(r"OpenSSH_(\S+)\s+(Ubuntu|Debian)", software)
+    if not m:
+        return []
+    table = OPENSSH_UBUNTU if m.group(2) == "Ubuntu" else OPENSSH_DEBIAN
+    release = table.get(m.group(1))
+    if release is None:
+        return []
+    evidence = f"OpenSSH {m.group(1)} is the package {m.group(2)} {release} ships"
+    return [Fact("os_name", m.group(2), 65, SOURCE, evidence), Fact("os_version", release, 60, SOURCE, evidence)]
+
+
 def _service(grab: Grab, name: str, match: Match | None, banner: str | bytes, extra: str | None = None,
              confidence: int = 80) -> Service:
     values = match.values if match else {}
@@ -175,7 +191,8 @@ def identify(grab: Grab) -> tuple[Service, list[Fact]]:
     if line.startswith("SSH-"):
         software = line.split("-", 2)[2] if line.count("-") >= 2 else ""
         m = rec.match("ssh_banners", software)
-        return _service(grab, "ssh", m, line), _facts(m.values, f"ssh banner {line[:80]!r}", 70) if m else []
+        facts = _facts(m.values, f"ssh banner {line[:80]!r}", 70) if m else []
+        return _service(grab, "ssh", m, line), facts + _distro_facts(software)
     if raw.startswith(b"\xff") or grab.port == 23:
         text = _text(_strip_telnet(raw))
         m = rec.match("telnet_banners", text)

@@ -72,14 +72,15 @@ config_option = click.option("--config", "config", type=click.Path(dir_okay=Fals
 @click.option("--snmp-community", "snmp_communities", multiple=True,
               help="SNMP v1/v2c community to try, in order (repeatable; snmp.communities; default public).")
 @click.option("--allow-public", is_flag=True, default=None, help="Allow public (global) address ranges.")
+@click.option("--nmap-os", is_flag=True, default=None, help="Let the nmap plugin run OS detection (-O; nmap.os).")
 @click.option("--max-hosts", type=int, help="Largest number of addresses to scan (default 65536, a /16).")
 @click.option("--targets-file", type=click.Path(exists=True, dir_okay=False),
               help="File with one target per line (same as @FILE).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: str | None,
          exclude: tuple[str, ...], rate: int | None, retries: int | None, timeout: float | None,
-         snmp_communities: tuple[str, ...], allow_public: bool | None, max_hosts: int | None,
-         targets_file: str | None, quiet: bool) -> None:
+         snmp_communities: tuple[str, ...], allow_public: bool | None, nmap_os: bool | None,
+         max_hosts: int | None, targets_file: str | None, quiet: bool) -> None:
     """Scan TARGETS (CIDR, 10.0.0.5-40, IP, hostname, @FILE) into the inventory.
 
     Without TARGETS the attached IPv4 subnets are scanned (loopback, link-local,
@@ -93,6 +94,7 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
     target_list = list(targets) + ([f"@{targets_file}"] if targets_file else [])
     settings = _settings(config, db=db, targets=target_list, exclude=exclude, rate=rate, retries=retries,
                          timeout=timeout, snmp_communities=snmp_communities, allow_public=allow_public,
+                         nmap_os=nmap_os,
                          max_hosts=max_hosts, plugins=plugins)
     signal.signal(signal.SIGTERM, _sigterm)
     try:

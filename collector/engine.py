@@ -175,17 +175,35 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
     return summary
 
 
-def _assessor(today: _dt.date) -> Any:
-    from collector.assess import assess
-    from collector.assess.rules import reference
-    from collector.refdata import DataError
+#: Plugins whose observations alone give the rules nothing to assess.
+DISCOVERY_ONLY = frozenset({"arp", "tcpping"})
 
-    try:
-        ref = reference()
-    except DataError as exc:
-        log.warning("flags not assessed: %s", exc)
-        return None
-    return lambda evidence: assess(evidence, today, ref)
+
+def _assessor(today: _dt.date) -> Any:
+    """Flags for a device's evidence. The reference data is loaded on the
+    first device that has something to assess (an ARP-only scan never pays
+    for it); if it is unusable, flags are skipped with one warning."""
+    state: dict[str, Any] = {}
+
+    def run(evidence: Any) -> list[Any]:
+        if not evidence.services and all(o.plugin in DISCOVERY_ONLY for o in evidence.observations):
+            return []
+        if "ref" not in state:
+            from collector.assess.rules import reference
+            from collector.refdata import DataError
+
+            try:
+                state["ref"] = reference()
+            except DataError as exc:
+                log.warning("flags not assessed: %s", exc)
+                state["ref"] = None
+        if state["ref"] is None:
+            return []
+        from collector.assess import assess
+
+        return assess(evidence, today, state["ref"])
+
+    return run
 
 
 def _str(value: object) -> str | None:
