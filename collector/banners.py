@@ -13,11 +13,21 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collector.cpe import to_cpe23
 from collector.model import Fact, Service
-from collector.refdata.recog import Match, recog
+
+if TYPE_CHECKING:
+    from collector.refdata.recog import Match, Recog
+
+
+def recog() -> Recog:
+    # imported on first use: it pulls in defusedxml and the fingerprint data,
+    # which a scan without the banners plugin never needs
+    from collector.refdata.recog import recog as load
+
+    return load()
 
 SOURCE = "banners"
 MAX_BANNER = 512  # characters kept in the inventory

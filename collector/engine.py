@@ -150,7 +150,11 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
             if progress:
                 progress.advance("store", 0, len(hosts))
             for host in hosts:
-                device_id, is_new = inv.record_host(scan_id, host, assess_fn)
+                # a discovery-only result brings nothing to assess: the device's
+                # flags stay as the last scan that saw its services left them
+                brings_evidence = bool(host.services) or any(o.plugin not in DISCOVERY_ONLY
+                                                             for o in host.observations)
+                device_id, is_new = inv.record_host(scan_id, host, assess_fn if brings_evidence else None)
                 summary.hosts.append(HostLine(device_id, host.ip, host.mac, _str(host.value("vendor")),
                                               _str(host.value("hostname")), _str(host.value("device_class")),
                                               is_new))
@@ -186,8 +190,6 @@ def _assessor(today: _dt.date) -> Any:
     state: dict[str, Any] = {}
 
     def run(evidence: Any) -> list[Any]:
-        if not evidence.services and all(o.plugin in DISCOVERY_ONLY for o in evidence.observations):
-            return []
         if "ref" not in state:
             from collector.assess.rules import reference
             from collector.refdata import DataError

@@ -21,7 +21,6 @@ from collections import defaultdict
 
 from collector.hookspecs import hookimpl
 from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
-from collector.nmapxml import NmapXmlError, parse
 from collector.plugin import LiveHost, ScanContext
 from collector.plugins.banners import LAN_PORTS, NEVER
 
@@ -112,6 +111,8 @@ class NmapPlugin:
             detail = err.decode(errors="replace").strip()[-300:] or f"exit {proc.returncode}"
             report.probes.extend(ProbeResult(self.name, ip, Outcome.ERROR, ms, detail) for ip in ips)
             return
+        from collector.nmapxml import NmapXmlError, parse
+
         try:
             parsed = parse(out)
         except NmapXmlError as exc:
