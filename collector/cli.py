@@ -134,17 +134,40 @@ SUMMARY_ROWS = 25
 
 def _print_summary(summary: Any) -> None:
     """Counts, then the devices that are new in this scan (the rest are in
-    `lan-collector devices`)."""
+    `lan-collector devices`): rich tables on a terminal, plain lines for logs
+    (the journal under systemd) and scripts."""
+    new = [h for h in summary.hosts if h.new]
+    rows = [("scope", summary.scope), ("addresses scanned", str(summary.addresses)),
+            ("hosts up", str(len(summary.hosts))), ("new devices", str(summary.new_devices)),
+            ("known devices not seen", str(summary.missing)),
+            ("flags (confidence >= 70)", f"{summary.flags}  (lan-collector flags --db {summary.db})"),
+            ("plugins ran", ", ".join(summary.ran) or "none")]
+    rows += [(f"plugin {name}", f"skipped: {why}") for name, why in summary.skipped.items()]
+    rows += [(f"plugin {name}", f"degraded: {why}") for name, why in summary.degraded.items()]
+    rows += [("duration", f"{summary.seconds:.1f} s"), ("status", summary.status),
+             ("inventory", str(Path(summary.db).resolve()))]
+    final = (f"scan {summary.scan_id}: {len(summary.hosts)} host(s) up of {summary.addresses} address(es) "
+             f"scanned, {summary.new_devices} new device(s), status {summary.status}.")
+    if not sys.stdout.isatty():
+        for h in new[:SUMMARY_ROWS]:
+            click.echo(f"new device {h.device_id}: {h.ip} {h.mac or '-'} vendor={h.vendor or '-'} "
+                       f"hostname={h.hostname or '-'} class={h.device_class or '-'}")
+        if len(new) > SUMMARY_ROWS:
+            click.echo(f"... and {len(new) - SUMMARY_ROWS} more new device(s)")
+        for key, value in rows:
+            click.echo(f"{key}: {value}")
+        click.echo(final)
+        return
+    from rich.markup import escape
     from rich.table import Table
 
     console = _console()
-    new = [h for h in summary.hosts if h.new]
     if new:
         table = Table(title=f"New devices in scan {summary.scan_id}", title_justify="left")
         for col in ("id", "ip", "mac", "vendor", "hostname", "class"):
             table.add_column(col)
         for h in new[:SUMMARY_ROWS]:
-            table.add_row(str(h.device_id), h.ip, h.mac or "-", h.vendor or "-", h.hostname or "-",
+            table.add_row(str(h.device_id), h.ip, h.mac or "-", escape(h.vendor or "-"), escape(h.hostname or "-"),
                           h.device_class or "-")
         console.print(table)
         if len(new) > SUMMARY_ROWS:
@@ -152,24 +175,10 @@ def _print_summary(summary: Any) -> None:
     table = Table(title=f"Scan {summary.scan_id} summary", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("value")
-    table.add_row("scope", summary.scope)
-    table.add_row("addresses scanned", str(summary.addresses))
-    table.add_row("hosts up", str(len(summary.hosts)))
-    table.add_row("new devices", str(summary.new_devices))
-    table.add_row("known devices not seen", str(summary.missing))
-    table.add_row("flags (confidence >= 70)", f"{summary.flags}  (lan-collector flags --db {summary.db})")
-    table.add_row("plugins ran", ", ".join(summary.ran) or "none")
-    for name, why in summary.skipped.items():
-        table.add_row(f"plugin {name}", f"skipped: {why}")
-    for name, why in summary.degraded.items():
-        table.add_row(f"plugin {name}", f"degraded: {why}")
-    table.add_row("duration", f"{summary.seconds:.1f} s")
-    table.add_row("status", summary.status)
-    table.add_row("inventory", str(Path(summary.db).resolve()))
+    for key, value in rows:
+        table.add_row(key, escape(value))
     console.print(table)
-    # one plain line, for logs and scripts
-    console.print(f"scan {summary.scan_id}: {len(summary.hosts)} host(s) up of {summary.addresses} address(es) "
-                  f"scanned, {summary.new_devices} new device(s), status {summary.status}.")
+    console.print(final)
 
 
 def _open(db: str | None, config: str | None) -> Any:

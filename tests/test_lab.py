@@ -56,7 +56,7 @@ def test_second_scan_adds_sightings_not_devices(lab, tmp_path):
     first = export(db)
     out = lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db))
     second = export(db)
-    assert re.search(r"new devices\s+│\s+0\s", out.stdout) and re.search(r"known devices not seen\s+│\s+0\s", out.stdout)
+    assert "\nnew devices: 0\n" in out.stdout and "\nknown devices not seen: 0\n" in out.stdout
     assert [d["id"] for d in first] == [d["id"] for d in second]
     with Inventory(db) as inv:
         assert inv.db["scans"].count == 2
@@ -102,7 +102,7 @@ def test_unprivileged_with_cap_net_raw_sweeps_fully(lab, shared_dir):
 
 def _unprivileged(lab, db):
     out = lab.scan("198.18.0.0/24", "--plugins", "arp", "--db", str(db), user="65534")
-    assert re.search(r"plugin arp\s+│\s+degraded: no raw sockets", out.stdout), out.stdout
+    assert "\nplugin arp: degraded: no raw sockets" in out.stdout, out.stdout
     devices = {d["ips"][0]: d for d in export(db)}
     # hosts with a TCP service answer the connect ping; the kernel table gives their MAC
     srv = next(h for h in lab.hosts if h["kind"] == "linux_server")
