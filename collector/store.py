@@ -19,8 +19,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
 
 from collector import __version__
 from collector.identity import Candidates, HostEvidence, best_facts, choose_device, normalize_mac
@@ -32,13 +35,16 @@ class StoreError(RuntimeError):
     """The inventory file cannot be used; the message says why."""
 
 
+def _migration_files() -> list[Any]:
+    return sorted((f for f in resources.files("collector.schemas").iterdir() if f.name.endswith(".sql")),
+                  key=lambda f: f.name)
+
+
 def _migrations() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
     migrations = Migrations("lan_collector")
-    files = sorted(
-        (f for f in resources.files("collector.schemas").iterdir() if f.name.endswith(".sql")),
-        key=lambda f: f.name,
-    )
-    for sql_file in files:
+    for sql_file in _migration_files():
         sql = sql_file.read_text(encoding="utf-8")
 
         def apply(db: sqlite_utils.Database, sql: str = sql) -> None:
@@ -79,15 +85,42 @@ class Inventory:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             # WAL + NORMAL: a power cut may lose the last transactions, never consistency.
             conn.execute("PRAGMA synchronous = NORMAL")
-            self.db = sqlite_utils.Database(conn)
+            self.conn = conn
+            self._db: sqlite_utils.Database | None = None
             if mode != "wal":
                 raise StoreError(f"{self.path}: could not switch to WAL journal mode ({mode})")
-            _migrations().apply(self.db)
+            if self._pending_migrations():
+                _migrations().apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open as an inventory ({exc})") from None
 
+    def _pending_migrations(self) -> bool:
+        """Checked with plain sqlite3: sqlite-utils (~60 ms to import) is loaded
+        only when there is something to migrate or a caller asks for ``db``."""
+        try:
+            applied = {r[0] for r in self.conn.execute(
+                "select name from _sqlite_migrations where migration_set = 'lan_collector'")}
+        except sqlite3.OperationalError:
+            return True
+        return any(f.name not in applied for f in _migration_files())
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils' view of the same connection (migrations, ad-hoc queries)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    def _query(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]:
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(names, row))
+
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Inventory:
         return self
@@ -97,7 +130,7 @@ class Inventory:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        conn = self.db.conn
+        conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -113,14 +146,14 @@ class Inventory:
         """Scans left 'running' by a process that is gone become 'interrupted'."""
         dead = []
         here = socket.gethostname()
-        for row in self.db.query("select id, pid, run_host from scans where status = 'running'"):
+        for row in self._query("select id, pid, run_host from scans where status = 'running'"):
             if row["run_host"] == here and row["pid"] and pid_alive(row["pid"]) and row["pid"] != os.getpid():
                 continue
             dead.append(row["id"])
         if dead:
             with self.transaction():
                 for scan_id in dead:
-                    self.db.execute(
+                    self.conn.execute(
                         "update scans set status = 'interrupted', error = coalesce(error, ?) where id = ?",
                         ["the scanning process ended before the scan finished", scan_id],
                     )
@@ -129,7 +162,7 @@ class Inventory:
     def begin_scan(self, scope: dict[str, Any], plugins: dict[str, Any], settings: dict[str, Any],
                    addresses_in_scope: int) -> int:
         with self.transaction():
-            cur = self.db.execute(
+            cur = self.conn.execute(
                 "insert into scans (started_at, status, scope, plugins, settings, addresses_in_scope,"
                 " collector_version, pid, run_host) values (?, 'running', ?, ?, ?, ?, ?, ?, ?)",
                 [utcnow(), _json(scope), _json(plugins), _json(settings), addresses_in_scope,
@@ -141,10 +174,10 @@ class Inventory:
     def finish_scan(self, scan_id: int, status: str, plugins: dict[str, Any] | None = None,
                     error: str | None = None) -> None:
         with self.transaction():
-            counts = self.db.execute(
+            counts = self.conn.execute(
                 "select count(*), sum(first_scan_id = ?) from sightings join devices on devices.id = device_id"
                 " where scan_id = ?", [scan_id, scan_id]).fetchone()
-            self.db.execute(
+            self.conn.execute(
                 "update scans set finished_at = ?, status = ?, hosts_up = ?, devices_new = ?, error = ?,"
                 " plugins = coalesce(?, plugins) where id = ?",
                 [utcnow(), status, counts[0] or 0, counts[1] or 0, error,
@@ -152,7 +185,9 @@ class Inventory:
             )
 
     def scan(self, scan_id: int) -> dict[str, Any]:
-        row = self.db.table("scans").get(scan_id)
+        row = next(self._query("select * from scans where id = ?", [scan_id]), None)
+        if row is None:
+            raise StoreError(f"no scan {scan_id}")
         for key in ("scope", "plugins", "settings"):
             row[key] = json.loads(row[key]) if row[key] else None
         return row
@@ -164,13 +199,13 @@ class Inventory:
         if not rows:
             return
         with self.transaction():
-            self.db.conn.executemany(
+            self.conn.executemany(
                 "insert into probes (scan_id, plugin, target, outcome, duration_ms, detail) values (?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
     def candidates(self, host: HostEvidence) -> Candidates:
-        q = self.db.conn.execute
+        q = self.conn.execute
         by_mac = [r[0] for r in q("select distinct device_id from addresses where mac = ?", [host.mac])] if host.mac else []
         serial = host.value("serial")
         by_serial = [r[0] for r in q("select id from devices where serial = ?", [serial])] if serial else []
@@ -193,19 +228,19 @@ class Inventory:
             device_id, _why = choose_device(host, self.candidates(host))
             is_new = device_id is None
             if device_id is None:
-                cur = self.db.execute(
+                cur = self.conn.execute(
                     "insert into devices (first_seen, last_seen, first_scan_id, last_scan_id) values (?, ?, ?, ?)",
                     [now, now, scan_id, scan_id])
                 device_id = cur.lastrowid
                 assert device_id is not None
             self._upsert_address(device_id, scan_id, host.ip, host.mac, now)
-            self.db.execute(
+            self.conn.execute(
                 "insert into sightings (scan_id, device_id, ip, mac, rtt_ms, seen_at) values (?, ?, ?, ?, ?, ?)"
                 " on conflict (scan_id, device_id) do update set ip = excluded.ip, mac = coalesce(excluded.mac, mac),"
                 " rtt_ms = coalesce(excluded.rtt_ms, rtt_ms)",
                 [scan_id, device_id, host.ip, host.mac, host.rtt_ms, now])
             for fact in host.facts:
-                self.db.execute(
+                self.conn.execute(
                     "insert into device_facts (device_id, field, value, source, confidence, evidence, first_seen,"
                     " last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " on conflict (device_id, field, source, value) do update set confidence = excluded.confidence,"
@@ -214,7 +249,7 @@ class Inventory:
                      now, now, scan_id])
             for svc in host.services:
                 row = dataclasses.asdict(svc)
-                self.db.execute(
+                self.conn.execute(
                     "insert into services (device_id, port, proto, state, name, product, version, extra, cpe, banner,"
                     " source, confidence, first_seen, last_seen, last_scan_id)"
                     " values (:d, :port, :proto, :state, :name, :product, :version, :extra, :cpe, :banner, :source,"
@@ -225,13 +260,13 @@ class Inventory:
                     " last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
                     {**row, "d": device_id, "now": now, "scan": scan_id})
             for sw in host.software:
-                self.db.execute(
+                self.conn.execute(
                     "insert into software (device_id, name, version, vendor, source, first_seen, last_seen,"
                     " last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do update set"
                     " last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
                     [device_id, sw.name, sw.version, sw.vendor, sw.source, now, now, scan_id])
             for obs in host.observations:
-                self.db.execute(
+                self.conn.execute(
                     "insert into observations (scan_id, device_id, plugin, ip, mac, observed_at, data)"
                     " values (?, ?, ?, ?, ?, ?, ?)",
                     [scan_id, device_id, obs.plugin, obs.ip, normalize_mac(obs.mac), obs.observed_at,
@@ -244,18 +279,18 @@ class Inventory:
     def device_evidence(self, device_id: int) -> HostEvidence:
         """What the inventory knows of a device, as identification produced it:
         best facts, all services, the latest observation of each plugin."""
-        addr = self.db.execute("select ip, mac from addresses where device_id = ? order by last_seen desc, id desc"
+        addr = self.conn.execute("select ip, mac from addresses where device_id = ? order by last_seen desc, id desc"
                                " limit 1", [device_id]).fetchone()
         host = HostEvidence(ip=addr[0] if addr else "", mac=addr[1] if addr else None)
         host.facts = [Fact(r["field"], r["value"], r["confidence"], r["source"], r["evidence"])
-                      for r in self.db.query("select * from device_facts where device_id = ?"
+                      for r in self._query("select * from device_facts where device_id = ?"
                                              " order by last_seen desc, source", [device_id])
                       if r["field"] in DEVICE_FIELDS]
         host.services = [Service(r["port"], r["proto"], r["state"], r["name"], r["product"], r["version"], r["extra"],
                                  r["cpe"], r["banner"], r["source"], r["confidence"])
-                         for r in self.db.query("select * from services where device_id = ? order by proto, port",
+                         for r in self._query("select * from services where device_id = ? order by proto, port",
                                                 [device_id])]
-        for r in self.db.query(
+        for r in self._query(
                 "select plugin, ip, mac, observed_at, data from observations o where device_id = ? and id ="
                 " (select max(id) from observations p where p.device_id = o.device_id and p.plugin = o.plugin)",
                 [device_id]):
@@ -267,7 +302,7 @@ class Inventory:
     def _replace_flags(self, device_id: int, scan_id: int, flags: list[Any], now: str) -> None:
         keep = []
         for flag in flags:
-            self.db.execute(
+            self.conn.execute(
                 "insert into flags (device_id, kind, rule, title, severity, confidence, evidence, remediation,"
                 " data_snapshot, first_seen, last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " on conflict (device_id, rule, title) do update set kind = excluded.kind,"
@@ -277,12 +312,12 @@ class Inventory:
                 [device_id, flag.kind, flag.rule, flag.title, flag.severity, flag.confidence, _json(flag.evidence),
                  flag.remediation, flag.data_snapshot, now, now, scan_id])
             keep.append((flag.rule, flag.title))
-        for row in self.db.execute("select id, rule, title from flags where device_id = ?", [device_id]).fetchall():
+        for row in self.conn.execute("select id, rule, title from flags where device_id = ?", [device_id]).fetchall():
             if (row[1], row[2]) not in keep:  # no longer true: fixed, or the service is gone
-                self.db.execute("delete from flags where id = ?", [row[0]])
+                self.conn.execute("delete from flags where id = ?", [row[0]])
 
     def flags(self, min_confidence: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
-        return list(self.db.query(
+        return list(self._query(
             "select f.device_id, (select ip from addresses a where a.device_id = f.device_id order by last_seen desc,"
             " id desc limit 1) as ip, d.hostname, f.kind, f.rule, f.title, f.severity, f.confidence, f.evidence,"
             " f.remediation, f.first_seen, f.last_seen from flags f join devices d on d.id = f.device_id"
@@ -292,18 +327,18 @@ class Inventory:
             [min_confidence, kind, kind]))
 
     def _upsert_address(self, device_id: int, scan_id: int, ip: str, mac: str | None, now: str) -> None:
-        updated = self.db.execute(
+        updated = self.conn.execute(
             "update addresses set last_seen = ?, last_scan_id = ? where device_id = ? and ip = ?"
             " and ifnull(mac, '') = ifnull(?, '')", [now, scan_id, device_id, ip, mac]).rowcount
         if not updated:
-            self.db.execute(
+            self.conn.execute(
                 "insert into addresses (device_id, ip, mac, first_seen, last_seen, last_scan_id)"
                 " values (?, ?, ?, ?, ?, ?)", [device_id, ip, mac, now, now, scan_id])
 
     def _refresh_device(self, device_id: int, scan_id: int, now: str) -> None:
         facts = [
             Fact(r["field"], r["value"], r["confidence"], r["source"], r["evidence"])
-            for r in self.db.query(
+            for r in self._query(
                 "select * from device_facts where device_id = ? order by last_seen desc, source", [device_id])
             if r["field"] in DEVICE_FIELDS
         ]
@@ -312,7 +347,7 @@ class Inventory:
         if values["mac_random"] is not None:
             values["mac_random"] = 1 if values["mac_random"] in (True, "1", "true", "True") else 0
         sets = ", ".join(f"{name} = :{name}" for name in DEVICE_FIELDS)
-        self.db.execute(
+        self.conn.execute(
             f"update devices set {sets}, last_seen = :now, last_scan_id = :scan where id = :id",
             {**values, "now": now, "scan": scan_id, "id": device_id})
 
@@ -321,10 +356,10 @@ class Inventory:
     def resolve_device(self, ref: str) -> int:
         """A device by id, IP, MAC or hostname."""
         ref = ref.strip()
-        if ref.isdigit() and self.db.execute("select 1 from devices where id = ?", [int(ref)]).fetchone():
+        if ref.isdigit() and self.conn.execute("select 1 from devices where id = ?", [int(ref)]).fetchone():
             return int(ref)
         mac = normalize_mac(ref)
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "select distinct device_id from addresses where ip = ? or (mac is not null and mac = ?)"
             " union select id from devices where lower(hostname) = lower(?)", [ref, mac, ref]).fetchall()
         if not rows:
@@ -336,15 +371,15 @@ class Inventory:
     def device_records(self, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Devices in the export shape (see schemas/export.schema.json)."""
         if ids is None:
-            rows = list(self.db.query("select * from devices order by id"))
+            rows = list(self._query("select * from devices order by id"))
         else:
             wanted = list(ids)
-            rows = list(self.db.query(
+            rows = list(self._query(
                 f"select * from devices where id in ({','.join('?' * len(wanted))}) order by id", wanted))
         out = []
         for row in rows:
             did = row["id"]
-            addrs = list(self.db.query(
+            addrs = list(self._query(
                 "select ip, mac from addresses where device_id = ? order by last_seen desc, id desc", [did]))
             record: dict[str, Any] = {
                 "id": did,
@@ -356,44 +391,44 @@ class Inventory:
                 record[name] = row[name]
             record["mac_random"] = None if row["mac_random"] is None else bool(row["mac_random"])
             record["first_seen"], record["last_seen"] = row["first_seen"], row["last_seen"]
-            record["services"] = list(self.db.query(
+            record["services"] = list(self._query(
                 "select port, proto, name, product, version, cpe from services where device_id = ?"
                 " order by proto, port", [did]))
-            record["software"] = list(self.db.query(
+            record["software"] = list(self._query(
                 "select name, version from software where device_id = ? order by name, version", [did]))
-            record["flags"] = list(self.db.query(
+            record["flags"] = list(self._query(
                 "select kind, rule, title, severity, confidence from flags where device_id = ?"
                 " order by confidence desc, rule", [did]))
             out.append(record)
         return out
 
     def device_facts(self, device_id: int) -> list[dict[str, Any]]:
-        return list(self.db.query(
+        return list(self._query(
             "select field, value, source, confidence, evidence, last_seen from device_facts where device_id = ?"
             " order by field, confidence desc, last_seen desc", [device_id]))
 
     def sightings(self, device_id: int) -> list[dict[str, Any]]:
-        return list(self.db.query(
+        return list(self._query(
             "select scan_id, ip, mac, rtt_ms, seen_at from sightings where device_id = ? order by scan_id",
             [device_id]))
 
     def probes_for(self, ips: list[str]) -> list[dict[str, Any]]:
         if not ips:
             return []
-        return list(self.db.query(
+        return list(self._query(
             f"select scan_id, plugin, target, outcome, duration_ms, detail from probes where target in"
             f" ({','.join('?' * len(ips))}) order by scan_id desc, plugin limit 50", ips))
 
     def missing_in_scope(self, scan_id: int, scope: Any) -> int:
         """Known devices whose last address is in ``scope`` but that this scan did not see."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "select d.id, (select ip from addresses a where a.device_id = d.id order by last_seen desc, id desc"
             " limit 1) from devices d where not exists (select 1 from sightings s where s.device_id = d.id"
             " and s.scan_id = ?)", [scan_id]).fetchall()
         return sum(1 for _id, ip in rows if ip and ip in scope)
 
     def latest_scan(self) -> dict[str, Any] | None:
-        row = self.db.execute("select id from scans order by id desc limit 1").fetchone()
+        row = self.conn.execute("select id from scans order by id desc limit 1").fetchone()
         return self.scan(row[0]) if row else None
 
 
