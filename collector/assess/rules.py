@@ -162,14 +162,18 @@ def os_as_service(host: HostEvidence) -> list[Service]:
     return out
 
 
+def versioned_products(host: HostEvidence) -> Iterable[tuple[Service, str, str, dict[str, str]]]:
+    """(service, part:vendor:product, version, CPE fields) for every service,
+    and the SNMP-described OS, that has both a CPE and a version."""
+    for svc in [*host.services, *os_as_service(host)]:
+        if svc.cpe and svc.version:
+            f = cpe23_fields(svc.cpe)
+            yield svc, f"{f['part']}:{f['vendor']}:{f['product']}", svc.version.split()[0], f
+
+
 def rule_cve(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
     flags = []
-    for svc in [*host.services, *os_as_service(host)]:
-        if not svc.cpe or not svc.version:
-            continue
-        f = cpe23_fields(svc.cpe)
-        key = f"{f['part']}:{f['vendor']}:{f['product']}"
-        version = svc.version.split()[0]
+    for svc, key, version, f in versioned_products(host):
         all_hits = cve_hits(ref.cves, key, {key: version})
         if not all_hits:
             continue
@@ -261,14 +265,10 @@ def _distro_support(host: HostEvidence, ref: Reference, today: _dt.date, marker:
 
 def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
     flags = []
-    for svc in [*host.services, *os_as_service(host)]:
-        if not svc.cpe or not svc.version:
-            continue
-        f = cpe23_fields(svc.cpe)
-        slug = ref.eol_by_cpe.get(f"{f['part']}:{f['vendor']}:{f['product']}")
+    for svc, key, version, _f in versioned_products(host):
+        slug = ref.eol_by_cpe.get(key)
         if not slug:
             continue
-        version = svc.version.split()[0]
         release = _cycle_for(ref.eol["products"][slug]["releases"], version)
         if release:
             distro = distro_marker(svc)
@@ -348,11 +348,8 @@ def rule_insecure(host: HostEvidence, ref: Reference, today: _dt.date) -> list[F
 
 def rule_backdoor(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
     flags = []
-    for svc in host.services:
-        if not svc.cpe or not svc.version:
-            continue
-        f = cpe23_fields(svc.cpe)
-        bad = KNOWN_BAD.get((f"{f['vendor']}:{f['product']}", svc.version.split()[0]))
+    for svc, key, version, _f in versioned_products(host):
+        bad = KNOWN_BAD.get((key.split(":", 1)[1], version))
         if bad:
             cve_id, what = bad
             flags.append(Flag("unpatched", "unpatched/backdoor", f"{cve_id}: {what}", "critical",
