@@ -159,12 +159,17 @@ async def grab_port(ip: str, port: int, limiter: RateLimiter, mode: str | None =
     except (ConnectionError, OSError, ssl.SSLError):
         pass
     finally:
-        writer.close()
-        try:
-            await asyncio.wait_for(writer.wait_closed(), 1)
-        except (asyncio.TimeoutError, OSError, ssl.SSLError):
-            pass
+        await _close(writer)
     return grab
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    """Close politely, but never wait long on a peer that does not answer."""
+    writer.close()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), 1)
+    except (asyncio.TimeoutError, OSError, ssl.SSLError):
+        pass
 
 
 async def legacy_tls(ip: str, port: int, limiter: RateLimiter) -> list[str]:
@@ -184,11 +189,7 @@ async def legacy_tls(ip: str, port: int, limiter: RateLimiter) -> list[str]:
     sslobj = writer.get_extra_info("ssl_object")
     if sslobj is not None and sslobj.version() == "TLSv1":
         accepted.append("TLSv1.0")
-    writer.close()
-    try:
-        await asyncio.wait_for(writer.wait_closed(), 1)
-    except (asyncio.TimeoutError, OSError, ssl.SSLError):
-        pass
+    await _close(writer)
     return accepted
 
 
