@@ -281,7 +281,3 @@ def parse_http_response(raw: bytes) -> tuple[str | None, dict[str, str], bytes]:
         if colon and name.strip():
             headers.setdefault(name.strip().lower()[:64], value.strip()[:1024])
     return lines[0].strip()[:200], headers, body
-
-
-def to_json(svc: Service) -> dict[str, Any]:
-    return {k: getattr(svc, k) for k in ("port", "proto", "name", "product", "version", "cpe")}

@@ -10,7 +10,6 @@ import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from collector.model import Fact, Observation, Service, Software
 
@@ -37,15 +36,6 @@ def is_locally_administered(mac: str) -> bool:
     weak identity signal and has no meaningful vendor.
     """
     return bool(int(mac[:2], 16) & 0x02)
-
-
-class FactLike(Protocol):
-    @property
-    def field(self) -> str: ...
-    @property
-    def confidence(self) -> int: ...
-    @property
-    def source(self) -> str: ...
 
 
 def best_facts(facts: Iterable[Fact]) -> dict[str, Fact]:

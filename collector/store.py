@@ -427,9 +427,6 @@ class Inventory:
             " and s.scan_id = ?)", [scan_id]).fetchall()
         return sum(1 for _id, ip in rows if ip and ip in scope)
 
-    def latest_scan(self) -> dict[str, Any] | None:
-        row = self.conn.execute("select id from scans order by id desc limit 1").fetchone()
-        return self.scan(row[0]) if row else None
 
 
 class ScanLock:

@@ -39,35 +39,37 @@ def provenance(directory: Path | None = None) -> dict[str, Any]:
         raise DataError(f"reference data provenance unreadable at {path}: {exc}") from None
 
 
-def load_json(name: str) -> Any:
-    directory = data_dir()
-    prov = provenance(directory)
-    entry = prov["files"].get(name)
-    if entry is None:
-        raise DataError(f"{name} is not in the reference data (rebuild with `lan-collector data build`)")
-    raw = (directory / name).read_bytes()
-    if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
-        raise DataError(f"{directory / name} does not match its recorded sha256; rebuild the data")
-    if name.endswith(".gz"):
-        import gzip
-
-        raw = gzip.decompress(raw)
-    return json.loads(raw)
-
-
-def path_of(name: str) -> Path:
-    """A data file's path, verified against its recorded sha256."""
+def _listed(name: str) -> tuple[Path, str]:
+    """A data file's path and the sha256 its provenance records."""
     directory = data_dir()
     entry = provenance(directory)["files"].get(name)
     if entry is None:
         raise DataError(f"{name} is not in the reference data (rebuild with `lan-collector data build`)")
-    path = directory / name
+    return directory / name, entry["sha256"]
+
+
+def _check(path: Path, digest: str, expected: str) -> None:
+    if digest != expected:
+        raise DataError(f"{path} does not match its recorded sha256; rebuild the data")
+
+
+def load_json(name: str) -> Any:
+    """A JSON data file, verified against its recorded sha256 (read once)."""
+    path, expected = _listed(name)
+    raw = path.read_bytes()
+    _check(path, hashlib.sha256(raw).hexdigest(), expected)
+    return json.loads(raw)
+
+
+def path_of(name: str) -> Path:
+    """A data file's path (for files opened in place, like the CVE database),
+    verified against its recorded sha256."""
+    path, expected = _listed(name)
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    if digest.hexdigest() != entry["sha256"]:
-        raise DataError(f"{path} does not match its recorded sha256; rebuild the data")
+    _check(path, digest.hexdigest(), expected)
     return path
 
 
