@@ -112,3 +112,21 @@ def test_bad_update_leaves_installed_data(tmp_path):
         build(broken, good)
     assert (good / "recog.json").read_bytes() == before
     assert not list(tmp_path.glob(".refdata-*"))
+
+
+def test_tampered_data_is_refused(tmp_path, monkeypatch):
+    import shutil
+
+    from collector.refdata import DataError, load_json, path_of
+
+    user = tmp_path / "refdata"
+    shutil.copytree(Path(str(refdata.PACKAGED)), user)
+    (user / "kev.json").write_text("{}")
+    with open(user / "cves.sqlite", "ab") as fh:
+        fh.write(b"x")
+    monkeypatch.setattr(refdata, "USER_DATA_DIR", user)
+    with pytest.raises(DataError, match="does not match its recorded sha256"):
+        load_json("kev.json")
+    with pytest.raises(DataError, match="does not match its recorded sha256"):
+        path_of("cves.sqlite")
+    assert load_json("eol.json")["products"]["windows"]
