@@ -71,6 +71,10 @@ config_option = click.option("--config", "config", type=click.Path(dir_okay=Fals
 @click.option("--timeout", type=float, help="Seconds to wait for late replies (scan.timeout; 0.5).")
 @click.option("--snmp-community", "snmp_communities", multiple=True,
               help="SNMP v1/v2c community to try, in order (repeatable; snmp.communities; default public).")
+@click.option("--snmp-v3", "snmp_v3", multiple=True, metavar="USER[:AUTH:KEY[:PRIV:KEY]]",
+              help="SNMP v3 user, e.g. inv:sha256:env:AUTHKEY:aes128:file:/etc/priv (repeatable; keys may be "
+                   "env:NAME or file:PATH; prefer [[snmp.credentials]] in the config).")
+@click.option("--snmp-port", type=int, help="SNMP agent UDP port (snmp.port; 161).")
 @click.option("--allow-public", is_flag=True, default=None, help="Allow public (global) address ranges.")
 @click.option("--nmap-os", is_flag=True, default=None, help="Let the nmap plugin run OS detection (-O; nmap.os).")
 @click.option("--max-hosts", type=int, help="Largest number of addresses to scan (default 65536, a /16).")
@@ -79,8 +83,8 @@ config_option = click.option("--config", "config", type=click.Path(dir_okay=Fals
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: str | None,
          exclude: tuple[str, ...], rate: int | None, retries: int | None, timeout: float | None,
-         snmp_communities: tuple[str, ...], allow_public: bool | None, nmap_os: bool | None,
-         max_hosts: int | None, targets_file: str | None, quiet: bool) -> None:
+         snmp_communities: tuple[str, ...], snmp_v3: tuple[str, ...], snmp_port: int | None,
+         allow_public: bool | None, nmap_os: bool | None, max_hosts: int | None, targets_file: str | None, quiet: bool) -> None:
     """Scan TARGETS (CIDR, 10.0.0.5-40, IP, hostname, @FILE) into the inventory.
 
     Without TARGETS the attached IPv4 subnets are scanned (loopback, link-local,
@@ -93,7 +97,8 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
 
     target_list = list(targets) + ([f"@{targets_file}"] if targets_file else [])
     settings = _settings(config, db=db, targets=target_list, exclude=exclude, rate=rate, retries=retries,
-                         timeout=timeout, snmp_communities=snmp_communities, allow_public=allow_public,
+                         timeout=timeout, snmp_communities=snmp_communities, snmp_v3=snmp_v3,
+                         snmp_port=snmp_port, allow_public=allow_public,
                          nmap_os=nmap_os,
                          max_hosts=max_hosts, plugins=plugins)
     signal.signal(signal.SIGTERM, _sigterm)
@@ -231,6 +236,8 @@ def show(device: str, db: str | None, config: str | None, as_json: bool, show_al
         facts = inv.device_facts(device_id)
         sightings = inv.sightings(device_id)
         probes = inv.probes_for(record["ips"])
+        links = inv.links(device_id)
+        interfaces = inv.interfaces(device_id)
     if as_json:
         click.echo(json.dumps(record, indent=2))
         return
@@ -254,6 +261,25 @@ def show(device: str, db: str | None, config: str | None, as_json: bool, show_al
         console.print("services: " + ", ".join(
             escape(" ".join(str(x) for x in (f"{s['port']}/{s['proto']}", s["product"], s["version"]) if x))
             for s in record["services"]))
+    if record["software"]:
+        console.print(f"software: {len(record['software'])} package(s), e.g. " + ", ".join(
+            escape(f"{s['name']} {s['version'] or ''}".strip()) for s in record["software"][:5]))
+    if interfaces:
+        console.print("interfaces: " + ", ".join(
+            escape(f"{i['name']}" + (f" {i['mac']}" if i["mac"] else "") + (f" {i['oper_status']}" if i["oper_status"]
+                                                                            else "")) for i in interfaces[:12])
+            + (f" (+{len(interfaces) - 12} more)" if len(interfaces) > 12 else ""))
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        by_kind.setdefault(link["kind"], []).append(link)
+    labels = {"fdb": "forwarding table (MAC on port)", "arp": "ARP table", "lldp": "LLDP neighbours",
+              "cdp": "CDP neighbours"}
+    for kind, rows in by_kind.items():
+        sample = "; ".join(escape(" ".join(str(x) for x in (r["local_port"], r["remote_mac"], r["remote_ip"],
+                                                             r["remote_name"], r["remote_port"]) if x))
+                           for r in rows[:8])
+        console.print(f"{labels[kind]}: {len(rows)} entr{'y' if len(rows) == 1 else 'ies'}: {sample}"
+                      + (" ..." if len(rows) > 8 else ""))
     shown = [f for f in record["flags"] if show_all or f["confidence"] >= 70]
     for flag in shown:
         console.print(f"flag {flag['rule']}: {escape(flag['title'])} "

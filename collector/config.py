@@ -39,6 +39,11 @@ class Settings:
     snmp_communities: list[str] = field(default_factory=lambda: ["public"])
     snmp_timeout: float = 1.0
     snmp_retries: int = 1
+    snmp_credentials: list[dict[str, Any]] = field(default_factory=list)  # [[snmp.credentials]] tables
+    snmp_v3: list[str] = field(default_factory=list)  # --snmp-v3 USER:AUTH:KEY[:PRIV:KEY]
+    snmp_port: int = 161
+    snmp_max_values: int = 20000  # per device: values read before the walk stops
+    snmp_device_budget: float = 60.0  # per device: seconds before the walk stops
 
 
 #: TOML section.key -> Settings attribute
@@ -57,9 +62,14 @@ KEYS: dict[str, str] = {
     "snmp.communities": "snmp_communities",
     "snmp.timeout": "snmp_timeout",
     "snmp.retries": "snmp_retries",
+    "snmp.credentials": "snmp_credentials",
+    "snmp.v3": "snmp_v3",
+    "snmp.port": "snmp_port",
+    "snmp.max_values": "snmp_max_values",
+    "snmp.device_budget": "snmp_device_budget",
 }
 #: Settings that must never be printed or stored.
-SECRET = {"snmp_communities"}
+SECRET = {"snmp_communities", "snmp_v3"}
 
 
 def env_name(key: str) -> str:
@@ -83,6 +93,14 @@ def _coerce(attr: str, value: Any, where: str) -> Any:
             if text in {"0", "false", "no", "off"}:
                 return False
             raise ValueError(f"expected true or false, got {value!r}")
+        if attr == "snmp_credentials":
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                raise ValueError("expected [[snmp.credentials]] tables")
+            from collector.snmp.credentials import parse_credential
+
+            for i, entry in enumerate(value):  # fail at load time, with the position
+                parse_credential(entry, f"credentials[{i}]")
+            return value
         if isinstance(default, list):
             if isinstance(value, str):
                 return [v.strip() for v in value.split(",") if v.strip()]
@@ -124,6 +142,13 @@ def load_settings(config_path: str | Path | None = None, overrides: dict[str, An
         setattr(settings, attr, _coerce(attr, list(value) if isinstance(value, tuple) else value, f"--{attr}"))
     if settings.rate == 0:
         raise ConfigError("scan.rate must be at least 1 packet per second")
+    if settings.snmp_v3 or settings.snmp_credentials:
+        from collector.snmp.credentials import CredentialError, credentials_from
+
+        try:
+            credentials_from(settings, environ)
+        except CredentialError as exc:
+            raise ConfigError(f"SNMP credentials: {exc}") from None
     return settings
 
 
@@ -153,5 +178,9 @@ def public_view(settings: Settings) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(Settings):
         value = getattr(settings, f.name)
-        out[f.name] = f"<{len(value)} secret(s)>" if f.name in SECRET else value
+        if f.name == "snmp_credentials":
+            out[f.name] = [{k: v for k, v in c.items() if k in ("name", "version", "user", "auth_protocol",
+                                                                "priv_protocol", "ranges")} for c in value]
+        else:
+            out[f.name] = f"<{len(value)} secret(s)>" if f.name in SECRET else value
     return out

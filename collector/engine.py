@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collector.config import Settings, public_view
-from collector.identity import merge_observations
+from collector.identity import fold_aliases, merge_observations
 from collector.model import Observation, PluginReport, ProbeResult
 from collector.netinfo import attached_networks, have_raw_sockets
 from collector.plugin import LiveHost, Plugin, ScanContext, load_plugins, unmet
@@ -139,14 +139,15 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
              "notes": scope.notes, "auto": scope.auto},
             plugin_info, public_view(settings), addresses)
         ctx = ScanContext(settings, scope, attached_networks(), capabilities,
-                          progress.advance if progress else (lambda task, n, total: None))
+                          progress.advance if progress else (lambda task, n, total: None),
+                          hints=inv.hints() if "snmp" in [p.name for p in runnable] else {})
         summary = ScanSummary(scan_id, str(settings.db), scope.describe(), addresses, "running", 0.0,
                               ran=ran, skipped=skipped, degraded=degraded, notes=list(scope.notes))
         status, error = "failed", None
         try:
             observations, probes = asyncio.run(_run_plugins(ctx, runnable, skipped, degraded, ran))
             inv.record_probes(scan_id, probes)
-            hosts = merge_observations(observations)
+            hosts = fold_aliases(merge_observations(observations))
             if progress:
                 progress.advance("store", 0, len(hosts))
             for host in hosts:
@@ -180,7 +181,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
 
 
 #: Plugins whose observations alone give the rules nothing to assess.
-DISCOVERY_ONLY = frozenset({"arp", "tcpping"})
+DISCOVERY_ONLY = frozenset({"arp", "tcpping", "snmp-arp"})
 
 
 def _assessor(today: _dt.date) -> Any:

@@ -60,6 +60,8 @@ class HostEvidence:
     services: list[Service] = field(default_factory=list)
     software: list[Software] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
+    #: the device's other addresses (an SNMP agent's ipAddrTable): (ip, mac)
+    aliases: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def best(self) -> dict[str, Fact]:
@@ -71,7 +73,7 @@ class HostEvidence:
 
 
 #: Plugins that see a MAC on the wire rank above those that read it second-hand.
-_MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2}
+_MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2, "snmp-arp": 2}
 
 
 def merge_observations(observations: Iterable[Observation]) -> list[HostEvidence]:
@@ -91,6 +93,52 @@ def merge_observations(observations: Iterable[Observation]) -> list[HostEvidence
         host.services = merge_services(host.services + obs.services)
         host.software.extend(obs.software)
     return sorted(hosts.values(), key=lambda h: tuple(int(p) for p in h.ip.split(".")))
+
+
+def fold_aliases(hosts: list[HostEvidence]) -> list[HostEvidence]:
+    """One host per device: a host whose address another host's SNMP agent
+    lists as its own (a router's second interface) joins that host, which
+    keeps the address as an alias."""
+    by_ip = {h.ip: h for h in hosts}
+    parent: dict[str, str] = {}
+
+    def root(ip: str) -> str:
+        while parent.get(ip, ip) != ip:
+            ip = parent[ip]
+        return ip
+
+    own: dict[str, list[tuple[str, str | None]]] = {}
+    for host in hosts:
+        for obs in host.observations:
+            if obs.plugin != "snmp":
+                continue
+            for addr in obs.raw.get("addresses") or []:
+                ip, mac = addr.get("ip"), normalize_mac(addr.get("mac"))
+                if not ip or ip == host.ip:
+                    continue
+                own.setdefault(host.ip, []).append((ip, mac))
+                if ip in by_ip and root(ip) != root(host.ip):
+                    parent[root(ip)] = root(host.ip)
+    out: dict[str, HostEvidence] = {}
+    for host in hosts:
+        top = by_ip[root(host.ip)]
+        if top is host:
+            out[host.ip] = host
+    for host in hosts:
+        top = out[root(host.ip)]
+        if top is not host:
+            top.observations.extend(host.observations)
+            top.facts.extend(host.facts)
+            top.services = merge_services(top.services + host.services)
+            top.software.extend(host.software)
+            top.aliases.append((host.ip, host.mac))
+            if top.mac is None and host.mac:
+                top.mac = host.mac
+    for ip, addrs in own.items():
+        top = out[root(ip)]
+        known = {a[0] for a in top.aliases} | {top.ip}
+        top.aliases.extend(a for a in addrs if a[0] not in known)
+    return sorted(out.values(), key=lambda h: tuple(int(p) for p in h.ip.split(".")))
 
 
 def _service_score(s: Service) -> tuple[int, int, int, int]:

@@ -72,6 +72,8 @@ class ScanContext:
     observations: list[Observation] = field(default_factory=list)
     #: plugins that already ran in this scan
     ran: list[str] = field(default_factory=list)
+    #: what earlier scans learned per address (e.g. {"snmp_credential": name})
+    hints: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def advance(self, task: str, n: int = 1, total: int | None = None) -> None:
         self.progress(task, n, total)
@@ -81,7 +83,7 @@ def check_need(need: str, settings: Settings | None = None, capabilities: dict[s
     if need.startswith("binary:"):
         return shutil.which(need.split(":", 1)[1]) is not None
     if need == "credentials:snmp":
-        return bool(settings and settings.snmp_communities)
+        return bool(settings and (settings.snmp_communities or settings.snmp_credentials or settings.snmp_v3))
     if capabilities is not None and need in capabilities:
         return capabilities[need]
     if need == "raw_sockets":

@@ -233,7 +233,10 @@ class Inventory:
                     [now, now, scan_id, scan_id])
                 device_id = cur.lastrowid
                 assert device_id is not None
+            for alias_ip, alias_mac in host.aliases:  # first: the scanned address ranks first (newest id)
+                self._upsert_address(device_id, scan_id, alias_ip, alias_mac, now)
             self._upsert_address(device_id, scan_id, host.ip, host.mac, now)
+            self._record_snmp_tables(device_id, scan_id, host, now)
             self.conn.execute(
                 "insert into sightings (scan_id, device_id, ip, mac, rtt_ms, seen_at) values (?, ?, ?, ?, ?, ?)"
                 " on conflict (scan_id, device_id) do update set ip = excluded.ip, mac = coalesce(excluded.mac, mac),"
@@ -275,6 +278,64 @@ class Inventory:
             if assess is not None:
                 self._replace_flags(device_id, scan_id, assess(self.device_evidence(device_id)), now)
         return device_id, is_new
+
+    def _record_snmp_tables(self, device_id: int, scan_id: int, host: HostEvidence, now: str) -> None:
+        """Interfaces and links (FDB, ARP, LLDP, CDP) from the latest SNMP observation."""
+        obs = next((o for o in host.observations if o.plugin == "snmp"), None)
+        if obs is None:
+            return
+        for itf in obs.raw.get("interfaces") or []:
+            self.conn.execute(
+                "insert into interfaces (device_id, if_index, name, mac, speed_bps, admin_status, oper_status,"
+                " source, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, 'snmp', ?)"
+                " on conflict (device_id, if_index, name) do update set mac = excluded.mac,"
+                " speed_bps = excluded.speed_bps, admin_status = excluded.admin_status,"
+                " oper_status = excluded.oper_status, last_scan_id = excluded.last_scan_id",
+                [device_id, itf.get("if_index"), itf.get("name"), itf.get("mac"), itf.get("speed_bps"),
+                 itf.get("admin_status"), itf.get("oper_status"), scan_id])
+        rows = []
+        for e in obs.raw.get("fdb") or []:
+            rows.append(("fdb", e.get("if_name") or (f"port {e['port']}" if e.get("port") is not None else None),
+                         e.get("mac"), None, None, None, e.get("vlan")))
+        for e in obs.raw.get("arp") or []:
+            rows.append(("arp", str(e["if_index"]) if e.get("if_index") is not None else None, e.get("mac"),
+                         e.get("ip"), None, None, None))
+        for e in obs.raw.get("neighbours") or []:
+            rows.append((e.get("protocol", "lldp"), e.get("local_port"),
+                         e.get("chassis_id") if e.get("protocol") == "lldp" and ":" in str(e.get("chassis_id"))
+                         else None, e.get("ip"), e.get("name"), e.get("port"), None))
+        for kind, local, mac, ip, name, port, vlan in rows:
+            self.conn.execute(
+                "insert into links (device_id, kind, local_port, remote_mac, remote_ip, remote_name, remote_port,"
+                " vlan, first_seen, last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " on conflict do update set last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id,"
+                " remote_port = excluded.remote_port, vlan = excluded.vlan",
+                [device_id, kind, local, mac, ip, name, port, vlan, now, now, scan_id])
+
+    def links(self, device_id: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        sql = "select * from links where 1 = 1"
+        params: list[Any] = []
+        if device_id is not None:
+            sql += " and device_id = ?"
+            params.append(device_id)
+        if kind:
+            sql += " and kind = ?"
+            params.append(kind)
+        return list(self._query(sql + " order by device_id, kind, local_port, remote_mac", params))
+
+    def interfaces(self, device_id: int) -> list[dict[str, Any]]:
+        return list(self._query("select * from interfaces where device_id = ? order by if_index", [device_id]))
+
+    def hints(self) -> dict[str, dict[str, str]]:
+        """Per address, what the last scans learned that helps the next one:
+        the name of the SNMP credential that worked (never the secret)."""
+        out: dict[str, dict[str, str]] = {}
+        for row in self.conn.execute(
+                "select ip, json_extract(data, '$.raw.credential') from observations o where plugin = 'snmp'"
+                " and id = (select max(id) from observations p where p.plugin = 'snmp' and p.ip = o.ip)"):
+            if row[1]:
+                out.setdefault(row[0], {})["snmp_credential"] = row[1]
+        return out
 
     def device_evidence(self, device_id: int) -> HostEvidence:
         """What the inventory knows of a device, as identification produced it:

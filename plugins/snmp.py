@@ -1,57 +1,34 @@
-"""SNMP enrichment (pysnmp 7, asyncio): the system group of every live host.
+"""SNMP inventory (pysnmp 7, asyncio): who answers, with which credential,
+and what the device is.
 
-Communities are tried in order; the one that answered is remembered by its
-position in the configured list (never the secret itself). GET only; this
-plugin never sends a SET.
+Per host: quick first contact (short timeout) with each credential allowed
+for the address, in order (the one that worked last time first); then, for
+hosts that answered, the normal timeout and retries for GETs of the system
+group and the vendor's scalars and bounded GETBULK walks of the standard
+subtrees. Never a SET. Credentials are referred to by name only.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from typing import Any
 
 from collector.hookspecs import hookimpl
-from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
+from collector.model import Observation, Outcome, PluginReport, ProbeResult
 from collector.plugin import LiveHost, ScanContext
 
-SYS_DESCR = "1.3.6.1.2.1.1.1.0"
-SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
-SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
-SYS_CONTACT = "1.3.6.1.2.1.1.4.0"
-SYS_NAME = "1.3.6.1.2.1.1.5.0"
-SYS_LOCATION = "1.3.6.1.2.1.1.6.0"
-SYSTEM_OIDS = {
-    SYS_DESCR: "sysDescr",
-    SYS_OBJECT_ID: "sysObjectID",
-    SYS_UPTIME: "sysUpTime",
-    SYS_CONTACT: "sysContact",
-    SYS_NAME: "sysName",
-    SYS_LOCATION: "sysLocation",
-}
-DEFAULT_COMMUNITIES = frozenset({"public", "private"})
-#: Longest string kept from an agent (hostile agents send megabytes).
+#: Longest string kept from an agent in raw evidence.
 MAX_VALUE = 1024
-
-
-def clean_value(value: Any) -> str | None:
-    """A printable, bounded string for an SNMP value (None for no-such-object)."""
-    name = type(value).__name__
-    if name in {"NoSuchObject", "NoSuchInstance", "EndOfMibView", "Null"}:
-        return None
-    if name == "ObjectIdentifier":
-        return str(value)
-    if hasattr(value, "asOctets"):
-        raw = bytes(value.asOctets())[:MAX_VALUE]
-        text = raw.decode("utf-8", errors="replace")
-    else:
-        text = str(value)[:MAX_VALUE]
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
-    return text or None
+#: First contact: short, so silent addresses cost little.
+CONTACT_TIMEOUT = 0.5
+CONTACT_RETRIES = 1
 
 
 def os_from_sysdescr(descr: str | None) -> dict[str, str] | None:
-    """OS product, version and CPE 2.3 from sysDescr (Recog snmp_sysdescr)."""
+    """OS product, version and CPE 2.3 from sysDescr (Recog snmp_sysdescr),
+    as the rules read it (``raw["os"]``)."""
     if not descr:
         return None
     from collector.cpe import to_cpe23
@@ -70,50 +47,34 @@ def os_from_sysdescr(descr: str | None) -> dict[str, str] | None:
     return out
 
 
-def system_facts(values: dict[str, str | None]) -> list[Fact]:
-    facts: list[Fact] = []
-    os_info = os_from_sysdescr(values.get("sysDescr"))
-    if os_info:
-        conf = max(1, int(70 * min(float(os_info.get("certainty", "1") or 1), 1.0)))
-        evidence = "sysDescr (Recog snmp_sysdescr)"
-        name = os_info.get("family") if os_info.get("family") not in (None, "Linux") else os_info.get("product")
-        if os_info.get("product") and os_info.get("family") == "Windows":
-            name = os_info["product"]
-        if name:
-            facts.append(Fact("os_name", name, conf, "snmp", evidence))
-        if os_info.get("version") and os_info["version"].lower() != "none":
-            facts.append(Fact("os_version", os_info["version"], conf, "snmp", evidence))
-        if os_info.get("vendor") and os_info.get("family") not in ("Linux", "Windows"):
-            facts.append(Fact("vendor", os_info["vendor"], 60, "snmp", evidence))
-    name = values.get("sysName")
-    if name:
-        facts.append(Fact("hostname", name.split()[0][:255], 70, "snmp", "sysName"))
-    descr = values.get("sysDescr")
-    if descr:
-        facts.append(Fact("description", descr, 90, "snmp", "sysDescr"))
-    return facts
-
-
 class SnmpPlugin:
     name = "snmp"
     phase = "enrich"
-    description = "SNMP v1/v2c system group (sysDescr, sysObjectID, sysName, ...) from live hosts"
+    description = ("SNMP v1/v2c/v3 inventory: system group, ENTITY, HOST-RESOURCES, IF, IP (ARP), BRIDGE, "
+                   "LLDP/CDP, Printer and UPS MIBs, vendor modules")
     needs: tuple[str, ...] = ("credentials:snmp",)
     wants: tuple[str, ...] = ()
 
     async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport:
         from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
+        from collector.snmp.credentials import credentials_from
+
         report = PluginReport()
+        credentials = credentials_from(ctx.settings)
         engine = SnmpEngine()
         sem = asyncio.Semaphore(max(1, ctx.settings.concurrency))
         ctx.advance("snmp", 0, len(hosts))
 
         async def one(host: LiveHost) -> None:
             async with sem:
-                obs, probe = await self._query(engine, ctx, host.ip)
-            if obs:
-                report.observations.append(obs)
+                try:
+                    observations, probe = await self._host(engine, ctx, credentials, host.ip)
+                except Exception as exc:  # a bad device is a probe outcome; the scan goes on
+                    observations = []
+                    probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
+                                        f"{type(exc).__name__}: {str(exc)[:200]}")
+            report.observations.extend(observations)
             report.probes.append(probe)
             ctx.advance("snmp", 1, None)
 
@@ -123,43 +84,112 @@ class SnmpPlugin:
             engine.close_dispatcher()
         return report
 
-    async def _query(self, engine: Any, ctx: ScanContext, ip: str) -> tuple[Observation | None, ProbeResult]:
-        from pysnmp.hlapi.v3arch.asyncio import (CommunityData, ContextData, ObjectIdentity, ObjectType,
-                                                 UdpTransportTarget, get_cmd)
+    def _ordered(self, ctx: ScanContext, credentials: list[Any], ip: str) -> list[Any]:
+        allowed = [c for c in credentials if c.allows(ip)]
+        remembered = (ctx.hints.get(ip) or {}).get("snmp_credential")
+        return sorted(allowed, key=lambda c: c.name != remembered)
+
+    async def _contact(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str
+                       ) -> tuple[Any, Any, str]:
+        """(agent, system walk, why-not) with the first credential that answers."""
+        from collector.snmp.client import Agent, SnmpFailure
+        from collector.snmp.credentials import Credential
+        from collector.snmp.mibs import SYSTEM_SCALARS
+
+        last = "no credential may be sent to this address"
+        for cred in self._ordered(ctx, credentials, ip):
+            tries = [cred]
+            if cred.version == "2c" and cred.name.startswith("community-"):
+                # a plain community list: v1-only agents drop v2c, so try v1 too
+                tries.append(Credential(cred.name, "1", community=cred.community))
+            for attempt in tries:
+                agent = Agent(engine, ip, attempt, timeout=min(CONTACT_TIMEOUT, ctx.settings.snmp_timeout),
+                              retries=CONTACT_RETRIES, port=ctx.settings.snmp_port)
+                try:
+                    system = await agent.get(SYSTEM_SCALARS)
+                except SnmpFailure as exc:
+                    last = f"{attempt.name} v{attempt.version}: {exc}"
+                    if exc.kind == "auth":
+                        break  # the agent is there; this credential is wrong
+                    continue
+                if len(system) == 0:
+                    last = f"{attempt.name} v{attempt.version}: answered with no system group"
+                    # agents that hide the system group (some cameras): keep them
+                return agent, system, ""
+        return None, None, last
+
+    async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str
+                    ) -> tuple[list[Observation], ProbeResult]:
+        from collector.snmp.client import SnmpFailure
+        from collector.snmp.identify import identify
+        from collector.snmp.mibs import SYS_OBJECT_ID
+        from collector.snmp.plan import vendor_scalars, walk_groups
 
         s = ctx.settings
         start = time.monotonic()
-        last = "no answer"
-        for index, community in enumerate(s.snmp_communities):
-            for mp_model, version in ((1, "v2c"), (0, "v1")):
-                try:
-                    target = await UdpTransportTarget.create((ip, 161), timeout=s.snmp_timeout,
-                                                             retries=s.snmp_retries)
-                    err_ind, err_stat, _idx, var_binds = await get_cmd(
-                        engine, CommunityData(community, mpModel=mp_model), target, ContextData(),
-                        *(ObjectType(ObjectIdentity(oid)) for oid in SYSTEM_OIDS))
-                except Exception as exc:  # pysnmp raises for malformed replies and bad addresses
-                    last = f"{type(exc).__name__}: {exc}"
-                    continue
-                if err_ind:
-                    last = str(err_ind)
-                    if "timeout" in last.lower() or "no snmp response" in last.lower():
-                        break  # a silent host will not answer v1 either
-                    continue
-                if err_stat:
-                    last = f"error-status {err_stat.prettyPrint()}"
-                    continue
-                values = {SYSTEM_OIDS.get(str(oid), str(oid)): clean_value(val) for oid, val in var_binds}
-                ms = (time.monotonic() - start) * 1000
-                obs = Observation(plugin="snmp", ip=ip, facts=system_facts(values), rtt_ms=None,
-                                  raw={"system": values, "snmp_version": version, "credential_index": index,
-                                       # whether it was a well-known default; the string is never stored
-                                       "default_community": community in DEFAULT_COMMUNITIES,
-                                       "os": os_from_sysdescr(values.get("sysDescr"))})
-                return obs, ProbeResult(self.name, ip, Outcome.OK, ms, f"{version}, credential #{index + 1}")
+        agent, walk, why = await self._contact(engine, ctx, credentials, ip)
+        if agent is None:
+            outcome = Outcome.NO_RESPONSE if why.endswith("no answer") or "credential may" in why else Outcome.REFUSED
+            if "error" in why.lower() and "no answer" not in why:
+                outcome = Outcome.ERROR
+            return [], ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
+        agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
+        agent.cap = s.snmp_max_values
+        agent.deadline = start + s.snmp_device_budget
+        sys_oid = walk.oid(SYS_OBJECT_ID)
+        problems: list[str] = []
+        try:
+            scalars = vendor_scalars(sys_oid)
+            if scalars:
+                walk.update(await agent.get(scalars))
+            for group in walk_groups(sys_oid):
+                await agent.walk(group, walk)
+        except SnmpFailure as exc:
+            problems.append(f"stopped early ({exc.kind}): {exc}")
+        ident = identify(walk)
         ms = (time.monotonic() - start) * 1000
-        outcome = Outcome.NO_RESPONSE if "timeout" in last.lower() or "response" in last.lower() else Outcome.ERROR
-        return None, ProbeResult(self.name, ip, outcome, ms, last[:200])
+        cred = agent.credential
+        system = {name: walk.text(oid) for oid, name in (
+            ("1.3.6.1.2.1.1.1.0", "sysDescr"), ("1.3.6.1.2.1.1.2.0", "sysObjectID"),
+            ("1.3.6.1.2.1.1.5.0", "sysName"), ("1.3.6.1.2.1.1.6.0", "sysLocation"),
+            ("1.3.6.1.2.1.1.4.0", "sysContact"))}
+        system = {k: (v[:MAX_VALUE] if v else v) for k, v in system.items()}
+        own_mac = next((a.get("mac") for a in ident.addresses if a["ip"] == ip), None)
+        raw: dict[str, Any] = {
+            "system": system, "snmp_version": f"v{cred.version}", "credential": cred.name,
+            "security_level": cred.level,
+            # whether it was a well-known default; the string itself is never stored
+            "default_community": cred.is_default_community,
+            "os": os_from_sysdescr(system.get("sysDescr")),
+            "identification": ident.best(), "vendor_modules": ident.vendor_modules,
+            "addresses": ident.addresses, "interfaces": ident.interfaces[:1000],
+            "arp": ident.arp[:5000], "fdb": ident.fdb[:20000], "neighbours": ident.neighbours[:1000],
+            "extras": ident.extras, "requests": agent.stats.requests, "values": agent.stats.varbinds,
+            "notes": (agent.stats.notes + problems)[:50],
+        }
+        obs = Observation(plugin="snmp", ip=ip, mac=own_mac, facts=ident.facts, software=ident.software, raw=raw)
+        observations = [obs] + self._arp_discoveries(ctx, ip, ident.arp)
+        detail = f"v{cred.version} {cred.level} as {cred.name}; {agent.stats.varbinds} values in " \
+                 f"{agent.stats.requests} requests"
+        if problems or agent.stats.notes:
+            detail += "; " + "; ".join((agent.stats.notes + problems)[:3])
+        outcome = Outcome.OK if not problems else Outcome.DEGRADED
+        return observations, ProbeResult(self.name, ip, outcome, ms, detail[:500])
+
+    def _arp_discoveries(self, ctx: ScanContext, router_ip: str, arp: list[dict[str, Any]]) -> list[Observation]:
+        """Hosts in the device's ARP table, within the scan's scope: found, not probed."""
+        out = []
+        own = {str(a.ip) for a in ctx.attached}
+        for entry in arp:
+            try:
+                addr = ipaddress.IPv4Address(entry["ip"])
+            except ValueError:
+                continue
+            if entry["ip"] == router_ip or entry["ip"] in own or addr not in ctx.scope or entry.get("type") == "local":
+                continue
+            out.append(Observation(plugin="snmp-arp", ip=entry["ip"], mac=entry["mac"],
+                                   raw={"arp_table_of": router_ip, "if_index": entry.get("if_index")}))
+        return out
 
 
 @hookimpl

@@ -34,7 +34,7 @@ def printer(mac="3c:d9:2b:00:00:01", ip="10.0.0.10", **extra):
 
 
 def test_schema_migrated_wal_and_foreign_keys(inv):
-    assert schema_version(inv.db) == ["0001_initial.sql"]
+    assert schema_version(inv.db) == ["0001_initial.sql", "0002_links.sql"]
     assert inv.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert inv.db.execute("pragma foreign_keys").fetchone()[0] == 1
     for table in ("scans", "devices", "addresses", "services", "software", "flags", "observations", "probes",
@@ -45,7 +45,21 @@ def test_schema_migrated_wal_and_foreign_keys(inv):
 def test_reopen_applies_nothing_twice(tmp_path):
     Inventory(tmp_path / "a.db").close()
     with Inventory(tmp_path / "a.db") as again:
-        assert schema_version(again.db) == ["0001_initial.sql"]
+        assert schema_version(again.db) == ["0001_initial.sql", "0002_links.sql"]
+
+
+def test_a_version_1_inventory_gains_the_links_table(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    Inventory(db).close()
+    conn = sqlite3.connect(db)  # make it look like a file written before 0002 existed
+    conn.execute("drop table links")
+    conn.execute("delete from _sqlite_migrations where name = '0002_links.sql'")
+    conn.commit()
+    conn.close()
+    with Inventory(db) as inv:
+        assert inv.db["links"].exists() and inv.links() == []
 
 
 def test_same_device_twice_is_one_device_two_sightings(inv):

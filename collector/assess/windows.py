@@ -53,3 +53,42 @@ def windows_release(host: HostEvidence) -> tuple[str, str, str, dict[str, Any], 
             return ("windows-server", "2008-r2-sp1", "Windows Server 2008 R2",
                     {"service": f"{svc.port}/{svc.proto}", "product": product}, 70)
     return None
+
+
+#: NT 10.0 builds: (client product, server product)
+NT10_BUILDS = {
+    10240: ("Windows 10 1507", None), 10586: ("Windows 10 1511", None),
+    14393: ("Windows 10 1607", "Windows Server 2016"), 15063: ("Windows 10 1703", None),
+    16299: ("Windows 10 1709", None), 17134: ("Windows 10 1803", None),
+    17763: ("Windows 10 1809", "Windows Server 2019"), 18362: ("Windows 10 1903", None),
+    18363: ("Windows 10 1909", None), 19041: ("Windows 10 2004", None), 19042: ("Windows 10 20H2", None),
+    19043: ("Windows 10 21H1", None), 19044: ("Windows 10 21H2", None), 19045: ("Windows 10 22H2", None),
+    20348: (None, "Windows Server 2022"), 22000: ("Windows 11 21H2", None), 22621: ("Windows 11 22H2", None),
+    22631: ("Windows 11 23H2", None), 26100: ("Windows 11 24H2", "Windows Server 2025"),
+    26200: ("Windows 11 25H2", None),
+}
+
+
+def product_for_build(build: int, server: bool | None = None, nt: str | None = None) -> dict[str, str] | None:
+    """The Windows product of an NT build: {"name", "version"} where version
+    is "<NT version>.<build>". ``server`` None = role unknown: the client name
+    is given only when the build has no server release (and vice versa)."""
+    nt = nt or ("10.0" if build >= 10240 else None)
+    pair: tuple[str | None, str | None] | None = None
+    if nt and (nt, str(build)) in BUILDS:
+        client, srv = BUILDS[(nt, str(build))]
+        pair = (client[2] if client else None, srv[2] if srv else None)
+    elif build in NT10_BUILDS:
+        pair = NT10_BUILDS[build]
+    if pair is None:
+        return None
+    client_name, server_name = pair
+    if server is True:
+        name = server_name
+    elif server is False:
+        name = client_name
+    else:
+        name = client_name if server_name is None else server_name if client_name is None else None
+    if name is None:
+        return None
+    return {"name": name, "version": f"{nt}.{build}" if nt else str(build)}

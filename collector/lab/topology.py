@@ -137,7 +137,7 @@ EXPECTED_FLAGS: dict[str, frozenset[str]] = {
     "windows_workstation": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
     "windows_server": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
     "linux_server": frozenset({_SNMP, "unpatched/backdoor", "unpatched/cve", "legacy/eol", "legacy/ftp"}),
-    "nas": frozenset({_SNMP, "unpatched/cve"}),  # OpenSSH 7.4
+    "nas": frozenset({_SNMP, _HTTP, "unpatched/cve"}),  # OpenSSH 7.4; DSM's admin UI on plain HTTP :5000
     "camera": frozenset({_HTTP}),
     "voip": frozenset({_HTTP}),
     "wireless_ap": frozenset({_SNMP, "unpatched/cve"}),  # Dropbear 2019.78

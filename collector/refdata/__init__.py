@@ -78,10 +78,11 @@ def age_warnings(today: _dt.date, max_age_days: int = 180) -> list[str]:
     warnings = []
     for name, entry in provenance()["files"].items():
         date = entry.get("source", {}).get("date")
-        if not date:
+        limit = entry.get("max_age_days", max_age_days)
+        if not date or limit is None:  # None: an append-only registry does not go stale
             continue
         age = (today - _dt.date.fromisoformat(date[:10])).days
-        if age > max_age_days:
+        if age > limit:
             warnings.append(f"{name}: source snapshot is {age} days old ({date[:10]}); "
                             "download newer data and run `lan-collector data build --from DIR`")
     return warnings

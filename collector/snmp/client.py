@@ -1,0 +1,222 @@
+"""One SNMP agent, read politely: GET and bounded GETBULK walks (pysnmp 7).
+
+Guarantees, whatever the agent sends back:
+
+- never a SET;
+- a walk of several columns moves them forward together (one GETBULK
+  carries one varbind per column still running) and stops each column on
+  endOfMibView, on leaving its subtree and on an OID that does not increase
+  (looping agents);
+- at most ``cap`` varbinds per device and no request after ``deadline``;
+- ``noSuchObject`` / ``noSuchInstance`` are absence, not errors;
+- a tooBig answer halves max-repetitions; v1 agents are walked with GETNEXT.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from collector.snmp.credentials import Credential
+from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR, NULL, OCTETS, OID, OPAQUE,
+                                 TIMETICKS, Varbind, Walk, is_under, oid_key)
+
+#: Longest value kept from an agent (hostile agents send megabytes).
+MAX_VALUE = 4096
+_TAGS = {
+    "Integer": INTEGER, "Integer32": INTEGER, "OctetString": OCTETS, "Bits": OCTETS, "Null": NULL,
+    "ObjectIdentifier": OID, "IpAddress": IPADDR, "Counter32": COUNTER32, "Gauge32": GAUGE32,
+    "Unsigned32": GAUGE32, "TimeTicks": TIMETICKS, "Opaque": OPAQUE, "Counter64": COUNTER64,
+}
+_ABSENT = {"NoSuchObject", "NoSuchInstance"}
+_END = "EndOfMibView"
+
+
+class SnmpFailure(Exception):
+    """The agent did not answer usefully (timeout, auth failure, error status)."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind  # timeout | auth | error
+
+
+def convert(value: Any) -> Varbind | None:
+    """pysnmp value -> (snmprec tag, python value); None for no-such-*/end."""
+    name = type(value).__name__
+    if name in _ABSENT or name == _END:
+        return None
+    tag = _TAGS.get(name)
+    if tag is None:
+        # an unknown application type: keep its bytes, tagged Opaque
+        try:
+            return OPAQUE, bytes(value.asOctets())[:MAX_VALUE]
+        except Exception:
+            return None
+    if tag in (OCTETS, IPADDR, OPAQUE):
+        return tag, bytes(value.asOctets())[:MAX_VALUE]
+    if tag == OID:
+        return tag, str(value)
+    if tag == NULL:
+        return tag, None
+    return tag, int(value)
+
+
+@dataclass
+class WalkStats:
+    requests: int = 0
+    varbinds: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Agent:
+    """An agent at ``ip`` reached with one credential."""
+
+    def __init__(self, engine: Any, ip: str, credential: Credential, *, timeout: float, retries: int,
+                 port: int = 161, cap: int = 20000, deadline: float | None = None, max_repetitions: int = 25) -> None:
+        self.engine = engine
+        self.ip = ip
+        self.port = port
+        self.credential = credential
+        self.timeout = timeout
+        self.retries = retries
+        self.cap = cap
+        self.deadline = deadline
+        self.max_repetitions = max_repetitions
+        self.stats = WalkStats()
+        self._target: Any = None
+        self._target_key: tuple[float, int] | None = None
+
+    async def _transport(self) -> Any:
+        from pysnmp.hlapi.v3arch.asyncio import UdpTransportTarget
+
+        key = (self.timeout, self.retries)
+        if self._target is None or self._target_key != key:
+            self._target = await UdpTransportTarget.create((self.ip, self.port), timeout=self.timeout,
+                                                           retries=self.retries)
+            self._target_key = key
+        return self._target
+
+    def _check_budget(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SnmpFailure("budget", "time budget for this device used up")
+
+    async def _request(self, kind: str, oids: list[str], max_rep: int = 0) -> list[tuple[str, Any]]:
+        from pysnmp.hlapi.v3arch.asyncio import (ContextData, ObjectIdentity, ObjectType, bulk_cmd, get_cmd,
+                                                 next_cmd)
+
+        self._check_budget()
+        target = await self._transport()
+        auth = self.credential.auth_data()
+        ctx = ContextData(contextName=self.credential.context) if self.credential.context else ContextData()
+        objs = [ObjectType(ObjectIdentity(o)) for o in oids]
+        self.stats.requests += 1
+        try:
+            if kind == "get":
+                err_ind, err_stat, err_idx, vbs = await get_cmd(self.engine, auth, target, ctx, *objs, lookupMib=False)
+            elif kind == "next":
+                err_ind, err_stat, err_idx, vbs = await next_cmd(self.engine, auth, target, ctx, *objs,
+                                                                 lookupMib=False)
+            else:
+                err_ind, err_stat, err_idx, vbs = await bulk_cmd(self.engine, auth, target, ctx, 0, max_rep, *objs,
+                                                                 lookupMib=False)
+        except Exception as exc:  # pysnmp raises on undecodable replies and odd addresses
+            raise SnmpFailure("error", f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        if err_ind:
+            text = str(err_ind)
+            low = text.lower()
+            if "timeout" in low or "no snmp response" in low:
+                raise SnmpFailure("timeout", "no answer")
+            if any(w in low for w in ("unknown usm user", "digest", "decrypt", "unsupported security",
+                                      "not in time window", "unknown engine", "authorization")):
+                raise SnmpFailure("auth", text[:200])
+            raise SnmpFailure("error", text[:200])
+        if err_stat and int(err_stat) != 0:
+            name = err_stat.prettyPrint() if hasattr(err_stat, "prettyPrint") else str(err_stat)
+            if name == "tooBig":
+                raise SnmpFailure("toobig", "tooBig")
+            if name == "noSuchName" and kind != "get":
+                return [(o, None) for o in oids]  # v1 end of MIB
+            if name == "noSuchName":
+                return []
+            raise SnmpFailure("error", f"error-status {name} at index {int(err_idx or 0)}")
+        return [(str(o), v) for o, v in vbs]
+
+    async def get(self, oids: list[str]) -> Walk:
+        """GET a list of scalars (in batches of 20); absent ones are simply missing."""
+        walk = Walk()
+        for i in range(0, len(oids), 20):
+            batch = oids[i:i + 20]
+            try:
+                rows = await self._request("get", batch)
+            except SnmpFailure as exc:
+                if exc.kind != "toobig" or len(batch) == 1:
+                    raise
+                for oid in batch:  # an agent that cannot answer 20 at once
+                    walk.update(await self.get([oid]))
+                continue
+            for oid, value in rows:
+                vb = convert(value) if value is not None else None
+                if vb is not None:
+                    walk.data[oid] = vb
+                    self.stats.varbinds += 1
+        return walk
+
+    async def walk(self, roots: list[str], walk: Walk | None = None) -> Walk:
+        """Walk several subtrees (table columns) together. Partial results are
+        kept when the budget or the cap ends the walk; the reason is noted."""
+        walk = walk if walk is not None else Walk()
+        current = {root: root for root in roots}
+        last_key: dict[str, tuple[int, ...]] = {root: oid_key(root) for root in roots}
+        bulk = self.credential.version != "1"
+        max_rep = self.max_repetitions
+        while current:
+            if self.stats.varbinds >= self.cap:
+                self.stats.notes.append(f"stopped at the per-device cap of {self.cap} values")
+                break
+            active = list(current)
+            oids = [current[r] for r in active]
+            try:
+                rows = await self._request("bulk" if bulk else "next", oids, max_rep)
+            except SnmpFailure as exc:
+                if exc.kind == "toobig" and bulk and max_rep > 1:
+                    max_rep = max(1, max_rep // 2)
+                    continue
+                if exc.kind in ("toobig",) and len(active) > 1:
+                    # walk the columns one at a time
+                    for root in active:
+                        await self.walk([root], walk)
+                    return walk
+                raise
+            if not rows:
+                break
+            finished: set[str] = set()
+            for i, (oid, value) in enumerate(rows):
+                root = active[i % len(active)]
+                if root in finished or root not in current:
+                    continue
+                if value is None or type(value).__name__ == _END or not is_under(oid, root):
+                    finished.add(root)
+                    continue
+                try:
+                    key = oid_key(oid)
+                except ValueError:
+                    finished.add(root)
+                    continue
+                if key <= last_key[root]:
+                    self.stats.notes.append(f"{root}: agent returned a non-increasing OID ({oid}); column stopped")
+                    finished.add(root)
+                    continue
+                last_key[root] = key
+                current[root] = oid
+                vb = convert(value)
+                if vb is not None:
+                    walk.data[oid] = vb
+                    self.stats.varbinds += 1
+            if not bulk:
+                pass
+            elif len(rows) < len(active):
+                finished.update(active[len(rows):])
+            for root in finished:
+                current.pop(root, None)
+        return walk

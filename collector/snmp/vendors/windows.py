@@ -1,0 +1,37 @@
+"""Microsoft Windows SNMP service. sysDescr carries the NT version and
+build; sysObjectID says workstation (…3.1.1), server (…3.1.2) or domain
+controller (…3.1.3)."""
+
+from __future__ import annotations
+
+from collector.snmp.vendors.base import Claims, first_match
+
+NAME = "Microsoft"
+PREFIXES = ("1.3.6.1.4.1.311",)
+SCALARS: list[str] = []
+WALKS: list[list[str]] = []
+_ROLE = {"1.3.6.1.4.1.311.1.1.3.1.1": "workstation", "1.3.6.1.4.1.311.1.1.3.1.2": "server",
+         "1.3.6.1.4.1.311.1.1.3.1.3": "server"}
+
+
+def identify(walk, mibs, claims: Claims) -> None:
+    from collector.assess.windows import product_for_build
+
+    descr = walk.text("1.3.6.1.2.1.1.1.0") or ""
+    oid = walk.oid("1.3.6.1.2.1.1.2.0") or ""
+    role = _ROLE.get(oid)
+    if role:
+        claims.add("device_class", role, 85, f"Windows sysObjectID ({'domain controller' if oid.endswith('.3') else role})")
+    # "... Software: Windows Version 6.1 (Build 7601 Multiprocessor Free)"
+    # "... Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)" (XP reports itself so)
+    nt = first_match(r"Version\s+(\d+\.\d+)", descr)
+    build = first_match(r"Build\s+(\d+)", descr)
+    if build:
+        product = product_for_build(int(build), server=(role == "server") if role else None, nt=nt)
+        if product:
+            claims.add("os_name", product["name"], 88, f"sysDescr build {build} (Windows build table)")
+            if product.get("version"):
+                claims.add("os_version", product["version"], 85, f"sysDescr build {build}")
+        claims.extras["os_build"] = build
+    elif "Windows" in descr:
+        claims.add("os_name", "Windows", 60, "sysDescr")

@@ -1,0 +1,224 @@
+"""A device's SNMP data as collected: OID -> (type tag, value).
+
+The tags are snmpsim's ``.snmprec`` tags, so a recording made by the
+collector replays in snmpsim and an snmpsim recording feeds identification
+exactly as a live walk does:
+
+====  ==============  ============================
+tag   type            value kept as
+====  ==============  ============================
+2     INTEGER         int
+4     OCTET STRING    bytes
+5     NULL            None
+6     OBJECT ID       str (dotted)
+64    IpAddress       bytes (4)
+65    Counter32       int
+66    Gauge32         int
+67    TimeTicks       int
+68    Opaque          bytes
+70    Counter64       int
+====  ==============  ============================
+"""
+
+from __future__ import annotations
+
+import bz2
+import ipaddress
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Union
+
+Value = Union[int, bytes, str, None]
+Varbind = tuple[int, Value]
+
+INTEGER, OCTETS, NULL, OID, IPADDR, COUNTER32, GAUGE32, TIMETICKS, OPAQUE, COUNTER64 = (
+    2, 4, 5, 6, 64, 65, 66, 67, 68, 70)
+_INT_TAGS = {INTEGER, COUNTER32, GAUGE32, TIMETICKS, COUNTER64}
+_BYTES_TAGS = {OCTETS, IPADDR, OPAQUE}
+#: Longest OID accepted (RFC 2578 caps sub-identifiers at 128).
+MAX_OID_LEN = 128
+
+
+class WalkError(ValueError):
+    pass
+
+
+def oid_key(oid: str) -> tuple[int, ...]:
+    """Sort key: OIDs compare numerically, arc by arc."""
+    try:
+        return tuple(int(p) for p in oid.strip(".").split("."))
+    except ValueError:
+        raise WalkError(f"not an OID: {oid[:80]!r}") from None
+
+
+def is_under(oid: str, root: str) -> bool:
+    return oid == root or oid.startswith(root + ".")
+
+
+class Walk:
+    """OID -> (tag, value), with the lookups the MIB parsers need."""
+
+    def __init__(self, data: dict[str, Varbind] | None = None) -> None:
+        self.data: dict[str, Varbind] = dict(data or {})
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __contains__(self, oid: str) -> bool:
+        return oid in self.data
+
+    def set(self, oid: str, tag: int, value: Value) -> None:
+        self.data[oid] = (tag, value)
+
+    def update(self, other: Walk) -> None:
+        self.data.update(other.data)
+
+    def raw(self, oid: str) -> Value:
+        item = self.data.get(oid)
+        return None if item is None else item[1]
+
+    def text(self, oid: str) -> str | None:
+        """A printable string (OCTET STRING decoded, control characters dropped)."""
+        item = self.data.get(oid)
+        return None if item is None else display(item)
+
+    def int(self, oid: str) -> int | None:
+        value = self.raw(oid)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def oid(self, oid: str) -> str | None:
+        item = self.data.get(oid)
+        return item[1] if item is not None and item[0] == OID and isinstance(item[1], str) else None
+
+    def subtree(self, root: str) -> Iterator[tuple[str, Varbind]]:
+        """(suffix, varbind) under ``root``, in OID order."""
+        prefix = root + "."
+        items = [(k[len(prefix):], v) for k, v in self.data.items() if k.startswith(prefix)]
+        items.sort(key=lambda kv: oid_key(kv[0]))
+        yield from items
+
+    def column(self, root: str) -> dict[str, Varbind]:
+        """Index (the OID suffix) -> varbind for one table column."""
+        return dict(self.subtree(root))
+
+    def has_subtree(self, root: str) -> bool:
+        prefix = root + "."
+        return any(k.startswith(prefix) for k in self.data)
+
+
+def display(item: Varbind) -> str | None:
+    tag, value = item
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        if tag == IPADDR and len(value) == 4:
+            return str(ipaddress.IPv4Address(value))
+        text = value.decode("utf-8", errors="replace")
+    else:
+        text = str(value)
+    text = "".join(ch if ch.isprintable() else " " for ch in text.replace("\r\n", "\n").replace("\n", " "))
+    text = " ".join(text.split())
+    return text or None
+
+
+def mac_from(value: Value) -> str | None:
+    """A 6-byte PhysAddress as aa:bb:cc:dd:ee:ff (None otherwise)."""
+    if isinstance(value, bytes) and len(value) == 6:
+        return ":".join(f"{b:02x}" for b in value)
+    if isinstance(value, str):  # some agents send the MAC as text
+        from collector.identity import normalize_mac
+
+        return normalize_mac(value)
+    return None
+
+
+# -- snmprec ----------------------------------------------------------------
+
+def parse_snmprec_line(line: str) -> tuple[str, Varbind] | None:
+    line = line.rstrip("\r\n")
+    if not line or line.startswith("#"):
+        return None
+    try:
+        oid, tag_text, value = line.split("|", 2)
+    except ValueError:
+        raise WalkError(f"not an snmprec line: {line[:80]!r}") from None
+    hexed = tag_text.endswith("x")
+    tag_part = tag_text[:-1] if hexed else tag_text
+    if not tag_part.isdigit():
+        # a variation module (e.g. ``2:numeric|min=1,max=2,initial=2``) is an
+        # snmpsim feature: keep its initial value when it states one
+        tag_part = tag_part.split(":", 1)[0]
+        if not tag_part.isdigit():
+            raise WalkError(f"unknown snmprec tag {tag_text!r}")
+        params = dict(p.split("=", 1) for p in value.split(",") if "=" in p)
+        if "initial" not in params and "value" not in params:
+            return None
+        value = params.get("initial", params.get("value", ""))
+        hexed = hexed or params.get("hexvalue") is not None
+    tag = int(tag_part)
+    oid_key(oid)
+    parsed: Value
+    if tag in _INT_TAGS:
+        try:
+            parsed = int(value)
+        except ValueError:
+            raise WalkError(f"{oid}: not a number: {value[:40]!r}") from None
+    elif tag in _BYTES_TAGS:
+        if hexed:
+            try:
+                parsed = bytes.fromhex(value)
+            except ValueError:  # seen in real recordings: "4x|Juniper"
+                parsed = value.encode("latin-1", errors="replace")
+        elif tag == IPADDR and value.count(".") == 3:
+            parsed = ipaddress.IPv4Address(value).packed
+        else:
+            parsed = value.encode("latin-1", errors="replace")
+    elif tag == OID:
+        parsed = value
+    elif tag == NULL:
+        parsed = None
+    else:
+        return None  # noSuchObject & co. (128-130) carry no data
+    return oid, (tag, parsed)
+
+
+def load_snmprec(path: str | Path) -> Walk:
+    """Read an snmpsim recording (.snmprec or .snmprec.bz2)."""
+    path = Path(path)
+    opener: Any = bz2.open if path.suffix == ".bz2" else open
+    walk = Walk()
+    with opener(path, "rt", encoding="latin-1") as fh:
+        for line in fh:
+            parsed = parse_snmprec_line(line)
+            if parsed:
+                walk.data[parsed[0]] = parsed[1]
+    return walk
+
+
+def snmprec_lines(walk: Walk) -> Iterable[str]:
+    for oid in sorted(walk.data, key=oid_key):
+        tag, value = walk.data[oid]
+        if isinstance(value, bytes):
+            printable = all(32 <= b < 127 for b in value) and "|" not in value.decode("latin-1")
+            yield f"{oid}|{tag}|{value.decode('latin-1')}" if printable and tag == OCTETS else f"{oid}|{tag}x|{value.hex()}"
+        elif value is None:
+            yield f"{oid}|{tag}|"
+        else:
+            yield f"{oid}|{tag}|{value}"
+
+
+def dump_snmprec(walk: Walk, path: str | Path) -> None:
+    Path(path).write_text("".join(line + "\n" for line in snmprec_lines(walk)), encoding="latin-1")
+
+
+def restrict(walk: Walk, roots: Iterable[str], scalars: Iterable[str] = ()) -> Walk:
+    """The part of a full recording a scan would have read: what lies under
+    ``roots`` plus the ``scalars``. Tests feed identification this, so a
+    recording cannot help it with data the collector never asks for."""
+    roots = tuple(roots)
+    wanted = set(scalars)
+    out = Walk()
+    for oid, vb in walk.data.items():
+        if oid in wanted or any(is_under(oid, r) for r in roots):
+            out.data[oid] = vb
+    return out
