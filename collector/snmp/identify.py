@@ -203,6 +203,20 @@ def _heuristic_class(walk: Walk, mibs: Mibs, claims: Claims) -> None:
         claims.add("device_class", "router", 40, "ipForwarding on, sysServices layer 3")
 
 
+_MODEL_CODE = re.compile(r"^(?:[A-Za-z]+\(tm\)\s+)?([A-Z]{1,6}-?\d{2,5}[A-Z]{0,3}(?:-[A-Z0-9/]+)*)\b")
+_MODEL_AFTER_VENDOR = re.compile(r"(?:Inc\.|Ltd\.?|Corp\.?|Systems)\s*,?\s+([A-Z]{2,6}\d{3,5}[A-Z]?(?:-[A-Z0-9]+)*),")
+
+
+def _descr_model(descr: str | None, claims: Claims) -> None:
+    """A model code at the start of sysDescr ("DES-3200-18 Fast Ethernet
+    Switch") or right after the maker ("..., Inc. ICX6430-24, IronWare ...")."""
+    if not descr:
+        return
+    m = _MODEL_CODE.match(descr) or _MODEL_AFTER_VENDOR.search(descr)
+    if m and not re.fullmatch(r"[A-Z]+-?\d{1,2}", m.group(1)):
+        claims.add("model", m.group(1), 45, "sysDescr model code")
+
+
 def _os_class(claims: Claims) -> None:
     """Host OSes with no better class: Windows by product, Linux as server."""
     os_name = (claims.best("os_name") or "").lower()
@@ -259,6 +273,7 @@ def identify(walk: Walk) -> Identification:
         else:
             claims.add("vendor", vendor_of_pen(pen), 75, f"sysObjectID enterprise {pen} (IANA PEN)")
     _descr_class(descr, claims)
+    _descr_model(descr, claims)
     _heuristic_class(walk, mibs, claims)
     _os_class(claims)
     ups = mibs.ups
