@@ -292,3 +292,65 @@ def test_old_hosts_flagged_modern_host_clean(lab, tmp_path):
     truth = {(h["ip"], r) for h in lab.on("lan") for r in lab.topology.EXPECTED_FLAGS[h["kind"]]}
     flagged = {(ip, r) for ip, rules in got.items() for r in rules if ip.startswith("198.18.0.")}
     assert flagged <= truth, flagged - truth
+
+
+# -- SNMP inventory in the lab (issue 3) --------------------------------------
+
+def test_router_arp_table_reveals_the_hosts_behind_it(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    router = next(h for h in lab.hosts if h["kind"] == "router")
+    lab.scan(router["ip"], "198.18.1.0/24", "--plugins", "tcpping,snmp", "--db", str(db))
+    devices = export(db)
+    by_ip = {ip: d for d in devices for ip in d["ips"]}
+    branch = lab.on("branch")
+    assert branch
+    for host in branch:
+        # no ARP reaches the branch: the MAC can only come from the router's ipNetToMediaTable
+        assert by_ip[host["ip"]]["macs"] == [host["mac"]], host
+    with Inventory(db) as inv:
+        arp = inv.links(by_ip[router["ip"]]["id"], "arp")
+    assert {(h["ip"], h["mac"]) for h in branch} <= {(r["remote_ip"], r["remote_mac"]) for r in arp}
+    # the router is one device with both its addresses
+    assert by_ip[router["ip"]]["id"] == by_ip[router["extra_ip"]]["id"]
+
+
+def test_switch_forwarding_table_maps_lab_macs_to_ports(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    lab.scan("198.18.0.0/24", "--plugins", "arp,snmp", "--db", str(db))
+    switch = next(h for h in lab.hosts if h["kind"] == "switch")
+    links = {d["ips"][0]: d for d in export(db)}
+    sw_id = links[switch["ip"]]["id"]
+    with Inventory(db) as inv:
+        fdb = {(r["remote_mac"], r["local_port"]) for r in inv.links(sw_id, "fdb")}
+        assert inv.db["devices"].get(sw_id)["device_class"] == "switch"
+    # ground truth: the lab bridge itself, read in the switch namespace
+    def in_switch_ns(*argv):  # read-only, inside the lab's bridge namespace
+        return json.loads(subprocess.run(["ip", "netns", "exec", lab.topology.SWITCH_NS, *argv], check=True,
+                                         capture_output=True, text=True).stdout)
+
+    ports = {l["ifname"]: l["ifindex"] for l in in_switch_ns("ip", "-j", "link", "show", "master", "br0")}
+    truth = {(e["mac"], f"port {ports[e['ifname']]}")
+             for e in in_switch_ns("bridge", "-j", "fdb", "show", "br", "br0")
+             if e.get("ifname") in ports and e.get("state") != "permanent" and not int(e["mac"][:2], 16) & 1}
+    lan_macs = {h["mac"] for h in lab.on("lan")}
+    expected = {t for t in truth if t[0] in lan_macs}
+    assert len(expected) >= len(lan_macs) - 1  # every host that spoke has been learned
+    assert expected <= fdb
+
+
+def test_snmpv3_authpriv_credential_reaches_the_modern_host(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    host = next(h for h in lab.hosts if h["kind"] == "modern_linux")
+    v3 = lab.topology.LAB_V3
+    out = lab.scan(host["ip"], "--plugins", "arp,snmp", "--db", str(db),
+                   "--snmp-v3", f"{v3['user']}:sha256:{v3['auth_key']}:aes128:{v3['priv_key']}")
+    assert v3["auth_key"] not in out.stdout + out.stderr
+    with Inventory(db) as inv:
+        probe = [p for p in inv.probes_for([host["ip"]]) if p["plugin"] == "snmp"][0]
+        raw = json.loads(inv.db.execute("select data from observations where plugin = 'snmp'").fetchone()[0])
+        text = "\n".join(" ".join(map(str, r)) for t in ("observations", "scans", "probes", "device_facts")
+                         for r in inv.db.execute(f"select * from {t}").fetchall())
+    assert probe["outcome"] == "ok" and "v3 authPriv as v3-flag-1" in probe["detail"]
+    assert raw["raw"]["credential"] == "v3-flag-1" and raw["raw"]["default_community"] is False
+    assert v3["auth_key"] not in text and v3["priv_key"] not in text  # secrets never stored
+    assert export(db)[0]["hostname"] == host["hostname"]

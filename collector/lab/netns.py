@@ -249,9 +249,24 @@ def snmpd_conf(host: LabHost) -> str:
         f"sysName {host.hostname}",
         f"sysLocation {spec.location}",
         f"sysContact {spec.contact}",
-        "sysServices 72",
+        f"sysServices {2 if host.kind == 'switch' else 78 if host.kind == 'router' else 72}",
+        *_extra_snmpd_lines(host),
         "",
     ])
+
+
+def _extra_snmpd_lines(host: LabHost) -> list[str]:
+    from collector.lab.topology import LAB_V3, SWITCH_NS
+
+    lines = []
+    if host.kind == "switch":
+        # the real bridge's forwarding table, served as BRIDGE-MIB
+        lines.append(f"pass_persist .1.3.6.1.2.1.17 {sys.executable} -m collector.lab.bridge_mib {SWITCH_NS} br0")
+    if host.kind == "modern_linux":
+        # a well-run host: SNMPv3 authPriv besides its site community
+        lines += [f"createUser {LAB_V3['user']} SHA-256 {LAB_V3['auth_key']} AES {LAB_V3['priv_key']}",
+                  f"rouser {LAB_V3['user']} priv"]
+    return lines
 
 
 def _start_snmpds(lab_plan: LabPlan) -> dict[str, int]:

@@ -24,6 +24,10 @@ SWITCH_NS = f"{PREFIX}-sw"
 COLLECTOR_NS = f"{PREFIX}-col"
 
 
+#: The lab's SNMPv3 user (on the modern Linux host): lab-only secrets, public on purpose.
+LAB_V3 = {"user": "labinv", "auth_key": "lab-auth-secret-1", "priv_key": "lab-priv-secret-1"}
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     port: int

@@ -197,8 +197,8 @@ def _heuristic_class(walk: Walk, mibs: Mibs, claims: Claims) -> None:
         return  # a host OS: its class comes from the OS, not from its ports
     if services is not None and services & 0x02 and ethernet_ports >= 8:
         claims.add("device_class", "switch", 50, f"sysServices layer 2 with {ethernet_ports} Ethernet ports")
-    elif mibs.fdb and ethernet_ports >= 4:
-        claims.add("device_class", "switch", 45, "BRIDGE-MIB forwarding table")
+    elif mibs.fdb and (ethernet_ports >= 4 or (services is not None and services & 0x02)):
+        claims.add("device_class", "switch", 50, "BRIDGE-MIB forwarding table")
     elif forwarding == 1 and services is not None and services & 0x04:
         claims.add("device_class", "router", 40, "ipForwarding on, sysServices layer 3")
 

@@ -67,6 +67,14 @@ def identify(walk, mibs, claims: Claims) -> None:
         claims.add("model", first_match(r"^([A-Z]{2,4}\d{2,4}[A-Z]?-[0-9A-Z]+(?:-[0-9A-Z]+)*)\b", descr), 75,
                    "sysDescr (Cisco SB)")
         claims.add("device_class", "switch", 75, "Cisco Small Business sysObjectID")
+    # the image family names the platform: "C2960X Software (C2960X-UNIVERSALK9-M)"
+    image = first_match(r"Software \(([A-Z0-9]+)[-_]", descr)
+    if image:
+        if re.match(r"^(C2[0-9]{2}[05]|C3[5-8][0-9]0|C4[59]00|CAT[0-9]|C6[58]00|C1000|IE[0-9])", image) \
+                and not re.match(r"^C2900$", image):
+            claims.add("device_class", "switch", 70, f"Cisco image family {image}")
+        elif re.match(r"^(C[1-4]900|C8[0-9]{2}|C1[01]00|ISR|C[0-9]{3,4}$)", image):
+            claims.add("device_class", "router", 65, f"Cisco image family {image}")
     model = claims.best("model")
     for pattern, cls in _CLASS_BY_MODEL:
         if model and re.search(pattern, model, re.I):
