@@ -44,7 +44,26 @@ def _sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Command groups imported only when used (click's documented lazy
+    loading): `lab` and `data` stay off the start-up path of a scan."""
+
+    lazy = {"lab": "collector.lab.cli:lab", "data": "collector.refdata.cli:data"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, attr = self.lazy[name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lan-collector")
 def cli() -> None:
     """Find every device on the LAN, say what it is, and keep it in one SQLite file.
@@ -376,17 +395,6 @@ def plugins_cmd(config: str | None) -> None:
             status = "yes"
         table.add_row(name, plugin.phase, ", ".join(needs) or "-", status, plugin.description)
     _console().print(table)
-
-
-def _register_groups() -> None:
-    from collector.lab.cli import lab
-    from collector.refdata.cli import data
-
-    cli.add_command(lab)
-    cli.add_command(data)
-
-
-_register_groups()
 
 
 def main() -> None:

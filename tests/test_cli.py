@@ -17,7 +17,9 @@ README = (Path(__file__).parent.parent / "README.md").read_text()
 
 
 def all_commands(group=cli, prefix=()):
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # lazy groups included
+        cmd = group.get_command(ctx, name)
         yield (*prefix, name), cmd
         if isinstance(cmd, click.Group):
             yield from all_commands(cmd, (*prefix, name))
