@@ -44,6 +44,7 @@ class Settings:
     snmp_port: int = 161
     snmp_max_values: int = 20000  # per device: values read before the walk stops
     snmp_device_budget: float = 60.0  # per device: seconds before the walk stops
+    snmp_record_dir: str = ""  # write each device's walk there as <ip>.snmprec (bug reports, fixtures)
 
 
 #: TOML section.key -> Settings attribute
@@ -67,6 +68,7 @@ KEYS: dict[str, str] = {
     "snmp.port": "snmp_port",
     "snmp.max_values": "snmp_max_values",
     "snmp.device_budget": "snmp_device_budget",
+    "snmp.record_dir": "snmp_record_dir",
 }
 #: Settings that must never be printed or stored.
 SECRET = {"snmp_communities", "snmp_v3"}

@@ -146,6 +146,8 @@ class SnmpPlugin:
                 await agent.walk(group, walk)
         except SnmpFailure as exc:
             problems.append(f"stopped early ({exc.kind}): {exc}")
+        if s.snmp_record_dir:
+            self._record(s.snmp_record_dir, ip, walk, problems)
         ident = identify(walk)
         ms = (time.monotonic() - start) * 1000
         cred = agent.credential
@@ -175,6 +177,20 @@ class SnmpPlugin:
             detail += "; " + "; ".join((agent.stats.notes + problems)[:3])
         outcome = Outcome.OK if not problems else Outcome.DEGRADED
         return observations, ProbeResult(self.name, ip, outcome, ms, detail[:500])
+
+    @staticmethod
+    def _record(directory: str, ip: str, walk: Any, problems: list[str]) -> None:
+        """The walk as read, in snmpsim's format: replayable, and what a bug
+        report needs. (It holds what the agent said, never the credential.)"""
+        from pathlib import Path
+
+        from collector.snmp.walk import dump_snmprec
+
+        try:
+            Path(directory).mkdir(parents=True, exist_ok=True)
+            dump_snmprec(walk, Path(directory) / f"{ip}.snmprec")
+        except OSError as exc:
+            problems.append(f"could not record the walk: {exc.strerror or exc}")
 
     def _arp_discoveries(self, ctx: ScanContext, router_ip: str, arp: list[dict[str, Any]]) -> list[Observation]:
         """Hosts in the device's ARP table, within the scan's scope: found, not probed."""

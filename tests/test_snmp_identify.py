@@ -85,3 +85,24 @@ def test_linux_server_software_and_distribution():
     assert len(ident.software) > 100 and "openssh-server" in names
     openssh = next(s for s in ident.software if s.name == "openssh-server")
     assert openssh.version and openssh.version.startswith("6.6.1p1")
+
+
+LAB_FIXTURES = Path(__file__).parent / "fixtures" / "snmp" / "lab"
+
+
+@pytest.mark.parametrize("case", sorted(LAB_FIXTURES.glob("*.json")), ids=lambda p: p.stem)
+def test_walks_recorded_from_the_lab_agents(case):
+    spec = json.loads(case.read_text())
+    got = identify(load_snmprec(LAB_FIXTURES / spec["recording"])).best()
+    assert {k: got[k] for k in FIELDS} == spec["expected"]
+
+
+def test_lab_switch_walk_maps_macs_to_bridge_ports():
+    ident = identify(load_snmprec(LAB_FIXTURES / "switch.snmprec"))
+    assert len(ident.fdb) >= 10 and all(e["port"] > 0 and e["mac"].count(":") == 5 for e in ident.fdb)
+
+
+def test_lab_router_walk_lists_both_its_addresses():
+    ident = identify(load_snmprec(LAB_FIXTURES / "router.snmprec"))
+    assert {a["ip"] for a in ident.addresses} == {"198.18.0.1", "198.18.1.1"}
+    assert {a["mac"] for a in ident.addresses} == {"4c:5e:0c:07:00:01", "4c:5e:0c:07:00:02"}
