@@ -98,11 +98,7 @@ def _coerce(attr: str, value: Any, where: str) -> Any:
         if attr == "snmp_credentials":
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 raise ValueError("expected [[snmp.credentials]] tables")
-            from collector.snmp.credentials import parse_credential
-
-            for i, entry in enumerate(value):  # fail at load time, with the position
-                parse_credential(entry, f"credentials[{i}]")
-            return value
+            return value  # checked entry by entry at the end of load_settings
         if isinstance(default, list):
             if isinstance(value, str):
                 return [v.strip() for v in value.split(",") if v.strip()]

@@ -168,3 +168,27 @@ def test_resolve_device(inv):
     assert inv.resolve_device(str(d)) == d
     with pytest.raises(StoreError, match="no device matches"):
         inv.resolve_device("10.9.9.9")
+
+
+def test_the_snmp_credential_that_worked_is_remembered_by_name(inv):
+    from collector.model import Observation
+
+    host = printer()
+    host.observations = [Observation("snmp", host.ip, raw={"credential": "office-v3", "snmp_version": "v3",
+                                                           "interfaces": [{"if_index": 1, "name": "eth0",
+                                                                           "mac": host.mac}],
+                                                           "fdb": [{"mac": "00:11:22:33:44:55", "port": 3,
+                                                                    "if_name": "Gi0/3", "vlan": None}]})]
+    device_id, _ = inv.record_host(scan(inv), host)
+    assert inv.hints() == {host.ip: {"snmp_credential": "office-v3"}}
+    assert [(r["kind"], r["local_port"], r["remote_mac"]) for r in inv.links(device_id)] == [
+        ("fdb", "Gi0/3", "00:11:22:33:44:55")]
+    assert [i["name"] for i in inv.interfaces(device_id)] == ["eth0"]
+
+
+def test_a_routers_second_address_is_kept_on_the_same_device(inv):
+    host = printer(ip="10.0.0.1")
+    host.aliases = [("10.0.1.1", "3c:d9:2b:00:00:02")]
+    device_id, _ = inv.record_host(scan(inv), host)
+    record = inv.device_records([device_id])[0]
+    assert record["ips"] == ["10.0.0.1", "10.0.1.1"]
