@@ -106,3 +106,21 @@ def test_lab_router_walk_lists_both_its_addresses():
     ident = identify(load_snmprec(LAB_FIXTURES / "router.snmprec"))
     assert {a["ip"] for a in ident.addresses} == {"198.18.0.1", "198.18.1.1"}
     assert {a["mac"] for a in ident.addresses} == {"4c:5e:0c:07:00:01", "4c:5e:0c:07:00:02"}
+
+
+def test_neighbours_from_real_lldp_and_cdp_tables():
+    arista = identify(load_snmprec(recordings_dir() / "cloud/arista-dcs-7150s-52-cl.snmprec.bz2"))
+    assert {(n["local_port"], n["chassis_id"], n["port"], n["name"], n["ip"]) for n in arista.neighbours} >= {
+        ("Ethernet47", "44:4c:a8:31:3e:df", "Ethernet23", "ZJ-BP-Bak-Arista", "172.16.229.22")}
+    c3750 = identify(load_snmprec(recordings_dir() / "network/switch/cisco-c3750.snmprec.bz2"))
+    cdp = [n for n in c3750.neighbours if n["protocol"] == "cdp"]
+    assert len(cdp) > 100
+    assert {"local_port": "Gi1/0/1", "name": "E-DJ-1F-101indoor", "port": "GigabitEthernet0",
+            "platform": "cisco AIR-CAP1602I-C-K9", "ip": "172.28.2.68"}.items() <= cdp[0].items()
+    assert c3750.fdb and all(e["if_name"] for e in c3750.fdb)  # bridge port -> ifIndex -> name
+
+
+def test_ups_mib_battery_and_ident():
+    eaton = identify(load_snmprec(recordings_dir() / "UPS/eaton-93e-80.snmprec.bz2"))
+    ups = eaton.extras["ups"]
+    assert (ups["model"], ups["battery_status"], ups["battery_charge_percent"]) == ("EATON 93E 80", "normal", 100)
