@@ -242,7 +242,12 @@ class Inventory:
                 " on conflict (scan_id, device_id) do update set ip = excluded.ip, mac = coalesce(excluded.mac, mac),"
                 " rtt_ms = coalesce(excluded.rtt_ms, rtt_ms)",
                 [scan_id, device_id, host.ip, host.mac, host.rtt_ms, now])
-            for fact in host.facts:
+            strongest: dict[tuple[str, str, str], Fact] = {}
+            for fact in host.facts:  # one source may back one value twice: keep its strongest claim
+                key = (fact.field, fact.source, _fact_text(fact.value))
+                if key not in strongest or fact.confidence > strongest[key].confidence:
+                    strongest[key] = fact
+            for fact in strongest.values():
                 self.conn.execute(
                     "insert into device_facts (device_id, field, value, source, confidence, evidence, first_seen,"
                     " last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"

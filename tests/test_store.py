@@ -192,3 +192,11 @@ def test_a_routers_second_address_is_kept_on_the_same_device(inv):
     device_id, _ = inv.record_host(scan(inv), host)
     record = inv.device_records([device_id])[0]
     assert record["ips"] == ["10.0.0.1", "10.0.1.1"]
+
+
+def test_the_same_value_claimed_twice_by_a_source_keeps_the_strongest_claim(inv):
+    host = printer()
+    host.facts += [Fact("model", "S5720", 75, "snmp", "vendor module"), Fact("model", "S5720", 45, "snmp", "guess")]
+    device_id, _ = inv.record_host(scan(inv), host)
+    rows = [f for f in inv.device_facts(device_id) if f["field"] == "model"]
+    assert [(r["confidence"], r["evidence"]) for r in rows] == [(75, "vendor module")]
