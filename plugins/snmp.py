@@ -90,13 +90,13 @@ class SnmpPlugin:
         return sorted(allowed, key=lambda c: c.name != remembered)
 
     async def _contact(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str
-                       ) -> tuple[Any, Any, str]:
-        """(agent, system walk, why-not) with the first credential that answers."""
+                       ) -> tuple[Any, Any, Outcome, str]:
+        """(agent, system walk, outcome, why-not) with the first credential that answers."""
         from collector.snmp.client import Agent, SnmpFailure
         from collector.snmp.credentials import Credential
         from collector.snmp.mibs import SYSTEM_SCALARS
 
-        last = "no credential may be sent to this address"
+        last, outcome = "no credential may be sent to this address", Outcome.SKIPPED
         for cred in self._ordered(ctx, credentials, ip):
             tries = [cred]
             if cred.version == "2c" and cred.name.startswith("community-"):
@@ -110,13 +110,14 @@ class SnmpPlugin:
                 except SnmpFailure as exc:
                     last = f"{attempt.name} v{attempt.version}: {exc}"
                     if exc.kind == "auth":
+                        outcome = Outcome.REFUSED
                         break  # the agent is there; this credential is wrong
+                    if outcome != Outcome.REFUSED:
+                        outcome = Outcome.NO_RESPONSE if exc.kind == "timeout" else Outcome.ERROR
                     continue
-                if len(system) == 0:
-                    last = f"{attempt.name} v{attempt.version}: answered with no system group"
-                    # agents that hide the system group (some cameras): keep them
-                return agent, system, ""
-        return None, None, last
+                # (an agent may answer with no system group at all, as some cameras do: keep it)
+                return agent, system, Outcome.OK, ""
+        return None, None, outcome, last
 
     async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str
                     ) -> tuple[list[Observation], ProbeResult]:
@@ -127,11 +128,8 @@ class SnmpPlugin:
 
         s = ctx.settings
         start = time.monotonic()
-        agent, walk, why = await self._contact(engine, ctx, credentials, ip)
+        agent, walk, outcome, why = await self._contact(engine, ctx, credentials, ip)
         if agent is None:
-            outcome = Outcome.NO_RESPONSE if why.endswith("no answer") or "credential may" in why else Outcome.REFUSED
-            if "error" in why.lower() and "no answer" not in why:
-                outcome = Outcome.ERROR
             return [], ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
         agent.cap = s.snmp_max_values
