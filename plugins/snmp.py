@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from collector.hookspecs import hookimpl
-from collector.model import Observation, Outcome, PluginReport, ProbeResult
+from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
 from collector.plugin import LiveHost, ScanContext
 
 #: Longest string kept from an agent in raw evidence.
@@ -190,6 +190,20 @@ class SnmpPlugin:
         except OSError as exc:
             problems.append(f"could not record the walk: {exc.strerror or exc}")
 
+    @staticmethod
+    def _mac_facts(mac: str, router_ip: str) -> list[Fact]:
+        """What a MAC from a router's ARP table says: randomised or not, and
+        its OUI's vendor (weak, as from the arp plugin)."""
+        from collector.identity import is_locally_administered
+        from collector.oui import vendor_for_mac
+
+        random = is_locally_administered(mac)
+        facts = [Fact("mac_random", random, 80, "snmp-arp", f"ARP table of {router_ip}: MAC {mac}")]
+        vendor = None if random else vendor_for_mac(mac)
+        if vendor:
+            facts.append(Fact("vendor", vendor, 40, "snmp-arp", f"OUI of {mac}"))
+        return facts
+
     def _arp_discoveries(self, ctx: ScanContext, router_ip: str, arp: list[dict[str, Any]]) -> list[Observation]:
         """Hosts in the device's ARP table, within the scan's scope: found, not probed."""
         out = []
@@ -202,6 +216,7 @@ class SnmpPlugin:
             if entry["ip"] == router_ip or entry["ip"] in own or addr not in ctx.scope or entry.get("type") == "local":
                 continue
             out.append(Observation(plugin="snmp-arp", ip=entry["ip"], mac=entry["mac"],
+                                   facts=self._mac_facts(entry["mac"], router_ip),
                                    raw={"arp_table_of": router_ip, "if_index": entry.get("if_index")}))
         return out
 

@@ -307,6 +307,9 @@ def test_router_arp_table_reveals_the_hosts_behind_it(lab, tmp_path):
     for host in branch:
         # no ARP reaches the branch: the MAC can only come from the router's ipNetToMediaTable
         assert by_ip[host["ip"]]["macs"] == [host["mac"]], host
+        with Inventory(db) as inv:
+            facts = {(f["field"], f["value"], f["source"]) for f in inv.device_facts(by_ip[host["ip"]]["id"])}
+        assert ("vendor", lab.topology.PROFILES[host["kind"]].vendor, "snmp-arp") in facts  # the MAC's OUI
     with Inventory(db) as inv:
         arp = inv.links(by_ip[router["ip"]]["id"], "arp")
     assert {(h["ip"], h["mac"]) for h in branch} <= {(r["remote_ip"], r["remote_mac"]) for r in arp}
