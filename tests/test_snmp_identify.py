@@ -124,3 +124,37 @@ def test_ups_mib_battery_and_ident():
     eaton = identify(load_snmprec(recordings_dir() / "UPS/eaton-93e-80.snmprec.bz2"))
     ups = eaton.extras["ups"]
     assert (ups["model"], ups["battery_status"], ups["battery_charge_percent"]) == ("EATON 93E 80", "normal", 100)
+
+
+def test_every_vendor_module_is_well_formed_and_survives_a_bare_agent():
+    from collector.snmp.vendors import MODULES, modules_for, scalars_of
+    from collector.snmp.walk import Walk
+
+    for mod in MODULES:
+        assert mod.NAME and mod.PREFIXES and all(p.startswith("1.3.6.1.4.1.") for p in mod.PREFIXES), mod
+        assert all(isinstance(s, str) and s[0].isdigit() for s in scalars_of(mod))
+        walk = Walk()
+        walk.set("1.3.6.1.2.1.1.2.0", 6, mod.PREFIXES[0] + ".1")
+        assert mod in modules_for(mod.PREFIXES[0] + ".1")
+        identify(walk)  # only a sysObjectID: no exception, nothing needed
+
+
+def test_nas_modules_probe_behind_net_snmp():
+    from collector.snmp.vendors import modules_for
+
+    names = [m.__name__.rsplit(".", 1)[-1] for m in modules_for("1.3.6.1.4.1.8072.3.2.10")]
+    assert names[0] == "netsnmp" and {"synology", "qnap"} <= set(names)
+
+
+def test_synology_answering_behind_net_snmp_is_a_nas():
+    from collector.snmp.walk import Walk
+
+    walk = Walk()
+    for oid, tag, value in (("1.3.6.1.2.1.1.1.0", 4, b"Linux DiskStation 4.4.59+ #25426 SMP x86_64"),
+                            ("1.3.6.1.2.1.1.2.0", 6, "1.3.6.1.4.1.8072.3.2.10"),
+                            ("1.3.6.1.4.1.6574.1.5.1.0", 4, b"DS918+"), ("1.3.6.1.4.1.6574.1.5.2.0", 4, b"1780PDN123456"),
+                            ("1.3.6.1.4.1.6574.1.5.3.0", 4, b"DSM 7.1-42661")):
+        walk.set(oid, tag, value)
+    best = identify(walk).best()
+    assert (best["vendor"], best["device_class"], best["model"], best["serial"], best["os_name"],
+            best["os_version"]) == ("Synology", "nas", "DS918+", "1780PDN123456", "DSM", "7.1-42661")

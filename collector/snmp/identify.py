@@ -16,7 +16,7 @@ from typing import Any
 
 from collector.model import Fact, Software
 from collector.snmp.mibs import IP_FORWARDING, SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, SYS_SERVICES, Mibs
-from collector.snmp.vendors import modules_for
+from collector.snmp.vendors import apply, modules_for
 from collector.snmp.vendors.base import Claims, clean
 from collector.snmp.walk import Walk
 
@@ -264,7 +264,7 @@ def identify(walk: Walk) -> Identification:
     own_modules = [m for m in modules if oid and any(oid == p or oid.startswith(p + ".") for p in m.PREFIXES)]
     for mod in modules:
         before = len(claims.facts)
-        mod.identify(walk, mibs, claims)
+        apply(mod, walk, mibs, claims)
         if len(claims.facts) > before:
             claims.extras.setdefault("vendor_modules", []).append(mod.__name__.rsplit(".", 1)[-1])
     if pen and pen not in SOFTWARE_AGENT_PENS:

@@ -4,11 +4,11 @@ subtrees, then what the vendor modules for its sysObjectID ask for."""
 from __future__ import annotations
 
 from collector.snmp.mibs import CISCO_WALKS, STANDARD_WALKS, SYSTEM_SCALARS
-from collector.snmp.vendors import modules_for
+from collector.snmp.vendors import modules_for, scalars_of
 
 
 def vendor_scalars(sys_object_id: str | None) -> list[str]:
-    return list(dict.fromkeys(s for m in modules_for(sys_object_id) for s in m.SCALARS))
+    return list(dict.fromkeys(s for m in modules_for(sys_object_id) for s in scalars_of(m)))
 
 
 def walk_groups(sys_object_id: str | None) -> list[list[str]]:

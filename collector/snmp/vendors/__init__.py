@@ -8,6 +8,8 @@ Each module defines:
   Synology NAS answers with net-snmp's sysObjectID): its ``SCALARS`` are
   fetched there too, and it claims the device only if they answer;
 - ``SCALARS`` / ``WALKS``: the extra objects to read;
+- ``FACTS`` (optional): ``(oid, field, confidence, evidence)`` for objects
+  whose value is simply a field (read and claimed without more code);
 - ``identify(walk, mibs, claims)``: add facts (field, value, confidence,
   evidence) from what was read.
 """
@@ -29,6 +31,17 @@ def _load() -> list[ModuleType]:
 
 
 MODULES: list[ModuleType] = _load()
+
+
+def scalars_of(mod: ModuleType) -> list[str]:
+    return [*getattr(mod, "SCALARS", []), *(f[0] for f in getattr(mod, "FACTS", ()))]
+
+
+def apply(mod: ModuleType, walk: object, mibs: object, claims: object) -> None:
+    """Claim a module's plain FACTS, then run its identify()."""
+    for oid, field, confidence, evidence in getattr(mod, "FACTS", ()):
+        claims.add(field, walk.text(oid), confidence, evidence)  # type: ignore[attr-defined]
+    mod.identify(walk, mibs, claims)
 
 
 def _matches(oid: str, prefix: str) -> bool:
