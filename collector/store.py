@@ -332,14 +332,19 @@ class Inventory:
         return list(self._query("select * from interfaces where device_id = ? order by if_index", [device_id]))
 
     def hints(self) -> dict[str, dict[str, str]]:
-        """Per address, what the last scans learned that helps the next one:
-        the name of the SNMP credential that worked (never the secret)."""
+        """What the last scans learned that helps the next one, per device and
+        keyed by each of its addresses and MACs (a device that moved to another
+        address is still known by its MAC): the name of the SNMP credential
+        that worked (never the secret)."""
         out: dict[str, dict[str, str]] = {}
         for row in self.conn.execute(
-                "select ip, json_extract(data, '$.raw.credential') from observations o where plugin = 'snmp'"
-                " and id = (select max(id) from observations p where p.plugin = 'snmp' and p.ip = o.ip)"):
-            if row[1]:
-                out.setdefault(row[0], {})["snmp_credential"] = row[1]
+                "select a.ip, a.mac, json_extract(o.data, '$.raw.credential') from observations o"
+                " join addresses a on a.device_id = o.device_id where o.plugin = 'snmp' and o.id ="
+                " (select max(id) from observations p where p.plugin = 'snmp' and p.device_id = o.device_id)"):
+            if row[2]:
+                for key in (row[0], row[1]):
+                    if key:
+                        out.setdefault(key, {})["snmp_credential"] = row[2]
         return out
 
     def device_evidence(self, device_id: int) -> HostEvidence:

@@ -69,7 +69,7 @@ class SnmpPlugin:
         async def one(host: LiveHost) -> None:
             async with sem:
                 try:
-                    observations, probe = await self._host(engine, ctx, credentials, host.ip)
+                    observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac)
                 except Exception as exc:  # a bad device is a probe outcome; the scan goes on
                     observations = []
                     probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
@@ -84,20 +84,21 @@ class SnmpPlugin:
             engine.close_dispatcher()
         return report
 
-    def _ordered(self, ctx: ScanContext, credentials: list[Any], ip: str) -> list[Any]:
+    def _ordered(self, ctx: ScanContext, credentials: list[Any], ip: str, mac: str | None = None) -> list[Any]:
         allowed = [c for c in credentials if c.allows(ip)]
-        remembered = (ctx.hints.get(ip) or {}).get("snmp_credential")
+        remembered = (ctx.hints.get(ip) or ctx.hints.get(mac or "") or {}).get("snmp_credential")
         return sorted(allowed, key=lambda c: c.name != remembered)
 
-    async def _contact(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str
-                       ) -> tuple[Any, Any, Outcome, str]:
+    async def _contact(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
+                       mac: str | None = None) -> tuple[Any, Any, Outcome, str]:
         """(agent, system walk, outcome, why-not) with the first credential that answers."""
         from collector.snmp.client import Agent, SnmpFailure
         from collector.snmp.credentials import Credential
         from collector.snmp.mibs import SYSTEM_SCALARS
 
         last, outcome = "no credential may be sent to this address", Outcome.SKIPPED
-        for cred in self._ordered(ctx, credentials, ip):
+        attempts = 0
+        for cred in self._ordered(ctx, credentials, ip, mac):
             tries = [cred]
             if cred.version == "2c" and cred.name.startswith("community-"):
                 # a plain community list: v1-only agents drop v2c, so try v1 too
@@ -105,6 +106,7 @@ class SnmpPlugin:
             for attempt in tries:
                 agent = Agent(engine, ip, attempt, timeout=min(CONTACT_TIMEOUT, ctx.settings.snmp_timeout),
                               retries=CONTACT_RETRIES, port=ctx.settings.snmp_port)
+                attempts += 1
                 try:
                     system = await agent.get(SYSTEM_SCALARS)
                 except SnmpFailure as exc:
@@ -116,11 +118,12 @@ class SnmpPlugin:
                         outcome = Outcome.NO_RESPONSE if exc.kind == "timeout" else Outcome.ERROR
                     continue
                 # (an agent may answer with no system group at all, as some cameras do: keep it)
+                agent.contact_attempts = attempts
                 return agent, system, Outcome.OK, ""
         return None, None, outcome, last
 
-    async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str
-                    ) -> tuple[list[Observation], ProbeResult]:
+    async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
+                    mac: str | None = None) -> tuple[list[Observation], ProbeResult]:
         from collector.snmp.client import SnmpFailure
         from collector.snmp.identify import identify
         from collector.snmp.mibs import SYS_OBJECT_ID
@@ -128,7 +131,7 @@ class SnmpPlugin:
 
         s = ctx.settings
         start = time.monotonic()
-        agent, walk, outcome, why = await self._contact(engine, ctx, credentials, ip)
+        agent, walk, outcome, why = await self._contact(engine, ctx, credentials, ip, mac)
         if agent is None:
             return [], ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
@@ -165,6 +168,7 @@ class SnmpPlugin:
             "addresses": ident.addresses, "interfaces": ident.interfaces[:1000],
             "arp": ident.arp[:5000], "fdb": ident.fdb[:20000], "neighbours": ident.neighbours[:1000],
             "extras": ident.extras, "requests": agent.stats.requests, "values": agent.stats.varbinds,
+            "contact_attempts": agent.contact_attempts,
             "notes": (agent.stats.notes + problems)[:50],
         }
         obs = Observation(plugin="snmp", ip=ip, mac=own_mac, facts=ident.facts, software=ident.software, raw=raw)

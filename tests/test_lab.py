@@ -357,3 +357,17 @@ def test_snmpv3_authpriv_credential_reaches_the_modern_host(lab, tmp_path):
     assert raw["raw"]["credential"] == "v3-flag-1" and raw["raw"]["default_community"] is False
     assert v3["auth_key"] not in text and v3["priv_key"] not in text  # secrets never stored
     assert export(db)[0]["hostname"] == host["hostname"]
+
+
+def test_the_credential_that_worked_is_tried_first_next_time(lab, tmp_path):
+    db = tmp_path / "inv.db"
+    host = next(h for h in lab.hosts if h["kind"] == "modern_linux")
+    args = (host["ip"], "--plugins", "arp,snmp", "--db", str(db), "--snmp-community", "public",
+            "--snmp-community", "office-ro-7f3a")
+    lab.scan(*args)
+    lab.scan(*args)
+    with Inventory(db) as inv:
+        raws = [json.loads(r[0])["raw"] for r in inv.db.execute(
+            "select data from observations where plugin = 'snmp' order by id")]
+    # first scan: public v2c, public v1, then the site community; second: the site community at once
+    assert [(r["credential"], r["contact_attempts"]) for r in raws] == [("community-2", 3), ("community-2", 1)]

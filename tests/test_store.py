@@ -180,7 +180,7 @@ def test_the_snmp_credential_that_worked_is_remembered_by_name(inv):
                                                            "fdb": [{"mac": "00:11:22:33:44:55", "port": 3,
                                                                     "if_name": "Gi0/3", "vlan": None}]})]
     device_id, _ = inv.record_host(scan(inv), host)
-    assert inv.hints() == {host.ip: {"snmp_credential": "office-v3"}}
+    assert inv.hints() == {host.ip: {"snmp_credential": "office-v3"}, host.mac: {"snmp_credential": "office-v3"}}
     assert [(r["kind"], r["local_port"], r["remote_mac"]) for r in inv.links(device_id)] == [
         ("fdb", "Gi0/3", "00:11:22:33:44:55")]
     assert [i["name"] for i in inv.interfaces(device_id)] == ["eth0"]

@@ -84,6 +84,7 @@ class Agent:
         self.deadline = deadline
         self.max_repetitions = max_repetitions
         self.stats = WalkStats()
+        self.contact_attempts = 1  # credentials tried before this one answered (set by the plugin)
         self._target: Any = None
         self._target_key: tuple[float, int] | None = None
 
