@@ -24,7 +24,6 @@ import argparse
 import bz2
 import json
 import os
-import re
 import signal
 import statistics
 import subprocess
@@ -34,6 +33,9 @@ import time
 from pathlib import Path
 
 from collector.snmp.identify import IDENTITY_FIELDS
+
+sys.path.insert(0, str(Path(__file__).parent))
+from arp_bench import timed  # noqa: E402  (GNU time's wall and peak RSS, shared by the benchmarks)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "snmp" / "snmpsim"
@@ -80,16 +82,6 @@ def start_simulator(work: Path, devices: list[dict]) -> subprocess.Popen:
     return proc
 
 
-def timed(argv: list[str], timeout: float = 3600) -> tuple[float, int, str]:
-    proc = subprocess.run(["/usr/bin/time", "-f", "@@TIME %e %M", *argv], capture_output=True, text=True,
-                          timeout=timeout)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{argv[0]} failed: {proc.stderr[-500:]}")
-    m = re.search(r"@@TIME ([\d.]+) (\d+)", proc.stderr)
-    assert m, proc.stderr
-    return float(m.group(1)), int(m.group(2)), proc.stdout
-
-
 def config_for(devices: list[dict], path: Path) -> Path:
     lines = []
     for d in devices:
@@ -104,7 +96,7 @@ def run_collector(devices: list[dict], config: Path, db: Path) -> tuple[float, i
     if db.exists():
         db.unlink()
     wall, rss, _ = timed([sys.executable, "-m", "collector", "scan", f"127.0.1.1-{len(devices)}", "--plugins",
-                          "snmp", "--config", str(config), "--db", str(db), "-q"])
+                          "snmp", "--config", str(config), "--db", str(db), "-q"], 3600, in_lab=False)
     return wall, rss
 
 

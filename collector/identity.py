@@ -76,6 +76,10 @@ class HostEvidence:
 _MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2, "snmp-arp": 2}
 
 
+def _by_address(host: HostEvidence) -> tuple[int, ...]:
+    return tuple(int(p) for p in host.ip.split("."))
+
+
 def merge_observations(observations: Iterable[Observation]) -> list[HostEvidence]:
     """Group observations by IP, keeping each plugin's facts and records."""
     hosts: dict[str, HostEvidence] = {}
@@ -92,7 +96,7 @@ def merge_observations(observations: Iterable[Observation]) -> list[HostEvidence
         host.facts.extend(obs.facts)
         host.services = merge_services(host.services + obs.services)
         host.software.extend(obs.software)
-    return sorted(hosts.values(), key=lambda h: tuple(int(p) for p in h.ip.split(".")))
+    return sorted(hosts.values(), key=_by_address)
 
 
 def fold_aliases(hosts: list[HostEvidence]) -> list[HostEvidence]:
@@ -138,7 +142,7 @@ def fold_aliases(hosts: list[HostEvidence]) -> list[HostEvidence]:
         top = out[root(ip)]
         known = {a[0] for a in top.aliases} | {top.ip}
         top.aliases.extend(a for a in addrs if a[0] not in known)
-    return sorted(out.values(), key=lambda h: tuple(int(p) for p in h.ip.split(".")))
+    return sorted(out.values(), key=_by_address)
 
 
 def _service_score(s: Service) -> tuple[int, int, int, int]:

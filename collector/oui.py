@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from collector.identity import is_locally_administered, normalize_mac
+from collector.model import Fact
 
 _lock = threading.Lock()
 _table: dict[str, str] | None = None
@@ -90,3 +91,15 @@ def vendor_for_mac(mac: str | None) -> str | None:
     if norm is None or is_locally_administered(norm):
         return None
     return _load().get(norm.replace(":", "")[:6])
+
+
+def mac_facts(mac: str, source: str, seen: str, random_confidence: int) -> list[Fact]:
+    """What a MAC says of its device: randomised or not (``seen``: how it was
+    learned) and, if not, its OUI's vendor — a weak claim (40): the NIC maker
+    is usually, not always, the device maker."""
+    random = is_locally_administered(mac)
+    facts = [Fact("mac_random", random, random_confidence, source, f"{seen}: MAC {mac}")]
+    vendor = None if random else vendor_for_mac(mac)
+    if vendor:
+        facts.append(Fact("vendor", vendor, 40, source, f"OUI of {mac}"))
+    return facts

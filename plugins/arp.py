@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from collector.hookspecs import hookimpl
-from collector.identity import is_locally_administered, normalize_mac
-from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
+from collector.identity import normalize_mac
+from collector.model import Observation, Outcome, PluginReport, ProbeResult
 from collector.netinfo import Attached, interface_for
-from collector.oui import preload as preload_vendors, vendor_for_mac
+from collector.oui import mac_facts, preload as preload_vendors
 from collector.plugin import ScanContext
 from collector.plugins.tcpping import ping_sweep
 
@@ -217,14 +217,7 @@ def read_neighbour_table(path: str = "/proc/net/arp") -> dict[str, tuple[str, st
 
 
 def host_observation(ip: str, mac: str | None, rtt: float | None, how: str) -> Observation:
-    facts: list[Fact] = []
-    if mac:
-        random = is_locally_administered(mac)
-        facts.append(Fact("mac_random", random, 90, "arp", f"{how}: MAC {mac}"))
-        vendor = None if random else vendor_for_mac(mac)
-        if vendor:
-            # The NIC maker is usually, not always, the device maker.
-            facts.append(Fact("vendor", vendor, 40, "arp", f"OUI of {mac}"))
+    facts = mac_facts(mac, "arp", how, 90) if mac else []
     return Observation(plugin="arp", ip=ip, mac=mac, facts=facts, rtt_ms=rtt, raw={"method": how})
 
 

@@ -11,12 +11,13 @@ subtrees. Never a SET. Credentials are referred to by name only.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import time
 from typing import Any
 
 from collector.hookspecs import hookimpl
-from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
+from collector.model import Observation, Outcome, PluginReport, ProbeResult
 from collector.plugin import LiveHost, ScanContext
 
 #: Longest string kept from an agent in raw evidence.
@@ -24,27 +25,6 @@ MAX_VALUE = 1024
 #: First contact: short, so silent addresses cost little.
 CONTACT_TIMEOUT = 0.5
 CONTACT_RETRIES = 1
-
-
-def os_from_sysdescr(descr: str | None) -> dict[str, str] | None:
-    """OS product, version and CPE 2.3 from sysDescr (Recog snmp_sysdescr),
-    as the rules read it (``raw["os"]``)."""
-    if not descr:
-        return None
-    from collector.cpe import to_cpe23
-    from collector.refdata.recog import recog
-
-    m = recog().match("snmp_sysdescr", descr)
-    if m is None:
-        return None
-    v = m.values
-    out = {k: v[src] for k, src in (("vendor", "os.vendor"), ("family", "os.family"), ("product", "os.product"),
-                                    ("version", "os.version"), ("device", "os.device"),
-                                    ("certainty", "os.certainty")) if v.get(src)}
-    cpe = to_cpe23(v.get("os.cpe23"))
-    if cpe:
-        out["cpe"] = cpe
-    return out
 
 
 class SnmpPlugin:
@@ -93,16 +73,14 @@ class SnmpPlugin:
                        mac: str | None = None) -> tuple[Any, Any, Outcome, str]:
         """(agent, system walk, outcome, why-not) with the first credential that answers."""
         from collector.snmp.client import Agent, SnmpFailure
-        from collector.snmp.credentials import Credential
         from collector.snmp.mibs import SYSTEM_SCALARS
 
         last, outcome = "no credential may be sent to this address", Outcome.SKIPPED
         attempts = 0
         for cred in self._ordered(ctx, credentials, ip, mac):
             tries = [cred]
-            if cred.version == "2c" and cred.name.startswith("community-"):
-                # a plain community list: v1-only agents drop v2c, so try v1 too
-                tries.append(Credential(cred.name, "1", community=cred.community))
+            if cred.v1_fallback:  # v1-only agents drop v2c requests silently
+                tries.append(dataclasses.replace(cred, version="1", v1_fallback=False))
             for attempt in tries:
                 agent = Agent(engine, ip, attempt, timeout=min(CONTACT_TIMEOUT, ctx.settings.snmp_timeout),
                               retries=CONTACT_RETRIES, port=ctx.settings.snmp_port)
@@ -126,7 +104,7 @@ class SnmpPlugin:
                     mac: str | None = None) -> tuple[list[Observation], ProbeResult]:
         from collector.snmp.client import SnmpFailure
         from collector.snmp.identify import identify
-        from collector.snmp.mibs import SYS_OBJECT_ID
+        from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
         from collector.snmp.plan import vendor_scalars, walk_groups
 
         s = ctx.settings
@@ -153,9 +131,8 @@ class SnmpPlugin:
         ms = (time.monotonic() - start) * 1000
         cred = agent.credential
         system = {name: walk.text(oid) for oid, name in (
-            ("1.3.6.1.2.1.1.1.0", "sysDescr"), ("1.3.6.1.2.1.1.2.0", "sysObjectID"),
-            ("1.3.6.1.2.1.1.5.0", "sysName"), ("1.3.6.1.2.1.1.6.0", "sysLocation"),
-            ("1.3.6.1.2.1.1.4.0", "sysContact"))}
+            (SYS_DESCR, "sysDescr"), (SYS_OBJECT_ID, "sysObjectID"), (SYS_NAME, "sysName"),
+            (SYS_LOCATION, "sysLocation"), (SYS_CONTACT, "sysContact"))}
         system = {k: (v[:MAX_VALUE] if v else v) for k, v in system.items()}
         own_mac = next((a.get("mac") for a in ident.addresses if a["ip"] == ip), None)
         raw: dict[str, Any] = {
@@ -163,7 +140,7 @@ class SnmpPlugin:
             "security_level": cred.level,
             # whether it was a well-known default; the string itself is never stored
             "default_community": cred.is_default_community,
-            "os": os_from_sysdescr(system.get("sysDescr")),
+            "os": ident.os,
             "identification": ident.best(), "vendor_modules": ident.vendor_modules,
             "addresses": ident.addresses, "interfaces": ident.interfaces[:1000],
             "arp": ident.arp[:5000], "fdb": ident.fdb[:20000], "neighbours": ident.neighbours[:1000],
@@ -194,22 +171,10 @@ class SnmpPlugin:
         except OSError as exc:
             problems.append(f"could not record the walk: {exc.strerror or exc}")
 
-    @staticmethod
-    def _mac_facts(mac: str, router_ip: str) -> list[Fact]:
-        """What a MAC from a router's ARP table says: randomised or not, and
-        its OUI's vendor (weak, as from the arp plugin)."""
-        from collector.identity import is_locally_administered
-        from collector.oui import vendor_for_mac
-
-        random = is_locally_administered(mac)
-        facts = [Fact("mac_random", random, 80, "snmp-arp", f"ARP table of {router_ip}: MAC {mac}")]
-        vendor = None if random else vendor_for_mac(mac)
-        if vendor:
-            facts.append(Fact("vendor", vendor, 40, "snmp-arp", f"OUI of {mac}"))
-        return facts
-
     def _arp_discoveries(self, ctx: ScanContext, router_ip: str, arp: list[dict[str, Any]]) -> list[Observation]:
         """Hosts in the device's ARP table, within the scan's scope: found, not probed."""
+        from collector.oui import mac_facts
+
         out = []
         own = {str(a.ip) for a in ctx.attached}
         for entry in arp:
@@ -220,7 +185,7 @@ class SnmpPlugin:
             if entry["ip"] == router_ip or entry["ip"] in own or addr not in ctx.scope or entry.get("type") == "local":
                 continue
             out.append(Observation(plugin="snmp-arp", ip=entry["ip"], mac=entry["mac"],
-                                   facts=self._mac_facts(entry["mac"], router_ip),
+                                   facts=mac_facts(entry["mac"], "snmp-arp", f"ARP table of {router_ip}", 80),
                                    raw={"arp_table_of": router_ip, "if_index": entry.get("if_index")}))
         return out
 

@@ -136,7 +136,7 @@ def test_modern_host_has_nothing_at_70():
 
 
 def _snmp_host(descr):
-    from collector.plugins.snmp import os_from_sysdescr
+    from collector.snmp.identify import os_from_sysdescr
 
     return HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
         "os": os_from_sysdescr(descr), "system": {"sysDescr": descr}})])

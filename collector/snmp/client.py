@@ -183,7 +183,7 @@ class Agent:
                 if exc.kind == "toobig" and bulk and max_rep > 1:
                     max_rep = max(1, max_rep // 2)
                     continue
-                if exc.kind in ("toobig",) and len(active) > 1:
+                if exc.kind == "toobig" and len(active) > 1:
                     # walk the columns one at a time
                     for root in active:
                         await self.walk([root], walk)
@@ -214,9 +214,7 @@ class Agent:
                 if vb is not None:
                     walk.data[oid] = vb
                     self.stats.varbinds += 1
-            if not bulk:
-                pass
-            elif len(rows) < len(active):
+            if bulk and len(rows) < len(active):
                 finished.update(active[len(rows):])
             for root in finished:
                 current.pop(root, None)

@@ -57,6 +57,8 @@ class Credential:
     priv_key: str | None = field(default=None, repr=False)
     context: str = ""
     ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    #: a plain community from ``snmp.communities``: tried as v2c, then as v1
+    v1_fallback: bool = False
 
     @property
     def level(self) -> str:
@@ -205,7 +207,7 @@ def credentials_from(settings: Any, environ: dict[str, str] | None = None) -> li
     for i, text in enumerate(getattr(settings, "snmp_v3", []) or []):
         out.append(parse_v3_flag(text, i + 1, environ))
     for i, community in enumerate(getattr(settings, "snmp_communities", []) or []):
-        out.append(Credential(f"community-{i + 1}", "2c", community=community))
+        out.append(Credential(f"community-{i + 1}", "2c", community=community, v1_fallback=True))
     names = [c.name for c in out]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

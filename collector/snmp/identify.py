@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from collector.identity import best_facts
 from collector.model import Fact, Software
 from collector.snmp.mibs import IP_FORWARDING, SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, SYS_SERVICES, Mibs
 from collector.snmp.vendors import apply, modules_for
@@ -67,23 +68,47 @@ class Identification:
     neighbours: list[dict[str, Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
     vendor_modules: list[str] = field(default_factory=list)
+    #: Recog's reading of sysDescr (``raw["os"]``, what the rules use)
+    os: dict[str, str] | None = None
 
     def best(self) -> dict[str, str | None]:
         """The winning value per identity field (what `show` would print)."""
-        out: dict[str, str | None] = {}
-        for name in IDENTITY_FIELDS:
-            cands = [f for f in self.facts if f.field == name]
-            out[name] = str(max(cands, key=lambda f: f.confidence).value) if cands else None
-        return out
+        winners = best_facts(self.facts)
+        return {name: str(winners[name].value) if name in winners else None for name in IDENTITY_FIELDS}
 
 
-def _recog(walk: Walk, claims: Claims) -> None:
+def os_record(values: dict[str, str]) -> dict[str, str]:
+    """A Recog snmp_sysdescr match as the rules read it (``raw["os"]``):
+    vendor, family, product, version, device, certainty and CPE 2.3."""
+    from collector.cpe import to_cpe23
+
+    out = {k: values[src] for k, src in (("vendor", "os.vendor"), ("family", "os.family"), ("product", "os.product"),
+                                         ("version", "os.version"), ("device", "os.device"),
+                                         ("certainty", "os.certainty")) if values.get(src)}
+    cpe = to_cpe23(values.get("os.cpe23"))
+    if cpe:
+        out["cpe"] = cpe
+    return out
+
+
+def os_from_sysdescr(descr: str | None) -> dict[str, str] | None:
+    """:func:`os_record` for a bare sysDescr (None when Recog does not know it)."""
+    from collector.refdata.recog import recog
+
+    m = recog().match("snmp_sysdescr", descr) if descr else None
+    return os_record(m.values) if m else None
+
+
+def _recog(walk: Walk, claims: Claims) -> dict[str, str] | None:
+    """Claims from Recog's snmp_sysobjid and snmp_sysdescr fingerprints;
+    returns the sysDescr match as :func:`os_record` (for the rules)."""
     from collector.cpe import to_cpe23
     from collector.refdata.recog import recog
 
     descr = walk.text(SYS_DESCR)
     oid = walk.oid(SYS_OBJECT_ID)
     rec = recog()
+    os_info = None
     for db, text in (("snmp_sysobjid", f"{oid} {descr or ''}" if oid else None), ("snmp_sysdescr", descr)):
         if not text:
             continue
@@ -91,6 +116,8 @@ def _recog(walk: Walk, claims: Claims) -> None:
         if m is None:
             continue
         v = m.values
+        if db == "snmp_sysdescr":
+            os_info = os_record(v)
         certainty = min(float(v.get("os.certainty", "1") or 1), 1.0)
         conf = max(1, int(70 * certainty))
         ev = f"sysDescr (Recog {db})"
@@ -124,6 +151,7 @@ def _recog(walk: Walk, claims: Claims) -> None:
             claims.extras.setdefault("os_cpe", cpe)
         if v.get("linux.kernel.version"):
             claims.extras.setdefault("kernel", v["linux.kernel.version"])
+    return os_info
 
 
 def _entity(mibs: Mibs, claims: Claims) -> None:
@@ -259,7 +287,7 @@ def identify(walk: Walk) -> Identification:
         claims.facts.append(Fact("description", descr[:1024], 90, "snmp", "sysDescr"))
     pen = pen_of(oid)
     modules = modules_for(oid)
-    _recog(walk, claims)
+    os_info = _recog(walk, claims)
     _entity(mibs, claims)
     own_modules = [m for m in modules if oid and any(oid == p or oid.startswith(p + ".") for p in m.PREFIXES)]
     for mod in modules:
@@ -294,4 +322,4 @@ def identify(walk: Walk) -> Identification:
     return Identification(
         facts=claims.facts, software=software, interfaces=mibs.interfaces, addresses=mibs.addresses,
         arp=mibs.arp, fdb=mibs.fdb, neighbours=mibs.neighbours, extras=extras,
-        vendor_modules=list(extras.get("vendor_modules", [])))
+        vendor_modules=list(extras.get("vendor_modules", [])), os=os_info)

@@ -98,10 +98,10 @@ def entities(walk: Walk) -> list[dict[str, Any]]:
     return out
 
 
-def chassis(walk: Walk) -> list[dict[str, Any]]:
+def chassis(walk: Walk, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The physical boxes: chassis entities that are not inside another
     chassis (stack members count), or a stack's members."""
-    rows = entities(walk)
+    rows = entities(walk) if rows is None else rows
     by_index = {r["index"]: r for r in rows}
     out = []
     for row in rows:
@@ -154,9 +154,9 @@ def interfaces(walk: Walk) -> list[dict[str, Any]]:
 
 # -- IP-MIB -----------------------------------------------------------------
 
-def own_addresses(walk: Walk) -> list[dict[str, Any]]:
+def own_addresses(walk: Walk, ifaces: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The agent's own IPv4 addresses (ipAddrTable), with the interface MAC."""
-    macs = {str(r["if_index"]): r.get("mac") for r in interfaces(walk)}
+    macs = {str(r["if_index"]): r.get("mac") for r in (interfaces(walk) if ifaces is None else ifaces)}
     out = []
     for idx, vb in walk.subtree(f"{IP_ADDR}.2"):
         ip = _index_ip(idx)
@@ -206,10 +206,10 @@ def _mac_index(parts: list[str]) -> str | None:
     return ":".join(f"{int(p):02x}" for p in parts)
 
 
-def forwarding_table(walk: Walk) -> list[dict[str, Any]]:
+def forwarding_table(walk: Walk, ifaces: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Which MAC was learned on which bridge port (and interface name)."""
     port_if = {idx: _int(vb[1]) for idx, vb in walk.subtree(DOT1D_BASE_PORT_IFINDEX)}
-    names = {r["if_index"]: r.get("name") for r in interfaces(walk)}
+    names = {r["if_index"]: r.get("name") for r in (interfaces(walk) if ifaces is None else ifaces)}
     out: dict[tuple[str, int], dict[str, Any]] = {}
 
     def add(mac: str | None, port: int | None, status: str | None, vlan: int | None) -> None:
@@ -385,11 +385,11 @@ class Mibs:
     def __post_init__(self) -> None:
         w = self.walk
         self.entities = entities(w)
-        self.chassis = chassis(w)
+        self.chassis = chassis(w, self.entities)
         self.interfaces = interfaces(w)
-        self.addresses = own_addresses(w)
+        self.addresses = own_addresses(w, self.interfaces)
         self.arp = arp_table(w)
-        self.fdb = forwarding_table(w)
+        self.fdb = forwarding_table(w, self.interfaces)
         ifnames = {r["if_index"]: r.get("name") for r in self.interfaces}
         self.neighbours = lldp_neighbours(w) + cdp_neighbours(w, ifnames)
         self.hr_devices = hr_devices(w)

@@ -42,10 +42,10 @@ class Claims:
         self.facts.append(Fact(field_name, text, confidence, "snmp", evidence))
 
     def best(self, field_name: str) -> str | None:
-        cands = [f for f in self.facts if f.field == field_name]
-        if not cands:
-            return None
-        return str(max(cands, key=lambda f: f.confidence).value)
+        from collector.identity import best_facts
+
+        winner = best_facts(f for f in self.facts if f.field == field_name).get(field_name)
+        return None if winner is None else str(winner.value)
 
 
 def first_match(pattern: str, text: str | None, flags: int = 0) -> str | None:
