@@ -266,8 +266,8 @@ def show(device: str, db: str | None, config: str | None, as_json: bool, show_al
     console = _console()
     console.print(f"[bold]device {device_id}[/bold]  ips {' '.join(record['ips'])}  macs "
                   f"{' '.join(record['macs']) or '-'}")
-    for key in ("hostname", "vendor", "device_class", "model", "serial", "os_name", "os_version", "firmware",
-                "mac_random", "first_seen", "last_seen"):
+    for key in ("hostname", "vendor", "device_class", "model", "serial", "os_name", "os_version", "os_build",
+                "kernel_version", "firmware", "mac_random", "first_seen", "last_seen"):
         console.print(f"  {key:13} {escape(str(record[key])) if record[key] is not None else '-'}")
     table = Table(title="field values by source (winner first)", title_justify="left")
     for col in ("field", "value", "source", "confidence", "evidence"):

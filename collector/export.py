@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 CSV_COLUMNS = ("id", "ips", "macs", "hostname", "vendor", "device_class", "model", "serial", "os_name",
-               "os_version", "firmware", "mac_random", "first_seen", "last_seen", "services", "software", "flags")
+               "os_version", "os_build", "kernel_version", "firmware", "mac_random", "first_seen", "last_seen", "services", "software", "flags")
 
 
 def to_json(devices: list[dict[str, Any]]) -> str:

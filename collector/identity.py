@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from collector.model import Fact, Observation, Service, Software
+from collector.model import IDENTIFIER_KINDS, Fact, Identifier, Observation, Service, Software
 
 _MAC_HEX = re.compile(r"[0-9a-f]{12}")
 _INVALID_MACS = {"000000000000", "ffffffffffff"}
@@ -59,6 +59,7 @@ class HostEvidence:
     facts: list[Fact] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     software: list[Software] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     #: the device's other addresses (an SNMP agent's ipAddrTable): (ip, mac)
     aliases: list[tuple[str, str | None]] = field(default_factory=list)
@@ -96,6 +97,7 @@ def merge_observations(observations: Iterable[Observation]) -> list[HostEvidence
         host.facts.extend(obs.facts)
         host.services = merge_services(host.services + obs.services)
         host.software.extend(obs.software)
+        host.identifiers.extend(i for i in obs.identifiers if i not in host.identifiers)
     return sorted(hosts.values(), key=_by_address)
 
 
@@ -135,6 +137,7 @@ def fold_aliases(hosts: list[HostEvidence]) -> list[HostEvidence]:
             top.facts.extend(host.facts)
             top.services = merge_services(top.services + host.services)
             top.software.extend(host.software)
+            top.identifiers.extend(i for i in host.identifiers if i not in top.identifiers)
             top.aliases.append((host.ip, host.mac))
             if top.mac is None and host.mac:
                 top.mac = host.mac
@@ -188,22 +191,36 @@ class Candidates:
     by_ip_without_mac: Sequence[int] = ()
     #: devices with this hostname whose MAC is randomised
     by_hostname_random_mac: Sequence[int] = ()
+    #: devices that announced one of the host's strong identifiers (SMB GUID, UPnP UDN, ...)
+    by_strong_identifier: Sequence[int] = ()
+    #: devices with randomised MACs that announced one of its weak identifiers (NetBIOS / mDNS name)
+    by_weak_identifier_random_mac: Sequence[int] = ()
 
 
 def choose_device(host: HostEvidence, found: Candidates) -> tuple[int | None, str]:
     """Which known device this host is, and why; ``(None, reason)`` for a new one.
 
-    Order of trust: a globally unique MAC, then a hardware serial, then (for
-    hosts whose MAC cannot be seen) the address, then a hostname for devices
-    that randomise their MAC.
+    Order of trust: a globally unique MAC, then a hardware serial, then a
+    strong identifier the device announced (SMB server GUID, UPnP UDN: only
+    when exactly one device has it, since cloned machines share them), then
+    (for hosts whose MAC cannot be seen) the address, then a hostname or weak
+    identifier (NetBIOS, mDNS name) for devices that randomise their MAC.
     """
     random_mac = bool(host.mac and is_locally_administered(host.mac))
     if found.by_mac and not (random_mac and len(found.by_mac) > 1):
         return min(found.by_mac), "mac"
     if found.by_serial and usable_serial(host.value("serial")):
         return min(found.by_serial), "serial"
+    if len(set(found.by_strong_identifier)) == 1:
+        return found.by_strong_identifier[0], "identifier"
     if host.mac is None and found.by_ip_without_mac:
         return min(found.by_ip_without_mac), "ip (no mac visible)"
     if random_mac and found.by_hostname_random_mac:
         return min(found.by_hostname_random_mac), "hostname (randomised mac)"
+    if random_mac and len(set(found.by_weak_identifier_random_mac)) == 1:
+        return found.by_weak_identifier_random_mac[0], "name identifier (randomised mac)"
     return None, "new"
+
+
+def identifier_strength(identifier: Identifier) -> str:
+    return IDENTIFIER_KINDS[identifier.kind]

@@ -22,6 +22,8 @@ DEVICE_FIELDS = (
     "serial",
     "os_name",
     "os_version",
+    "os_build",
+    "kernel_version",
     "firmware",
     "description",
     "mac_random",
@@ -85,6 +87,37 @@ class Software:
     source: str = ""
 
 
+#: Stable identifiers a device announces, and how far each may be trusted to
+#: say "this is the same device" when its MAC differs or is randomised.
+#: strong: unique per device in practice (joins like a hardware serial);
+#: weak: a name the owner chose (joins only devices with randomised MACs).
+IDENTIFIER_KINDS: dict[str, str] = {
+    "smb_guid": "strong",        # SMB2 negotiate ServerGuid
+    "upnp_udn": "strong",        # UPnP device description UDN (uuid:...)
+    "snmp_engine_id": "strong",  # SNMPv3 snmpEngineID
+    "dhcp_client_id": "strong",  # DHCP option 61
+    "tls_cert_sha256": "weak",   # some vendors ship one certificate on every unit
+    "netbios_name": "weak",      # NetBIOS computer name (+ workgroup)
+    "mdns_host": "weak",         # mDNS host name (name.local)
+    "dns_name": "weak",          # reverse DNS (PTR)
+}
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A stable identifier one plugin saw for an address (the `identifiers` table)."""
+
+    kind: str
+    value: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in IDENTIFIER_KINDS:
+            raise ValueError(f"unknown identifier kind {self.kind!r}")
+        if not self.value or len(self.value) > 255:
+            raise ValueError("identifier value must be 1..255 characters")
+
+
 @dataclass
 class Observation:
     """What one plugin saw about one address, with the raw evidence."""
@@ -95,6 +128,7 @@ class Observation:
     facts: list[Fact] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     software: list[Software] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
     rtt_ms: float | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     observed_at: str = field(default_factory=utcnow)

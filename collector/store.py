@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 from collector import __version__
 from collector.identity import Candidates, HostEvidence, best_facts, choose_device, normalize_mac
 from collector.procutil import pid_alive
-from collector.model import DEVICE_FIELDS, Fact, Observation, ProbeResult, Service, utcnow
+from collector.model import DEVICE_FIELDS, IDENTIFIER_KINDS, Fact, Observation, ProbeResult, Service, utcnow
 
 
 class StoreError(RuntimeError):
@@ -215,7 +215,14 @@ class Inventory:
         hostname = host.value("hostname")
         by_name = [r[0] for r in q(
             "select id from devices where hostname = ? and mac_random = 1", [hostname])] if hostname else []
-        return Candidates(by_mac, by_serial, by_ip, by_name)
+        strong = [i for i in host.identifiers if IDENTIFIER_KINDS[i.kind] == "strong"]
+        weak = [i for i in host.identifiers if IDENTIFIER_KINDS[i.kind] == "weak"]
+        by_strong = sorted({r[0] for i in strong for r in q(
+            "select device_id from identifiers where kind = ? and value = ?", [i.kind, i.value])})
+        by_weak = sorted({r[0] for i in weak for r in q(
+            "select i.device_id from identifiers i join devices d on d.id = i.device_id"
+            " where i.kind = ? and i.value = ? and d.mac_random = 1", [i.kind, i.value])})
+        return Candidates(by_mac, by_serial, by_ip, by_name, by_strong, by_weak)
 
     def record_host(self, scan_id: int, host: HostEvidence,
                     assess: Callable[[HostEvidence], list[Any]] | None = None) -> tuple[int, bool]:
@@ -273,6 +280,12 @@ class Inventory:
                     " last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do update set"
                     " last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
                     [device_id, sw.name, sw.version, sw.vendor, sw.source, now, now, scan_id])
+            for ident in host.identifiers:
+                self.conn.execute(
+                    "insert into identifiers (device_id, kind, value, source, first_seen, last_seen, last_scan_id)"
+                    " values (?, ?, ?, ?, ?, ?, ?) on conflict (device_id, kind, value) do update set"
+                    " source = excluded.source, last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
+                    [device_id, ident.kind, ident.value, ident.source, now, now, scan_id])
             for obs in host.observations:
                 self.conn.execute(
                     "insert into observations (scan_id, device_id, plugin, ip, mac, observed_at, data)"
@@ -458,7 +471,7 @@ class Inventory:
                 "macs": _unique(a["mac"] for a in addrs if a["mac"]),
             }
             for name in ("hostname", "vendor", "device_class", "model", "serial", "os_name", "os_version",
-                         "firmware"):
+                         "os_build", "kernel_version", "firmware"):
                 record[name] = row[name]
             record["mac_random"] = None if row["mac_random"] is None else bool(row["mac_random"])
             record["first_seen"], record["last_seen"] = row["first_seen"], row["last_seen"]
@@ -472,6 +485,11 @@ class Inventory:
                 " order by confidence desc, rule", [did]))
             out.append(record)
         return out
+
+    def identifiers(self, device_id: int) -> list[dict[str, Any]]:
+        return list(self._query(
+            "select kind, value, source, first_seen, last_seen from identifiers where device_id = ?"
+            " order by kind, value", [device_id]))
 
     def device_facts(self, device_id: int) -> list[dict[str, Any]]:
         return list(self._query(
@@ -539,6 +557,7 @@ def _observation_data(obs: Observation) -> dict[str, Any]:
         "facts": [dataclasses.asdict(f) for f in obs.facts],
         "services": [dataclasses.asdict(s) for s in obs.services],
         "software": [dataclasses.asdict(s) for s in obs.software],
+        "identifiers": [dataclasses.asdict(i) for i in obs.identifiers],
         "rtt_ms": obs.rtt_ms,
         "raw": obs.raw,
     }

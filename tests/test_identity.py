@@ -74,3 +74,26 @@ def test_new_device():
 def test_placeholder_serials_never_link_devices(serial, ok):
     h = host("00:11:32:00:00:02", **({"serial": serial} if serial else {}))
     assert (choose_device(h, Candidates(by_serial=[3]))[0] == 3) is ok
+
+
+def test_strong_identifier_joins_only_when_one_device_has_it():
+    h = host("00:11:32:00:00:02")
+    assert choose_device(h, Candidates(by_strong_identifier=[5])) == (5, "identifier")
+    # cloned machines share an SMB GUID: two owners means no join
+    assert choose_device(h, Candidates(by_strong_identifier=[5, 6]))[0] is None
+    # a globally unique MAC still wins
+    assert choose_device(h, Candidates(by_mac=[2], by_strong_identifier=[5])) == (2, "mac")
+
+
+def test_weak_identifier_joins_only_randomised_macs():
+    assert choose_device(host("da:00:00:00:00:01"), Candidates(by_weak_identifier_random_mac=[8]))[0] == 8
+    assert choose_device(host("00:11:32:00:00:02"), Candidates(by_weak_identifier_random_mac=[8]))[0] is None
+
+
+def test_unknown_identifier_kind_is_refused():
+    from collector.model import Identifier
+
+    with pytest.raises(ValueError):
+        Identifier("favourite_colour", "blue", "t")
+    with pytest.raises(ValueError):
+        Identifier("smb_guid", "", "t")

@@ -34,18 +34,18 @@ def printer(mac="3c:d9:2b:00:00:01", ip="10.0.0.10", **extra):
 
 
 def test_schema_migrated_wal_and_foreign_keys(inv):
-    assert schema_version(inv.db) == ["0001_initial.sql", "0002_links.sql"]
+    assert schema_version(inv.db) == ["0001_initial.sql", "0002_links.sql", "0003_identifiers.sql"]
     assert inv.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert inv.db.execute("pragma foreign_keys").fetchone()[0] == 1
     for table in ("scans", "devices", "addresses", "services", "software", "flags", "observations", "probes",
-                  "sightings", "device_facts", "interfaces"):
+                  "sightings", "device_facts", "interfaces", "identifiers"):
         assert inv.db[table].exists(), table
 
 
 def test_reopen_applies_nothing_twice(tmp_path):
     Inventory(tmp_path / "a.db").close()
     with Inventory(tmp_path / "a.db") as again:
-        assert schema_version(again.db) == ["0001_initial.sql", "0002_links.sql"]
+        assert schema_version(again.db) == ["0001_initial.sql", "0002_links.sql", "0003_identifiers.sql"]
 
 
 def test_a_version_1_inventory_gains_the_links_table(tmp_path):
@@ -200,3 +200,25 @@ def test_the_same_value_claimed_twice_by_a_source_keeps_the_strongest_claim(inv)
     device_id, _ = inv.record_host(scan(inv), host)
     rows = [f for f in inv.device_facts(device_id) if f["field"] == "model"]
     assert [(r["confidence"], r["evidence"]) for r in rows] == [(75, "vendor module")]
+
+
+def test_a_strong_identifier_keeps_a_device_whose_mac_changed(inv):
+    from collector.model import Identifier
+
+    s = scan(inv)
+    first = printer()
+    first.identifiers = [Identifier("upnp_udn", "uuid:2f402f80-da50-11e1-9b23-3cd92b000001", "ssdp")]
+    d1, _ = inv.record_host(s, first)
+    moved = printer(mac="3c:d9:2b:00:00:77", ip="10.0.0.12")
+    moved.identifiers = list(first.identifiers)
+    d2, new = inv.record_host(s, moved)
+    assert d1 == d2 and not new
+    assert [i["kind"] for i in inv.identifiers(d1)] == ["upnp_udn"]
+
+
+def test_new_fields_reach_the_export(inv):
+    s = scan(inv)
+    d, _ = inv.record_host(s, printer(os_build="10.0.19045", kernel_version="5.4.0-150-generic"))
+    rec = inv.device_records([d])[0]
+    assert rec["os_build"] == "10.0.19045" and rec["kernel_version"] == "5.4.0-150-generic"
+    jsonschema.validate([rec], SCHEMA)
