@@ -38,10 +38,13 @@ class LabError(RuntimeError):
 
 
 @contextmanager
-def lab_session(n: int, *, snmp: bool = True, wait: float = 600.0) -> Iterator[dict[str, Any]]:
+def lab_session(n: int, *, snmp: bool = True, wait: float | None = None) -> Iterator[dict[str, Any]]:
     """Exclusive use of the lab for one process (tests, benchmarks, the
-    demo): waits for any other session, builds the lab, always tears it down."""
+    demo): waits for any other session (``wait`` seconds, default
+    LAN_COLLECTOR_LAB_WAIT or 600), builds the lab, always tears it down."""
     require_root()
+    if wait is None:
+        wait = float(os.environ.get("LAN_COLLECTOR_LAB_WAIT", "600"))
     fh = open(LOCK_FILE, "a+")
     deadline = time.monotonic() + wait
     while True:
