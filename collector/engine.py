@@ -13,7 +13,7 @@ from collector.config import Settings, public_view
 from collector.identity import fold_aliases, merge_observations
 from collector.model import Observation, PluginReport, ProbeResult
 from collector.netinfo import attached_networks, have_raw_sockets
-from collector.plugin import LiveHost, Plugin, ScanContext, load_plugins, unmet
+from collector.plugin import LiveHost, Plugin, ScanContext, after_of, load_plugins, unmet
 from collector.scope import Scope, build_scope
 from collector.store import Inventory, ScanLock
 
@@ -66,8 +66,9 @@ def select_plugins(settings: Settings, available: dict[str, Plugin]) -> list[Plu
     if not settings.plugins:
         raise ScanError("no plugins selected")
     chosen = [available[name] for name in dict.fromkeys(settings.plugins)]
-    # discovery first, then enrichment, each in the order given
-    return [p for p in chosen if p.phase == "discover"] + [p for p in chosen if p.phase == "enrich"]
+    # discovery first, then enrichment, then listeners, each in the order given
+    return ([p for p in chosen if p.phase == "discover"] + [p for p in chosen if p.phase == "enrich"]
+            + [p for p in chosen if p.phase == "listen"])
 
 
 def make_scope(settings: Settings) -> Scope:
@@ -77,36 +78,70 @@ def make_scope(settings: Settings) -> Scope:
 
 async def _run_plugins(ctx: ScanContext, plugins: list[Plugin], skipped: dict[str, str],
                        degraded: dict[str, str], ran: list[str]) -> tuple[list[Observation], list[ProbeResult]]:
+    """Listen plugins for the whole run; discovery plugins together; then
+    enrichment plugins together, each waiting for the ones in its ``after``.
+    Results are combined in the order the plugins were selected, so a scan's
+    outcome does not depend on which plugin happened to finish first. A
+    plugin that fails is recorded as degraded; the scan goes on."""
+    reports: dict[str, PluginReport] = {}
+    ctx.observations, ctx.ran = [], ran
+    stop = asyncio.Event()
+
+    async def call(plugin: Plugin, run: Any) -> None:
+        try:
+            report: PluginReport = await run
+        except Exception as exc:  # one broken plugin must not lose the others' results
+            log.warning("plugin %s failed: %s: %s", plugin.name, type(exc).__name__, exc)
+            report = PluginReport(degraded=f"failed: {type(exc).__name__}: {str(exc)[:200]}")
+        reports[plugin.name] = report
+        ctx.observations.extend(report.observations)
+        ran.append(plugin.name)
+
+    listeners = [asyncio.ensure_future(call(p, p.listen(ctx, stop)))  # type: ignore[attr-defined]
+                 for p in plugins if p.phase == "listen"]
+    try:
+        discovery = [p for p in plugins if p.phase == "discover"]
+        await asyncio.gather(*(call(p, p.discover(ctx)) for p in discovery))  # type: ignore[attr-defined]
+        if discovery:
+            live: dict[str, str | None] = {}
+            for p in discovery:
+                for o in reports[p.name].observations:
+                    live.setdefault(o.ip, o.mac)
+            hosts = [LiveHost(ip, mac) for ip, mac in live.items()]
+        else:
+            hosts = [LiveHost(str(a)) for a in ctx.scope.addresses()]
+        enrich = [p for p in plugins if p.phase == "enrich"]
+        finished = {p.name: asyncio.Event() for p in enrich}
+
+        async def enrich_one(plugin: Plugin) -> None:
+            try:
+                for name in after_of(plugin):
+                    if name in finished:
+                        await finished[name].wait()
+                if not hosts:
+                    skipped[plugin.name] = "no live hosts to enrich"
+                    return
+                await call(plugin, plugin.enrich(ctx, hosts))  # type: ignore[attr-defined]
+            finally:
+                finished[plugin.name].set()
+
+        await asyncio.gather(*(enrich_one(p) for p in enrich))
+    finally:
+        stop.set()
+        if listeners:
+            await asyncio.gather(*listeners, return_exceptions=True)
     observations: list[Observation] = []
     probes: list[ProbeResult] = []
-    discovery = [p for p in plugins if p.phase == "discover"]
-    for plugin in discovery:
-        report: PluginReport = await plugin.discover(ctx)  # type: ignore[attr-defined]
-        _collect(plugin, report, observations, probes, degraded, ran)
-    if discovery:
-        live = {o.ip: o.mac for o in observations}
-        hosts = [LiveHost(ip, mac) for ip, mac in live.items()]
-    else:
-        hosts = [LiveHost(str(a)) for a in ctx.scope.addresses()]
     for plugin in plugins:
-        if plugin.phase != "enrich":
+        report = reports.get(plugin.name)
+        if report is None:
             continue
-        if not hosts:
-            skipped[plugin.name] = "no live hosts to enrich"
-            continue
-        ctx.observations, ctx.ran = observations, ran
-        report = await plugin.enrich(ctx, hosts)  # type: ignore[attr-defined]
-        _collect(plugin, report, observations, probes, degraded, ran)
+        observations.extend(report.observations)
+        probes.extend(report.probes)
+        if report.degraded:
+            degraded[plugin.name] = report.degraded
+    ran.sort(key=[p.name for p in plugins].index)
     return observations, probes
-
-
-def _collect(plugin: Plugin, report: PluginReport, observations: list[Observation], probes: list[ProbeResult],
-             degraded: dict[str, str], ran: list[str]) -> None:
-    observations.extend(report.observations)
-    probes.extend(report.probes)
-    ran.append(plugin.name)
-    if report.degraded:
-        degraded[plugin.name] = report.degraded
 
 
 def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = None,

@@ -29,7 +29,11 @@ DEVICE_FIELDS = (
     "mac_random",
 )
 
-Phase = Literal["discover", "enrich"]
+#: discover: finds live addresses (all discovery plugins run at once);
+#: enrich: probes the live hosts (all at once, except where a plugin waits
+#: for the plugins named in its ``after``); listen: runs for the whole scan
+#: (passive listening) and is asked to stop when enrichment is done.
+Phase = Literal["discover", "enrich", "listen"]
 
 
 class Outcome(str, Enum):

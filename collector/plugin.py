@@ -6,6 +6,7 @@ exactly like third-party ones (the project's own pyproject declares them).
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +51,20 @@ class DiscoveryPlugin(Plugin, Protocol):
 @runtime_checkable
 class EnrichPlugin(Plugin, Protocol):
     async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport: ...
+
+
+@runtime_checkable
+class ListenPlugin(Plugin, Protocol):
+    """Runs from the start of the scan until ``stop`` is set (after the
+    enrichment phase); reports what it heard about in-scope addresses."""
+
+    async def listen(self, ctx: ScanContext, stop: asyncio.Event) -> PluginReport: ...
+
+
+def after_of(plugin: Plugin) -> tuple[str, ...]:
+    """Plugins this one waits for when both run (``after``, optional):
+    e.g. nmap probes only what banners could not name."""
+    return tuple(getattr(plugin, "after", ()))
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def work_left(hosts: list[LiveHost], earlier: list[Observation], banners_ran: bo
 class NmapPlugin:
     name = "nmap"
     phase = "enrich"
+    #: probes only what banners could not name, so it waits for banners when both run
+    after = ("banners",)
     description = "nmap -sV (safe defaults) for services the banner identifier could not name"
     needs: tuple[str, ...] = ("binary:nmap",)
     wants: tuple[str, ...] = ("raw_sockets",)
