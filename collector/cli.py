@@ -14,6 +14,7 @@ import click
 
 from collector import __version__
 from collector.config import ConfigError, Settings, load_settings
+from collector.textsafe import cell, one_line
 
 EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 2, 1, 130
 
@@ -24,12 +25,23 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 
 
 def _console() -> Any:
+    """Rich output that never interprets what it prints: no markup (a sysName
+    ``[link=...]`` stays text), no emoji codes (a MAC holds ``:cd:``), no
+    highlighting. Device strings additionally go through textsafe (controls
+    escaped)."""
     from rich.console import Console
 
     if sys.stdout.isatty():
-        return Console(highlight=False)
+        return Console(highlight=False, markup=False, emoji=False)
     # piped or logged: do not squeeze tables into 80 columns
-    return Console(highlight=False, width=int(os.environ.get("COLUMNS", "200")))
+    return Console(highlight=False, markup=False, emoji=False, width=_columns())
+
+
+def _columns() -> int:
+    try:
+        return max(40, min(1000, int(os.environ.get("COLUMNS", "200"))))
+    except ValueError:
+        return 200
 
 
 def _settings(config: str | None, **overrides: Any) -> Settings:
@@ -38,6 +50,14 @@ def _settings(config: str | None, **overrides: Any) -> Settings:
     except ConfigError as exc:
         _fail(str(exc))
         raise  # unreachable
+
+
+class SafeFormatter(logging.Formatter):
+    """Log lines (the journal under systemd) with device strings' control
+    characters escaped: a message may quote what a device said."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
 
 
 def _sigterm(signum: int, frame: Any) -> None:
@@ -70,7 +90,9 @@ def cli() -> None:
 
     Start safely with the built-in lab: `lan-collector lab demo` (needs root).
     """
-    logging.basicConfig(level=logging.INFO, format="lan-collector: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(SafeFormatter("lan-collector: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
 db_option = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
@@ -174,15 +196,14 @@ def _print_summary(summary: Any) -> None:
              f"scanned, {summary.new_devices} new device(s), status {summary.status}.")
     if not sys.stdout.isatty():
         for h in new[:SUMMARY_ROWS]:
-            click.echo(f"new device {h.device_id}: {h.ip} {h.mac or '-'} vendor={h.vendor or '-'} "
-                       f"hostname={h.hostname or '-'} class={h.device_class or '-'}")
+            click.echo(f"new device {h.device_id}: {h.ip} {h.mac or '-'} vendor={one_line(h.vendor) or '-'} "
+                       f"hostname={one_line(h.hostname) or '-'} class={one_line(h.device_class) or '-'}")
         if len(new) > SUMMARY_ROWS:
             click.echo(f"... and {len(new) - SUMMARY_ROWS} more new device(s)")
         for key, value in rows:
-            click.echo(f"{key}: {value}")
+            click.echo(f"{key}: {one_line(value)}")
         click.echo(final)
         return
-    from rich.markup import escape
     from rich.table import Table
 
     console = _console()
@@ -191,8 +212,8 @@ def _print_summary(summary: Any) -> None:
         for col in ("id", "ip", "mac", "vendor", "hostname", "class"):
             table.add_column(col)
         for h in new[:SUMMARY_ROWS]:
-            table.add_row(str(h.device_id), h.ip, h.mac or "-", escape(h.vendor or "-"), escape(h.hostname or "-"),
-                          h.device_class or "-")
+            table.add_row(cell(h.device_id), cell(h.ip), cell(h.mac), cell(h.vendor), cell(h.hostname),
+                          cell(h.device_class))
         console.print(table)
         if len(new) > SUMMARY_ROWS:
             console.print(f"... and {len(new) - SUMMARY_ROWS} more new device(s)")
@@ -200,7 +221,7 @@ def _print_summary(summary: Any) -> None:
     table.add_column("what")
     table.add_column("value")
     for key, value in rows:
-        table.add_row(key, escape(value))
+        table.add_row(cell(key), cell(value))
     console.print(table)
     console.print(final)
 
@@ -228,10 +249,10 @@ def devices(db: str | None, config: str | None) -> None:
     for col in ("id", "ips", "macs", "vendor", "hostname", "class", "model", "os", "last seen"):
         table.add_column(col)
     for d in records:
-        os_text = " ".join(x for x in (d["os_name"], d["os_version"]) if x) or "-"
-        table.add_row(str(d["id"]), " ".join(d["ips"]), " ".join(d["macs"]) or "-", d["vendor"] or "-",
-                      d["hostname"] or "-", d["device_class"] or "-", d["model"] or "-", os_text,
-                      d["last_seen"][:19])
+        os_text = " ".join(x for x in (d["os_name"], d["os_version"]) if x)
+        table.add_row(cell(d["id"]), cell(" ".join(d["ips"])), cell(" ".join(d["macs"])), cell(d["vendor"]),
+                      cell(d["hostname"]), cell(d["device_class"]), cell(d["model"]), cell(os_text),
+                      cell(d["last_seen"][:19]))
     _console().print(table)
     _console().print(f"{len(records)} device(s)")
 
@@ -257,58 +278,61 @@ def show(device: str, db: str | None, config: str | None, as_json: bool, show_al
         probes = inv.probes_for(record["ips"])
         links = inv.links(device_id)
         interfaces = inv.interfaces(device_id)
+        identifiers = inv.identifiers(device_id)
     if as_json:
         click.echo(json.dumps(record, indent=2))
         return
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     console = _console()
-    console.print(f"[bold]device {device_id}[/bold]  ips {' '.join(record['ips'])}  macs "
-                  f"{' '.join(record['macs']) or '-'}")
+    console.print(Text(f"device {device_id}", style="bold"),
+                  Text(f" ips {one_line(' '.join(record['ips']))}  macs {one_line(' '.join(record['macs'])) or '-'}"))
     for key in ("hostname", "vendor", "device_class", "model", "serial", "os_name", "os_version", "os_build",
                 "kernel_version", "firmware", "mac_random", "first_seen", "last_seen"):
-        console.print(f"  {key:13} {escape(str(record[key])) if record[key] is not None else '-'}")
+        console.print(f"  {key:14} {one_line(record[key]) if record[key] is not None else '-'}")
     table = Table(title="field values by source (winner first)", title_justify="left")
     for col in ("field", "value", "source", "confidence", "evidence"):
         table.add_column(col)
     for f in facts:
-        table.add_row(f["field"], escape(f["value"][:80]), f["source"], str(f["confidence"]),
-                      escape((f["evidence"] or "")[:60]))
+        table.add_row(cell(f["field"]), cell(f["value"], limit=80), cell(f["source"]), cell(f["confidence"]),
+                      cell(f["evidence"], empty="", limit=60))
     console.print(table)
     if record["services"]:
         console.print("services: " + ", ".join(
-            escape(" ".join(str(x) for x in (f"{s['port']}/{s['proto']}", s["product"], s["version"]) if x))
+            one_line(" ".join(str(x) for x in (f"{s['port']}/{s['proto']}", s["product"], s["version"]) if x))
             for s in record["services"]))
     if record["software"]:
         console.print(f"software: {len(record['software'])} package(s), e.g. " + ", ".join(
-            escape(f"{s['name']} {s['version'] or ''}".strip()) for s in record["software"][:5]))
+            one_line(f"{s['name']} {s['version'] or ''}".strip()) for s in record["software"][:5]))
     if interfaces:
         console.print("interfaces: " + ", ".join(
-            escape(f"{i['name']}" + (f" {i['mac']}" if i["mac"] else "") + (f" {i['oper_status']}" if i["oper_status"]
-                                                                            else "")) for i in interfaces[:12])
+            one_line(f"{i['name']}" + (f" {i['mac']}" if i["mac"] else "")
+                     + (f" {i['oper_status']}" if i["oper_status"] else "")) for i in interfaces[:12])
             + (f" (+{len(interfaces) - 12} more)" if len(interfaces) > 12 else ""))
+    if identifiers:
+        console.print("identifiers: " + ", ".join(one_line(f"{i['kind']} {i['value']}") for i in identifiers))
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for link in links:
         by_kind.setdefault(link["kind"], []).append(link)
     labels = {"fdb": "forwarding table (MAC on port)", "arp": "ARP table", "lldp": "LLDP neighbours",
               "cdp": "CDP neighbours"}
     for kind, rows in by_kind.items():
-        sample = "; ".join(escape(" ".join(str(x) for x in (r["local_port"], r["remote_mac"], r["remote_ip"],
-                                                             r["remote_name"], r["remote_port"]) if x))
+        sample = "; ".join(one_line(" ".join(str(x) for x in (r["local_port"], r["remote_mac"], r["remote_ip"],
+                                                               r["remote_name"], r["remote_port"]) if x))
                            for r in rows[:8])
-        console.print(f"{labels[kind]}: {len(rows)} entr{'y' if len(rows) == 1 else 'ies'}: {sample}"
+        console.print(f"{labels.get(kind, kind)}: {len(rows)} entr{'y' if len(rows) == 1 else 'ies'}: {sample}"
                       + (" ..." if len(rows) > 8 else ""))
     shown = [f for f in record["flags"] if show_all or f["confidence"] >= 70]
     for flag in shown:
-        console.print(f"flag {flag['rule']}: {escape(flag['title'])} "
-                      f"(severity {flag['severity']}, confidence {flag['confidence']})")
+        console.print(f"flag {one_line(flag['rule'])}: {one_line(flag['title'])} "
+                      f"(severity {one_line(flag['severity'])}, confidence {flag['confidence']})")
     if len(shown) < len(record["flags"]):
         console.print(f"{len(record['flags']) - len(shown)} flag(s) below confidence 70 hidden (--all)")
     console.print(f"seen in scans: {', '.join(str(s['scan_id']) for s in sightings)}")
     if probes:
         console.print("latest probes: " + "; ".join(
-            f"scan {p['scan_id']} {p['plugin']} {p['target']} {p['outcome']}" for p in probes[:10]))
+            one_line(f"scan {p['scan_id']} {p['plugin']} {p['target']} {p['outcome']}") for p in probes[:10]))
 
 
 @cli.command()
@@ -348,7 +372,6 @@ def export(fmt: str, db: str | None, config: str | None, output: str) -> None:
 def flags_cmd(db: str | None, config: str | None, min_confidence: int, show_all: bool, kind: str | None,
               as_json: bool) -> None:
     """Legacy and unpatched findings, most severe first, with confidence and remediation."""
-    from rich.markup import escape
     from rich.table import Table
 
     with _open(db, config) as inv:
@@ -363,8 +386,8 @@ def flags_cmd(db: str | None, config: str | None, min_confidence: int, show_all:
     for col in ("device", "ip", "severity", "conf.", "rule", "finding", "what to do"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["device_id"]), r["ip"] or "-", r["severity"], str(r["confidence"]), r["rule"],
-                      escape(r["title"]), escape(r["remediation"] or ""))
+        table.add_row(cell(r["device_id"]), cell(r["ip"]), cell(r["severity"]), cell(r["confidence"]), cell(r["rule"]),
+                      cell(r["title"]), cell(r["remediation"], empty=""))
     console = _console()
     console.print(table)
     console.print(f"{len(rows)} flag(s)" + (f"; {hidden} below confidence {min_confidence} hidden (--all shows "
@@ -393,7 +416,7 @@ def plugins_cmd(config: str | None) -> None:
             status = "degraded: missing " + ", ".join(NEED_DESCRIPTIONS.get(m, m) for m in missing_soft)
         else:
             status = "yes"
-        table.add_row(name, plugin.phase, ", ".join(needs) or "-", status, plugin.description)
+        table.add_row(cell(name), cell(plugin.phase), cell(", ".join(needs)), cell(status), cell(plugin.description))
     _console().print(table)
 
 

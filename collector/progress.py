@@ -45,7 +45,7 @@ class RichProgress:
     def __init__(self) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), transient=True, console=_stderr_console())
         self.tasks: dict[str, Any] = {}
 
@@ -68,7 +68,7 @@ class RichProgress:
 def _stderr_console() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 def make_progress(quiet: bool = False) -> PlainProgress | RichProgress | None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 from collector import __version__
 from collector.identity import Candidates, HostEvidence, best_facts, choose_device, normalize_mac
 from collector.procutil import pid_alive
+from collector.textsafe import escape_controls, stored
 from collector.model import DEVICE_FIELDS, IDENTIFIER_KINDS, Fact, Observation, ProbeResult, Service, utcnow
 
 
@@ -207,21 +208,21 @@ class Inventory:
     def candidates(self, host: HostEvidence) -> Candidates:
         q = self.conn.execute
         by_mac = [r[0] for r in q("select distinct device_id from addresses where mac = ?", [host.mac])] if host.mac else []
-        serial = host.value("serial")
+        serial = stored(host.value("serial"))
         by_serial = [r[0] for r in q("select id from devices where serial = ?", [serial])] if serial else []
         by_ip = [r[0] for r in q(
             "select distinct device_id from addresses a where ip = ? and mac is null and not exists"
             " (select 1 from addresses b where b.device_id = a.device_id and b.mac is not null)", [host.ip])]
-        hostname = host.value("hostname")
+        hostname = stored(host.value("hostname"))
         by_name = [r[0] for r in q(
             "select id from devices where hostname = ? and mac_random = 1", [hostname])] if hostname else []
         strong = [i for i in host.identifiers if IDENTIFIER_KINDS[i.kind] == "strong"]
         weak = [i for i in host.identifiers if IDENTIFIER_KINDS[i.kind] == "weak"]
         by_strong = sorted({r[0] for i in strong for r in q(
-            "select device_id from identifiers where kind = ? and value = ?", [i.kind, i.value])})
+            "select device_id from identifiers where kind = ? and value = ?", [i.kind, stored(i.value)])})
         by_weak = sorted({r[0] for i in weak for r in q(
             "select i.device_id from identifiers i join devices d on d.id = i.device_id"
-            " where i.kind = ? and i.value = ? and d.mac_random = 1", [i.kind, i.value])})
+            " where i.kind = ? and i.value = ? and d.mac_random = 1", [i.kind, stored(i.value)])})
         return Candidates(by_mac, by_serial, by_ip, by_name, by_strong, by_weak)
 
     def record_host(self, scan_id: int, host: HostEvidence,
@@ -260,10 +261,11 @@ class Inventory:
                     " last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " on conflict (device_id, field, source, value) do update set confidence = excluded.confidence,"
                     " evidence = excluded.evidence, last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
-                    [device_id, fact.field, _fact_text(fact.value), fact.source, fact.confidence, fact.evidence,
-                     now, now, scan_id])
+                    [device_id, fact.field, _fact_text(fact.value), fact.source, fact.confidence,
+                     stored(fact.evidence), now, now, scan_id])
             for svc in host.services:
-                row = dataclasses.asdict(svc)
+                row = {k: stored(v) for k, v in dataclasses.asdict(svc).items()}
+                row["banner"] = escape_controls(svc.banner) if svc.banner else None
                 self.conn.execute(
                     "insert into services (device_id, port, proto, state, name, product, version, extra, cpe, banner,"
                     " source, confidence, first_seen, last_seen, last_scan_id)"
@@ -279,13 +281,13 @@ class Inventory:
                     "insert into software (device_id, name, version, vendor, source, first_seen, last_seen,"
                     " last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do update set"
                     " last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
-                    [device_id, sw.name, sw.version, sw.vendor, sw.source, now, now, scan_id])
+                    [device_id, stored(sw.name), stored(sw.version), stored(sw.vendor), sw.source, now, now, scan_id])
             for ident in host.identifiers:
                 self.conn.execute(
                     "insert into identifiers (device_id, kind, value, source, first_seen, last_seen, last_scan_id)"
                     " values (?, ?, ?, ?, ?, ?, ?) on conflict (device_id, kind, value) do update set"
                     " source = excluded.source, last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id",
-                    [device_id, ident.kind, ident.value, ident.source, now, now, scan_id])
+                    [device_id, ident.kind, stored(ident.value), ident.source, now, now, scan_id])
             for obs in host.observations:
                 self.conn.execute(
                     "insert into observations (scan_id, device_id, plugin, ip, mac, observed_at, data)"
@@ -309,8 +311,8 @@ class Inventory:
                 " on conflict (device_id, if_index, name) do update set mac = excluded.mac,"
                 " speed_bps = excluded.speed_bps, admin_status = excluded.admin_status,"
                 " oper_status = excluded.oper_status, last_scan_id = excluded.last_scan_id",
-                [device_id, itf.get("if_index"), itf.get("name"), itf.get("mac"), itf.get("speed_bps"),
-                 itf.get("admin_status"), itf.get("oper_status"), scan_id])
+                [device_id, itf.get("if_index"), stored(itf.get("name")), stored(itf.get("mac")), itf.get("speed_bps"),
+                 stored(itf.get("admin_status")), stored(itf.get("oper_status")), scan_id])
         rows = []
         for e in obs.raw.get("fdb") or []:
             rows.append(("fdb", e.get("if_name") or (f"port {e['port']}" if e.get("port") is not None else None),
@@ -328,7 +330,8 @@ class Inventory:
                 " vlan, first_seen, last_seen, last_scan_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " on conflict do update set last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id,"
                 " remote_port = excluded.remote_port, vlan = excluded.vlan",
-                [device_id, kind, local, mac, ip, name, port, vlan, now, now, scan_id])
+                [device_id, kind, stored(local), stored(mac), stored(ip), stored(name), stored(port), vlan, now, now,
+                 scan_id])
 
     def links(self, device_id: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         sql = "select * from links where 1 = 1"
@@ -549,7 +552,7 @@ class ScanLock:
 def _fact_text(value: str | int | bool) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
-    return str(value)
+    return stored(str(value))
 
 
 def _observation_data(obs: Observation) -> dict[str, Any]:
