@@ -3,6 +3,9 @@
 #   ./dev.sh demo     install what is missing, build the lab, scan it, print the inventory
 #   ./dev.sh test     install what is missing, run the whole test suite
 #   ./dev.sh install  only install (apt packages when root, then .venv with the project)
+#   ./dev.sh release-check  build the wheel and sdist, install the wheel into a fresh venv,
+#                     scan the lab with it as root and with the systemd unit's privileges
+#   ./dev.sh min-deps install the declared minimum versions into a fresh venv, run the unit tests
 # Run as root: the lab and its tests need network namespaces (without root the
 # lab tests are skipped, each with its reason).
 set -euo pipefail
@@ -42,5 +45,15 @@ case "${1:-}" in
     install) install_system; install_python ;;
     demo) install_system; install_python; shift; exec .venv/bin/lan-collector lab demo "$@" ;;
     test) install_system; install_python; shift; exec .venv/bin/python -m pytest -q "$@" ;;
-    *) echo "usage: ./dev.sh demo|test|install" >&2; exit 2 ;;
+    release-check) install_system; install_python; shift; exec .venv/bin/python tools/release_check.py "$@" ;;
+    min-deps)
+        install_system; install_python; shift
+        venv=$(mktemp -d /tmp/lc-min-deps.XXXXXX)
+        trap 'rm -rf "$venv"' EXIT
+        .venv/bin/python tools/min_constraints.py > "$venv/constraints.txt"
+        echo "dev.sh: declared minimums: $(tr '\n' ' ' < "$venv/constraints.txt")" >&2
+        python3 -m venv "$venv/venv"
+        "$venv/venv/bin/pip" install -q --disable-pip-version-check -c "$venv/constraints.txt" -e '.[test]'
+        "$venv/venv/bin/python" -m pytest -q -p no:cacheprovider -m "not lab" "$@" ;;
+    *) echo "usage: ./dev.sh demo|test|install|release-check|min-deps" >&2; exit 2 ;;
 esac

@@ -68,7 +68,7 @@ class LazyGroup(click.Group):
     """Command groups imported only when used (click's documented lazy
     loading): `lab` and `data` stay off the start-up path of a scan."""
 
-    lazy = {"lab": "collector.lab.cli:lab", "data": "collector.refdata.cli:data"}
+    lazy = {"lab": "collector.lab.cli:lab", "data": "collector.refdata.cli:data", "systemd": "collector.units:systemd"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
