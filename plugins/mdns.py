@@ -4,10 +4,13 @@ devices, phones, TVs, printers, NAS, IoT) and what their TXT records say.
 An ``enrich`` plugin: its listening window (``mdns.listen_seconds``) runs
 while banners, nmap and snmp probe the hosts, so it adds next to nothing to
 a scan's wall time (as a discovery plugin it would delay every enrichment by
-the whole window). Queries are one-shot multicast queries (RFC 6762 section
-5.1) from an ephemeral port on the in-scope interfaces: responders answer by
-unicast, nothing joins the group and no local mDNS daemon is disturbed.
-Messages are built and decoded by python-zeroconf.
+the whole window). It queries like any mDNS querier (RFC 6762), from port
+5353 joined to 224.0.0.251 on the in-scope interfaces only, sharing the port
+with a local avahi if there is one; answers are multicast, so large TXT
+records (AirPlay, IPP) arrive whole. If port 5353 cannot be shared it falls
+back to one-shot queries from an ephemeral port (RFC 6762 section 5.1:
+answers by unicast, at most 512 bytes, so large records may be dropped) and
+says so. Messages are built and decoded by python-zeroconf.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 from collector.announce.mdns import ENUMERATION, SERVICE_TYPES, collect, split_instance
 from collector.announce.mdns_facts import facts_for
-from collector.announce.net import multicast_interfaces, open_receiver, query_socket
+from collector.announce.net import group_socket, multicast_interfaces, open_receiver, query_socket
 from collector.hookspecs import hookimpl
 from collector.model import Observation, Outcome, PluginReport, ProbeResult
 from collector.plugin import LiveHost, ScanContext
@@ -85,8 +88,15 @@ class Mdns:
                 follow_up(rec)
 
         transports = []
+        degraded = None
         for iface in ifaces:
-            transports.append(await open_receiver(query_socket(str(iface.ip), MDNS_TTL), on_datagram))
+            try:
+                sock = group_socket(str(iface.ip), MDNS_GROUP[0], MDNS_GROUP[1], MDNS_TTL)
+            except OSError as exc:
+                degraded = (f"port 5353 not usable ({exc.strerror or exc}): one-shot queries, whose unicast "
+                            "answers drop records over 512 bytes")
+                sock = query_socket(str(iface.ip), MDNS_TTL)
+            transports.append(await open_receiver(sock, on_datagram))
         try:
             deadline = started + ctx.settings.mdns_listen_seconds
             while time.monotonic() < deadline:
@@ -96,7 +106,9 @@ class Mdns:
         finally:
             for transport in transports:
                 transport.close()
-        return self._report(ctx, hosts, heard, dropped, started)
+        report = self._report(ctx, hosts, heard, dropped, started)
+        report.degraded = degraded
+        return report
 
     @staticmethod
     def _send(transports: list[Any], pending: list[tuple[str, int]], asked: set[tuple[str, int]]) -> None:

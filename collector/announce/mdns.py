@@ -146,9 +146,10 @@ def collect(heard: Iterable[tuple[str, Any]], accept: Callable[[str], bool]) -> 
         ips = sorted(ip for ip in resolved if accept(ip))
         # a target that resolves only outside the scope is another host's
         # business, whoever answered for it
-        ip = ips[0] if ips else (None if resolved else source_of.get(key))
-        if ip is None or not accept(ip):
+        found = ips[0] if ips else (None if resolved else source_of.get(key))
+        if found is None or not accept(found):
             continue
+        ip = found
         entry = hosts.setdefault(ip, HostAnnouncements(ip))
         if host and host not in entry.hostnames:
             entry.hostnames.append(host)
@@ -157,10 +158,10 @@ def collect(heard: Iterable[tuple[str, Any]], accept: Callable[[str], bool]) -> 
         label_ip.setdefault(inst, ip)
     for key in pending_info:
         inst = (split_instance(key) or ("", ""))[0]
-        ip = label_ip.get(inst) or source_of.get(key)
-        if ip is None or not accept(ip):
+        owner = label_ip.get(inst) or source_of.get(key)
+        if owner is None or not accept(owner):
             continue
-        entry = hosts.setdefault(ip, HostAnnouncements(ip))
+        entry = hosts.setdefault(owner, HostAnnouncements(owner))
         entry.services.append(_announced(instances[key], None, None, txt.get(key, b"")))
     return hosts
 

@@ -1,9 +1,8 @@
 """The few socket helpers the multicast plugins share.
 
 Multicast is sent only out of interfaces whose subnet lies in the scan's
-scope, from an ephemeral port (so answers come back by unicast and nothing
-joins a group), with a small TTL; answers are kept only from in-scope
-addresses. See the README's "What each plugin sends" table.
+scope, with a TTL that keeps it on the link (mDNS's group is link-local
+whatever the TTL); answers are kept only from in-scope addresses. See the README's "What each plugin sends" table.
 """
 
 from __future__ import annotations
@@ -39,6 +38,27 @@ def query_socket(iface_ip: str, ttl: int) -> socket.socket:
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, ttl)
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
         sock.bind((iface_ip, 0))
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def group_socket(iface_ip: str, group: str, port: int, ttl: int) -> socket.socket:
+    """A socket on the group's port, joined on ``iface_ip`` only (shared with
+    any local daemon on that port through SO_REUSEADDR / SO_REUSEPORT: every
+    member gets its own copy of multicast), sending out of ``iface_ip``."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_REUSEPORT"):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(("", port))
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(iface_ip))
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(iface_ip))
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, ttl)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
         sock.setblocking(False)
     except OSError:
         sock.close()

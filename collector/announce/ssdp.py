@@ -135,7 +135,7 @@ def parse_description(xml: bytes) -> dict[str, Any]:
                 extensions[local] = value
     if extensions:
         out["extensions"] = extensions
-    embedded = []
+    embedded: list[str] = []
     for el in device.iter():
         if el is not device and _local(el.tag) == "device":
             dtype = _child_text(el, "deviceType")
