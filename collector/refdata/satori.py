@@ -68,4 +68,6 @@ def build_satori(src: Path, out: Path, source_info: Any) -> dict[str, Any]:
         info.update(repository=info.get("repository") or m.group(1), commit=info.get("commit") or m.group(2),
                     date=info.get("date") or m.group(3))
     return {"satori_dhcp.json": {"source": info, "inputs": {"satori/dhcp.xml": hashlib.sha256(path.read_bytes()).hexdigest()},
-                                 "entries": len(fingerprints), "licence_files": ["satori.LICENSE"]}}
+                                 "entries": len(fingerprints), "licence_files": ["satori.LICENSE"],
+                                 # a passive fingerprint set changes slowly (its last entry: 2025-05)
+                                 "max_age_days": 730}}
