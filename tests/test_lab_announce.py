@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -69,6 +70,7 @@ def test_phone_with_a_new_random_mac_stays_one_device(lab, tmp_path):
     first = _devices(db)[phone["ip"]]
     new_mac = "da:11:22:33:44:55"
     subprocess.run(["ip", "-n", phone["ns"], "link", "set", "eth0", "address", new_mac], check=True)
+    time.sleep(3)  # avahi sees the link change and probes its names again before it answers
     try:
         lab.scan("198.18.0.0/24", "--plugins", "arp,mdns", "--db", str(db))
     finally:
