@@ -11,8 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(python3 python3-venv python3-pip iproute2 nmap snmpd snmp arp-scan time util-linux procps)
-TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv)
+APT_PACKAGES=(python3 python3-venv python3-pip iproute2 nmap snmpd snmp arp-scan time util-linux procps
+              avahi-daemon minidlna cups-daemon udhcpc)
+TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv avahi-daemon minidlnad cupsd udhcpc)
 
 install_system() {
     local missing=()
@@ -28,9 +29,14 @@ install_system() {
     echo "dev.sh: installing ${APT_PACKAGES[*]}" >&2
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
-    # The lab runs its own agents; the package's machine-wide snmpd is not wanted.
-    if [ $had_snmpd -eq 0 ] && [ -d /run/systemd/system ]; then
-        systemctl disable --now snmpd.service >/dev/null 2>&1 || true
+    # The lab runs its own agents and daemons; the packages' machine-wide
+    # services are not wanted (avahi, minidlna and cups would announce the
+    # machine on its real network).
+    if [ -d /run/systemd/system ]; then
+        [ $had_snmpd -eq 0 ] && systemctl disable --now snmpd.service >/dev/null 2>&1 || true
+        for unit in avahi-daemon.socket avahi-daemon.service minidlna.service cups.socket cups.path cups.service; do
+            systemctl disable --now "$unit" >/dev/null 2>&1 || true
+        done
     fi
 }
 

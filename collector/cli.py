@@ -105,7 +105,7 @@ config_option = click.option("--config", "config", type=click.Path(dir_okay=Fals
 @click.argument("targets", nargs=-1)
 @db_option
 @config_option
-@click.option("--plugins", help="Comma-separated plugins to run (scan.plugins; default arp,tcpping,snmp).")
+@click.option("--plugins", help="Comma-separated plugins to run (scan.plugins; default arp,tcpping,snmp,banners,nmap,mdns,ssdp; passive is opt-in).")
 @click.option("--exclude", multiple=True, help="Address, range or network never to probe (repeatable; wins).")
 @click.option("--rate", "--scan-rate", "rate", type=int, help="Packets per second, global cap (scan.rate; 2000).")
 @click.option("--retries", type=int, help="Extra ARP rounds for silent addresses (scan.retries; 1).")

@@ -26,7 +26,7 @@ class Settings:
     # [scan]
     targets: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap"])
+    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap", "mdns", "ssdp"])
     rate: int = 2000  # packets per second, global cap
     retries: int = 1  # extra rounds for silent addresses (2 tries in all, as arp-scan)
     timeout: float = 0.5  # longest wait for late replies after a round (adaptive below it)
@@ -45,6 +45,10 @@ class Settings:
     snmp_max_values: int = 20000  # per device: values read before the walk stops
     snmp_device_budget: float = 60.0  # per device: seconds before the walk stops
     snmp_record_dir: str = ""  # write each device's walk there as <ip>.snmprec (bug reports, fixtures)
+    # [mdns] / [ssdp] / [passive]
+    mdns_listen_seconds: float = 3.0  # how long mDNS answers are collected (runs beside the other probes)
+    ssdp_listen_seconds: float = 2.0  # how long M-SEARCH answers are collected before descriptions are read
+    passive_enabled: bool = False  # also run the passive listener (only listens: DHCP, mDNS, SSDP)
 
 
 #: TOML section.key -> Settings attribute
@@ -69,6 +73,9 @@ KEYS: dict[str, str] = {
     "snmp.max_values": "snmp_max_values",
     "snmp.device_budget": "snmp_device_budget",
     "snmp.record_dir": "snmp_record_dir",
+    "mdns.listen_seconds": "mdns_listen_seconds",
+    "ssdp.listen_seconds": "ssdp_listen_seconds",
+    "passive.enabled": "passive_enabled",
 }
 #: Settings that must never be printed or stored.
 SECRET = {"snmp_communities", "snmp_v3"}
@@ -140,6 +147,11 @@ def load_settings(config_path: str | Path | None = None, overrides: dict[str, An
         setattr(settings, attr, _coerce(attr, list(value) if isinstance(value, tuple) else value, f"--{attr}"))
     if settings.rate == 0:
         raise ConfigError("scan.rate must be at least 1 packet per second")
+    for key in ("mdns_listen_seconds", "ssdp_listen_seconds"):
+        if getattr(settings, key) > 30:
+            raise ConfigError(f"{key.replace('_', '.', 1)} must be at most 30 seconds")
+    if settings.passive_enabled and "passive" not in settings.plugins:
+        settings.plugins = [*settings.plugins, "passive"]
     if settings.snmp_v3 or settings.snmp_credentials:
         from collector.snmp.credentials import CredentialError, credentials_from
 

@@ -151,6 +151,15 @@ def up(n: int, *, snmp: bool = True, _locked: bool = False) -> dict[str, Any]:
             state["warnings"] = ["snmpd is not installed: SNMP hosts are silent (apt-get install snmpd)"]
         pids["services"] = _start_services()
         _write_state(state)
+        from collector.lab import announce
+
+        announce_pids, announce_warnings = announce.start(lab_plan, STATE_DIR, ETC_NETNS)
+        pids.update(announce_pids)
+        state.setdefault("warnings", []).extend(announce_warnings)
+        _write_state(state)
+        late = announce.wait_ready(STATE_DIR, announce_pids)
+        if late:
+            state["warnings"].append("not ready in time: " + ", ".join(late))
         problems = isolation_problems(topo.COLLECTOR_NS)
         if problems:
             raise LabError("collector namespace is not isolated: " + "; ".join(problems))
@@ -165,8 +174,10 @@ def _build_switch() -> None:
     _ip("netns", "add", topo.SWITCH_NS)
     _ip("-n", topo.SWITCH_NS, "-batch", "-", input=(
         "link set lo up\n"
-        "link add br0 type bridge stp_state 0 forward_delay 0\n"
-        "link add br1 type bridge stp_state 0 forward_delay 0\n"
+        # no IGMP snooping: SSDP / WS-Discovery multicast reaches every port
+        # without a querier (it still never leaves the lab's bridges)
+        "link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0\n"
+        "link add br1 type bridge stp_state 0 forward_delay 0 mcast_snooping 0\n"
         "link set br0 up\nlink set br1 up\n"))
 
 

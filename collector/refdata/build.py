@@ -20,6 +20,7 @@ from typing import Any
 
 from collector.refdata import DataError
 from collector.refdata.recog import DATABASES, Recog, parse_database
+from collector.refdata.satori import build_satori
 
 #: A rebuilt Recog set must keep at least this share of the fingerprints.
 MIN_RECOG_KEPT = 0.95
@@ -300,6 +301,9 @@ def validate(out: Path) -> None:
     pens = json.loads((out / "pen.json").read_text())
     if pens.get("9") != "Cisco" or "8072" not in pens:
         raise DataError("built enterprise-number data lacks Cisco or net-snmp")
+    satori = json.loads((out / "satori_dhcp.json").read_text())["fingerprints"]
+    if not any(t["field"] == "dhcpoption55" for fp in satori for t in fp["tests"]):
+        raise DataError("built Satori DHCP data has no option-55 fingerprints")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -313,6 +317,7 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_kev(src, tmp))
         files.update(build_cves(src, tmp))
         files.update(build_pen(src, tmp))
+        files.update(build_satori(src, tmp, _source_info))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {
