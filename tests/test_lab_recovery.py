@@ -25,6 +25,11 @@ def test_down_after_a_crash_removes_everything():
         pytest.skip(why)
     from collector.lab import netns
 
+    with netns.session_lock():  # wait for other sessions; our children may build and remove the lab
+        crash_and_clean_up(netns)
+
+
+def crash_and_clean_up(netns):
     code = "import os; from collector.lab import netns; netns.up(5); os.kill(os.getpid(), 9)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr

@@ -31,6 +31,8 @@ CLONE_NEWNET = 0x40000000
 
 
 LOCK_FILE = Path(os.environ.get("LAN_COLLECTOR_LAB_LOCK", "/run/lan-collector-lab.lock"))
+#: Set for the session holder's children: they may build and remove the lab.
+HOLDER_ENV = "LAN_COLLECTOR_LAB_HOLDER"
 
 
 class LabError(RuntimeError):
@@ -38,10 +40,10 @@ class LabError(RuntimeError):
 
 
 @contextmanager
-def lab_session(n: int, *, snmp: bool = True, wait: float | None = None) -> Iterator[dict[str, Any]]:
-    """Exclusive use of the lab for one process (tests, benchmarks, the
-    demo): waits for any other session (``wait`` seconds, default
-    LAN_COLLECTOR_LAB_WAIT or 600), builds the lab, always tears it down."""
+def session_lock(wait: float | None = None) -> Iterator[None]:
+    """Exclusive use of the lab: waits for any other session (``wait``
+    seconds, default LAN_COLLECTOR_LAB_WAIT or 600). Child processes of the
+    holder (a test driving `lan-collector lab down`) may manage the lab."""
     require_root()
     if wait is None:
         wait = float(os.environ.get("LAN_COLLECTOR_LAB_WAIT", "600"))
@@ -56,19 +58,33 @@ def lab_session(n: int, *, snmp: bool = True, wait: float | None = None) -> Iter
                 fh.close()
                 raise LabError(f"the lab is in use by another session ({_lock_holder()})") from None
             time.sleep(0.2)
+    previous = os.environ.get(HOLDER_ENV)
     try:
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()} {' '.join(sys.argv)[:200]}\n")
         fh.flush()
+        os.environ[HOLDER_ENV] = str(os.getpid())
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(HOLDER_ENV, None)
+        else:
+            os.environ[HOLDER_ENV] = previous
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+@contextmanager
+def lab_session(n: int, *, snmp: bool = True, wait: float | None = None) -> Iterator[dict[str, Any]]:
+    """Exclusive use of the lab for one process (tests, benchmarks, the
+    demo): waits for any other session, builds the lab, always tears it down."""
+    with session_lock(wait):
         state = up(n, snmp=snmp, _locked=True)
         try:
             yield state
         finally:
             down(_locked=True)
-    finally:
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        fh.close()
 
 
 def _lock_holder() -> str:
@@ -79,14 +95,18 @@ def _lock_holder() -> str:
 
 
 def check_not_in_session() -> None:
-    """`lab up`/`lab down` by hand must not pull the lab from under a session."""
+    """`lab up`/`lab down` by hand must not pull the lab from under a session
+    (unless they run on behalf of the session holder)."""
     if not LOCK_FILE.exists():
         return
     with open(LOCK_FILE, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise LabError(f"the lab is in use by a test or benchmark session ({_lock_holder()})") from None
+            holder = _lock_holder()
+            if os.environ.get(HOLDER_ENV) and holder.startswith(f"pid {os.environ[HOLDER_ENV]} "):
+                return
+            raise LabError(f"the lab is in use by a test or benchmark session ({holder})") from None
         fcntl.flock(fh, fcntl.LOCK_UN)
 
 
