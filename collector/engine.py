@@ -135,7 +135,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
         inv.mark_dead_scans()
         plugin_info = {"requested": settings.plugins, "ran": ran, "skipped": skipped, "degraded": degraded}
         scan_id = inv.begin_scan(
-            {"networks": [str(n) for n in scope.networks], "excluded": [str(n) for n in scope.excluded],
+            {"networks": scope.networks, "excluded": [t.describe() for t in scope.excluded],
              "notes": scope.notes, "auto": scope.auto},
             plugin_info, public_view(settings), addresses)
         ctx = ScanContext(settings, scope, attached_networks(), capabilities,

@@ -28,7 +28,7 @@ def test_config_from_env_path(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("[scan]\nrate = 'fast'\n", "scan.rate"),
-    ("[scan]\nrate = -5\n", "negative"),
+    ("[scan]\nrate = -5\n", "at least 1 and at most 100,000"),
     ("[scan]\nrate = 0\n", "at least 1"),
     ("[scan]\nspeed = 5\n", "unknown setting 'scan.speed'"),
     ("rate = 5\n", "must be a \\[section\\]"),
