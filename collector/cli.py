@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 2, 1, 130
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"lan-collector: error: {message}", err=True)
+    click.echo(f"lan-collector: error: {' '.join(message.split())}", err=True)  # always one line
     sys.exit(code)
 
 
@@ -38,6 +39,16 @@ def _settings(config: str | None, **overrides: Any) -> Settings:
     except ConfigError as exc:
         _fail(str(exc))
         raise  # unreachable
+
+
+def _db_arg(args: Any) -> str:
+    argv = list(sys.argv[1:] if args is None else args)
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return str(argv[i + 1])
+        if arg.startswith("--db="):
+            return arg[5:]
+    return "the inventory file"
 
 
 def _sigterm(signum: int, frame: Any) -> None:
@@ -68,6 +79,10 @@ class LazyGroup(click.Group):
             _fail(" ".join(exc.format_message().split()), exc.exit_code)
         except click.Abort:
             _fail("interrupted", EXIT_INTERRUPTED)
+        except sqlite3.DatabaseError as exc:  # damage quick_check did not see, met while reading
+            from collector.inventory_file import damaged
+
+            _fail(str(damaged(_db_arg(args), str(exc))), EXIT_FAILED)
         except Exception as exc:  # a bug: one line, the traceback only on request
             if os.environ.get("LAN_COLLECTOR_DEBUG"):
                 raise
@@ -166,13 +181,20 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
     except OSError as exc:
         _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), EXIT_FAILED)
         return
-    except Exception as exc:
-        import sqlite3
-
-        if isinstance(exc, sqlite3.Error):
-            _fail(f"inventory write failed ({exc}); earlier data is intact", EXIT_FAILED)
-        raise
+    except sqlite3.Error as exc:
+        _fail(_write_failed(settings.db, exc), EXIT_FAILED)
     _print_summary(summary)
+
+
+def _write_failed(db: str, exc: Exception) -> str:
+    """What a failed write did to the file, said only after checking it."""
+    from collector.store import Inventory, StoreError
+
+    try:
+        Inventory(db, readonly=True).close()  # quick_check on open
+    except StoreError as check:
+        return f"inventory write failed ({exc}); {check}"
+    return f"inventory write failed ({exc}); the file was checked afterwards: earlier data is intact"
 
 
 SUMMARY_ROWS = 25
@@ -228,11 +250,12 @@ def _print_summary(summary: Any) -> None:
 
 
 def _open(db: str | None, config: str | None) -> Any:
+    """The inventory, read-only: read commands never write (see inventory_file)."""
     from collector.store import Inventory, StoreError
 
     settings = _settings(config, db=db)
     try:
-        return Inventory(settings.db, create=False)
+        return Inventory(settings.db, readonly=True)
     except StoreError as exc:
         _fail(str(exc), EXIT_FAILED)
 

@@ -239,7 +239,7 @@ def load_settings(config_path: str | Path | None = None, overrides: dict[str, An
     environ = dict(os.environ if environ is None else environ)
     settings = Settings()
     path = config_path or environ.get("LAN_COLLECTOR_CONFIG")
-    if path is not None and config_path is None and not path.strip():
+    if path is not None and config_path is None and not str(path).strip():
         raise ConfigError("LAN_COLLECTOR_CONFIG is set but empty: unset it or name a config file")
     if path:
         _apply_file(settings, Path(path))
