@@ -118,6 +118,26 @@ def test_ctrl_c_in_the_nmap_phase_is_clean(lab, tmp_path, attempt):
         assert inv.scan(1)["status"] == "interrupted"
 
 
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_sigterm_in_the_nmap_phase_is_clean(lab, tmp_path, attempt):
+    """systemd stops a unit with SIGTERM to the scanner alone."""
+    from collector.lab.cli import in_lab_command, lab_scan_argv
+
+    db = tmp_path / "inv.db"
+    proc = subprocess.Popen(in_lab_command(lab_scan_argv(nmap_scan_args(db))), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    nmaps = wait_for(lambda: nmap_children(proc.pid), 60)
+    assert nmaps, "nmap never started"
+    time.sleep(0.5 * attempt)
+    os.kill(proc.pid, signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    for bad in ("Traceback", "Event loop is closed", "RuntimeError", "Exception ignored"):
+        assert bad not in err, err
+    assert [line for line in err.splitlines() if line.strip()][-1].startswith("lan-collector: error: scan interrupted")
+    assert not [p for p in nmaps if alive(p)]
+
+
 def test_kill_9_of_the_scanner_takes_its_nmap_children(lab, tmp_path):
     from collector.lab.cli import in_lab_command, lab_scan_argv
 
