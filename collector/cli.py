@@ -162,6 +162,10 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
         scope = make_scope(settings)
         for note in scope.notes:
             logging.getLogger("lan_collector").info("scope: %s", note)
+        described = scope.describe()
+        logging.getLogger("lan_collector").info(
+            "scope: %s address(es): %s", f"{scope.size():,}", described if len(described) <= 200 else
+            described[:200] + " ...")
         progress = make_progress(quiet)
         if progress is None:
             summary = run_scan(settings, None, scope)
