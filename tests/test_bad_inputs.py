@@ -428,3 +428,12 @@ def test_undecodable_argument_is_one_line(files):
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith(b"lan-collector: error: 10.0.0.")
+
+
+def test_readme_states_the_battery():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    counts = (f"A battery of {len(BATTERY)} bad inputs", f"{len(FLAGS)} flags, {len(TARGETS)} targets and files",
+              f"{len(TOML)} TOML keys and files", f"{len(ENV)}\nenvironment variables", f"{len(INVENTORIES)} inventories",
+              f"{len(REAL)} of them through\nthe installed program: all {len(BATTERY)} are handled")
+    for text in counts:
+        assert " ".join(text.split()) in " ".join(readme.split()), text
