@@ -16,12 +16,7 @@ import click
 from collector import __version__
 from collector.config import ConfigError, Settings, load_settings
 
-EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 2, 1, 130
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"lan-collector: error: {' '.join(message.split())}", err=True)  # always one line
-    sys.exit(code)
+from collector.cli_errors import EXIT_FAILED, EXIT_INTERRUPTED, fail as _fail, one_line_errors, write_failed
 
 
 def _console() -> Any:
@@ -41,16 +36,6 @@ def _settings(config: str | None, **overrides: Any) -> Settings:
         raise  # unreachable
 
 
-def _db_arg(args: Any) -> str:
-    argv = list(sys.argv[1:] if args is None else args)
-    for i, arg in enumerate(argv):
-        if arg == "--db" and i + 1 < len(argv):
-            return str(argv[i + 1])
-        if arg.startswith("--db="):
-            return arg[5:]
-    return "the inventory file"
-
-
 def _sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -66,29 +51,9 @@ class LazyGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        """click's own error screens (usage, "Error: ...", "Aborted!") become
-        one ``lan-collector: error:`` line with the documented exit codes."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        try:
-            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as exc:
-            where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
-            _fail(" ".join(exc.format_message().split()).rstrip(".") + where)
-        except click.ClickException as exc:
-            _fail(" ".join(exc.format_message().split()), exc.exit_code)
-        except click.Abort:
-            _fail("interrupted", EXIT_INTERRUPTED)
-        except sqlite3.DatabaseError as exc:  # damage quick_check did not see, met while reading
-            from collector.inventory_file import damaged
-
-            _fail(str(damaged(_db_arg(args), str(exc))), EXIT_FAILED)
-        except Exception as exc:  # a bug: one line, the traceback only on request
-            if os.environ.get("LAN_COLLECTOR_DEBUG"):
-                raise
-            _fail(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
-                  "(LAN_COLLECTOR_DEBUG=1 shows the traceback; please report it)", EXIT_FAILED)
-        sys.exit(0)
+        one_line_errors(lambda: super(LazyGroup, self).main(args, prog_name, complete_var, False, **extra), args)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
@@ -160,12 +125,6 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
     signal.signal(signal.SIGTERM, _sigterm)
     try:
         scope = make_scope(settings)
-        for note in scope.notes:
-            logging.getLogger("lan_collector").info("scope: %s", note)
-        described = scope.describe()
-        logging.getLogger("lan_collector").info(
-            "scope: %s address(es): %s", f"{scope.size():,}", described if len(described) <= 200 else
-            described[:200] + " ...")
         progress = make_progress(quiet)
         if progress is None:
             summary = run_scan(settings, None, scope)
@@ -186,19 +145,8 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
         _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), EXIT_FAILED)
         return
     except sqlite3.Error as exc:
-        _fail(_write_failed(settings.db, exc), EXIT_FAILED)
+        _fail(write_failed(settings.db, exc), EXIT_FAILED)
     _print_summary(summary)
-
-
-def _write_failed(db: str, exc: Exception) -> str:
-    """What a failed write did to the file, said only after checking it."""
-    from collector.store import Inventory, StoreError
-
-    try:
-        Inventory(db, readonly=True).close()  # quick_check on open
-    except StoreError as check:
-        return f"inventory write failed ({exc}); {check}"
-    return f"inventory write failed ({exc}); the file was checked afterwards: earlier data is intact"
 
 
 SUMMARY_ROWS = 25

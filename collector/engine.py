@@ -136,6 +136,12 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
 
     with ScanLock(settings.db), Inventory(settings.db) as inv:
         inv.mark_dead_scans()
+        # said once the inventory is known to be usable, so a refusal stays one line
+        for note in scope.notes:
+            log.info("scope: %s", note)
+        described = scope.describe()
+        log.info("scope: %s address(es): %s", f"{addresses:,}",
+                 described if len(described) <= 200 else described[:200] + " ...")
         plugin_info = {"requested": settings.plugins, "ran": ran, "skipped": skipped, "degraded": degraded}
         scan_id = inv.begin_scan(
             {"networks": scope.networks, "excluded": [t.describe() for t in scope.excluded],

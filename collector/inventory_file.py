@@ -151,10 +151,12 @@ def open_readonly(path: Path) -> tuple[sqlite3.Connection, list[str]]:
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("select count(*) from sqlite_master").fetchone()
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if not any(word in str(exc) for word in ("readonly", "read-only", "unable to open")):
+            raise StoreError(f"cannot read {path}: {exc}") from None
         # A WAL file needs its index (-shm) created beside it: impossible on a
         # read-only medium, so read the file as it is (immutable).
-        conn.close()
         conn = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None)
         wal = Path(str(path) + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
