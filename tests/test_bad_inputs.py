@@ -90,6 +90,9 @@ FLAGS = [
     case("flags-kind", ["flags", "--db", "{tmp}/good.db", "--kind", "bogus"], 2, "'bogus' is not one of"),
     case("export-format", ["export", "--db", "{tmp}/good.db", "--format", "xml"], 2, "'xml' is not one of"),
     case("show-no-device", ["show", "--db", "{tmp}/good.db"], 2, "Missing argument 'DEVICE'"),
+    case("plugins-config-latin1", ["plugins", "--config", "{tmp}/latin1.txt"], 2, "is not UTF-8 text"),
+    case("devices-config-bad-key", ["devices", "--db", "{tmp}/good.db", "--config", "{tmp}/badkey.toml"], 2,
+         "unknown setting 'store.dbb' (did you mean store.db?)"),
 ]
 
 TARGETS = [case(f"target-{spec or 'empty'}", ["scan", spec, "--plugins", "tcpping", "--db", "{tmp}/s.db"], 2, says)
@@ -312,6 +315,7 @@ def files(tmp_path_factory):
     (tmp / "comments.txt").write_text("# nothing here\n\n   # really\n")
     (tmp / "huge.txt").write_bytes(b"10.0.0.1\n" * (1 << 20))  # 9 MiB
     (tmp / "badline.txt").write_text("10.0.0.1\n10.0.0.999\n")
+    (tmp / "badkey.toml").write_text("[store]\ndbb = 'x.db'\n")
     (tmp / "empty.db").write_bytes(b"")
     (tmp / "junk.db").write_bytes(b"this is not a database\n" * 100)
     foreign = sqlite3.connect(tmp / "foreign.db")
