@@ -119,6 +119,13 @@ def open_readwrite(path: Path) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         check_integrity(conn, path)
+        # refused before anything is written, even the journal mode
+        check_version(conn, path)
+        if not applied_migrations(conn) and conn.execute(
+                "select count(*) from sqlite_master where type = 'table' and name != '_sqlite_migrations'"
+        ).fetchone()[0]:
+            raise StoreError(f"{path} is an SQLite file but not an inventory (no lan-collector schema); "
+                             "give another --db file")
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         # WAL + NORMAL: a power cut may lose the last transactions, never consistency.

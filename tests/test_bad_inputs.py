@@ -294,6 +294,8 @@ def inventory_cases():
         case("scan-corrupt", ["scan", *SAFE, "--db", "{tmp}/corrupt.db"], 1, "corrupt.db is damaged"),
         case("scan-newer", ["scan", *SAFE, "--db", "{tmp}/newer.db"], 1, "written by a newer lan-collector"),
         case("scan-not-sqlite", ["scan", *SAFE, "--db", "{tmp}/junk.db"], 1, "not an inventory"),
+        case("scan-foreign-sqlite", ["scan", *SAFE, "--db", "{tmp}/foreign.db"], 1,
+             "is an SQLite file but not an inventory"),
         case("show-unknown-device", ["show", "10.9.9.9", "--db", "{tmp}/good.db"], 1, "no device matches '10.9.9.9'"),
         case("show-empty-device", ["show", "", "--db", "{tmp}/good.db"], 1, "no device matches"),
         case("export-missing-dir", ["export", "--db", "{tmp}/good.db", "-o", "{tmp}/no/such/dir/out.json"], 1,
