@@ -56,3 +56,20 @@ def test_secrets_never_in_public_view():
 
 def test_env_names():
     assert env_name("scan.rate") == "LAN_COLLECTOR_SCAN_RATE"
+
+
+def test_every_numeric_setting_has_documented_bounds():
+    from dataclasses import fields
+
+    from collector.config import BOUNDS, KEYS, Settings
+
+    readme = (__import__("pathlib").Path(__file__).parent.parent / "README.md").read_text()
+    defaults = Settings()
+    for key, attr in KEYS.items():
+        value = getattr(defaults, attr)
+        if attr == "max_hosts" or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            assert attr in BOUNDS, f"{key} needs bounds in collector.config.BOUNDS"
+            row = next((line for line in readme.splitlines() if line.startswith("| `") and f"`{key}`" in
+                        line.split("|")[1]), "")
+            assert row.count("|") >= 5, f"README's settings table needs a bounds column for {key}"
+    assert {f.name for f in fields(Settings)} == set(KEYS.values())
