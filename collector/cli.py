@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,7 @@ from collector import __version__
 from collector.config import ConfigError, Settings, load_settings
 from collector.textsafe import cell, one_line
 
-EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 2, 1, 130
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"lan-collector: error: {message}", err=True)
-    sys.exit(code)
+from collector.cli_errors import EXIT_FAILED, EXIT_INTERRUPTED, fail as _fail, one_line_errors, write_failed
 
 
 def _console() -> Any:
@@ -72,6 +68,12 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        one_line_errors(lambda: super(LazyGroup, self).main(args, prog_name, complete_var, False, **extra), args)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
@@ -145,8 +147,6 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
     signal.signal(signal.SIGTERM, _sigterm)
     try:
         scope = make_scope(settings)
-        for note in scope.notes:
-            logging.getLogger("lan_collector").info("scope: %s", note)
         progress = make_progress(quiet)
         if progress is None:
             summary = run_scan(settings, None, scope)
@@ -166,12 +166,8 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
     except OSError as exc:
         _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), EXIT_FAILED)
         return
-    except Exception as exc:
-        import sqlite3
-
-        if isinstance(exc, sqlite3.Error):
-            _fail(f"inventory write failed ({exc}); earlier data is intact", EXIT_FAILED)
-        raise
+    except sqlite3.Error as exc:
+        _fail(write_failed(settings.db, exc), EXIT_FAILED)
     _print_summary(summary)
 
 
@@ -227,11 +223,12 @@ def _print_summary(summary: Any) -> None:
 
 
 def _open(db: str | None, config: str | None) -> Any:
+    """The inventory, read-only: read commands never write (see inventory_file)."""
     from collector.store import Inventory, StoreError
 
     settings = _settings(config, db=db)
     try:
-        return Inventory(settings.db, create=False)
+        return Inventory(settings.db, readonly=True)
     except StoreError as exc:
         _fail(str(exc), EXIT_FAILED)
 

@@ -1,11 +1,16 @@
 """Settings: defaults < TOML file < environment (LAN_COLLECTOR_*) < flags.
 
 One name per setting everywhere: TOML ``scan.rate``, environment
-``LAN_COLLECTOR_SCAN_RATE``, flag ``--rate`` / ``--scan-rate``.
+``LAN_COLLECTOR_SCAN_RATE``, flag ``--rate`` / ``--scan-rate``. Every value
+is checked for its type and range wherever it comes from, so a bad value is
+one clear error naming where it was written, never a hang later (a timeout
+of ``inf``) or a traceback (``nan``).
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -13,6 +18,11 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CONFIG = Path("/etc/lan-collector/config.toml")
+#: A config file is a page of settings; a bigger one is a mistake.
+MAX_CONFIG_BYTES = 1 << 20
+#: The largest scope a scan accepts whatever --max-hosts says (a /14): every
+#: address costs memory in the probe journal, so bigger scans must be split.
+MAX_SCOPE = 262144
 
 
 class ConfigError(ValueError):
@@ -81,21 +91,89 @@ KEYS: dict[str, str] = {
 SECRET = {"snmp_communities", "snmp_v3"}
 
 
+@dataclass(frozen=True)
+class Bound:
+    """The accepted range of a numeric setting: ``low`` excluded when
+    ``open_low`` (a timeout of 0 makes no sense), ``high`` included."""
+
+    low: float
+    high: float
+    unit: str = ""
+    open_low: bool = False
+
+    def describe(self) -> str:
+        low = f"more than {_num(self.low)}" if self.open_low else f"at least {_num(self.low)}"
+        return f"{low} and at most {_num(self.high)}{' ' + self.unit if self.unit else ''}"
+
+
+#: Every numeric setting and its bounds (README "Configuration" lists them).
+BOUNDS: dict[str, Bound] = {
+    "rate": Bound(1, 100_000, "packets per second"),
+    "retries": Bound(0, 10),
+    "timeout": Bound(0, 60, "seconds", open_low=True),
+    "max_hosts": Bound(1, MAX_SCOPE, "addresses"),
+    "concurrency": Bound(1, 1024, "hosts"),
+    "snmp_timeout": Bound(0, 60, "seconds", open_low=True),
+    "snmp_retries": Bound(0, 10),
+    "snmp_port": Bound(1, 65535),
+    "snmp_max_values": Bound(1, 1_000_000, "values"),
+    "snmp_device_budget": Bound(0, 3600, "seconds", open_low=True),
+    "mdns_listen_seconds": Bound(0, 30, "seconds", open_low=True),
+    "ssdp_listen_seconds": Bound(0, 30, "seconds", open_low=True),
+}
+#: Longest list a list setting may hold, and longest item.
+MAX_ITEMS, MAX_ITEM_CHARS = 100_000, 4096
+#: Flag names where they are not ``--`` + the attribute.
+FLAG_NAMES = {"targets": "target", "snmp_communities": "--snmp-community"}
+
+
 def env_name(key: str) -> str:
     return "LAN_COLLECTOR_" + key.replace(".", "_").upper()
 
 
-def _types() -> dict[str, Any]:
+def flag_name(attr: str) -> str:
+    return FLAG_NAMES.get(attr, "--" + attr.replace("_", "-"))
+
+
+def _num(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else str(x)
+
+
+def _defaults() -> dict[str, Any]:
     defaults = Settings()
     return {f.name: getattr(defaults, f.name) for f in fields(Settings)}
 
 
-def _coerce(attr: str, value: Any, where: str) -> Any:
-    default = _types()[attr]
+def _text(value: Any, typed: bool, what: str) -> str:
+    if not isinstance(value, str):
+        if typed:
+            raise ValueError(f"expected {what}, got {_show(value)}")
+        value = str(value)
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    if len(value) > MAX_ITEM_CHARS:
+        raise ValueError(f"is too long ({len(value):,} characters; at most {MAX_ITEM_CHARS:,})")
+    return value
+
+
+def _show(value: Any) -> str:
+    kind = {bool: "true/false", int: "a number", float: "a number", str: "a string", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+    text = repr(value)
+    return f"{kind} {text[:60]}{'...' if len(text) > 60 else ''}"
+
+
+def _coerce(attr: str, value: Any, where: str, typed: bool) -> Any:
+    """``value`` as the setting's type, within its bounds. ``typed`` values
+    come from TOML or flags and must already have the right type; the
+    environment gives strings, which are parsed."""
+    default = _defaults()[attr]
     try:
         if isinstance(default, bool):
             if isinstance(value, bool):
                 return value
+            if typed and not isinstance(value, str):
+                raise ValueError(f"expected true or false, got {_show(value)}")
             text = str(value).strip().lower()
             if text in {"1", "true", "yes", "on"}:
                 return True
@@ -105,28 +183,63 @@ def _coerce(attr: str, value: Any, where: str) -> Any:
         if attr == "snmp_credentials":
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 raise ValueError("expected [[snmp.credentials]] tables")
+            if len(value) > 1000:
+                raise ValueError("at most 1,000 credentials")
             return value  # checked entry by entry at the end of load_settings
         if isinstance(default, list):
             if isinstance(value, str):
-                return [v.strip() for v in value.split(",") if v.strip()]
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                return value
-            raise ValueError(f"expected a list of strings, got {value!r}")
-        if isinstance(default, int) or (default is None and attr == "max_hosts"):
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise ValueError(f"expected a whole number, got {value!r}")
-            number = int(value)
-            if number < 0:
-                raise ValueError("must not be negative")
+                items = [v.strip() for v in value.split(",") if v.strip()]
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                items = list(value)
+            else:
+                raise ValueError(f"expected a list of strings, got {_show(value)}")
+            if len(items) > MAX_ITEMS:
+                raise ValueError(f"has {len(items):,} entries; at most {MAX_ITEMS:,}")
+            for item in items:
+                _text(item, True, "a string")
+                if not item.strip():
+                    raise ValueError("has an empty entry")
+            if attr == "plugins" and not items:
+                raise ValueError("needs at least one plugin")
+            return items
+        if attr in BOUNDS or isinstance(default, (int, float)):
+            # a numeric setting without declared bounds (tests require them) is at least finite and >= 0
+            bound = BOUNDS.get(attr, Bound(0, 2 ** 31))
+            number = _number(value, whole=isinstance(default, int) or attr == "max_hosts")
+            if not math.isfinite(number):
+                raise ValueError(f"must be a finite number ({bound.describe()}), got {value!r}")
+            if number < bound.low or (bound.open_low and number <= bound.low) or number > bound.high:
+                raise ValueError(f"must be {bound.describe()}, got {_num(number)}")
             return number
-        if isinstance(default, float):
-            seconds = float(value)
-            if seconds < 0:
-                raise ValueError("must not be negative")
-            return seconds
-        return str(value)
-    except (TypeError, ValueError) as exc:
+        if isinstance(default, str):
+            text = _text(value, typed, "a string")
+            if attr == "db" and not text.strip():
+                raise ValueError("must name a file (it is empty)")
+            return text
+        raise ValueError(f"unsupported value {_show(value)}")
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+def _number(value: Any, whole: bool) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {_show(value)}")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number: Any = int(text) if whole else float(text)
+        except ValueError:
+            raise ValueError(f"expected {'a whole number' if whole else 'a number'}, got {value!r}") from None
+        return number
+    if not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number, got {_show(value)}")
+    if whole:
+        if isinstance(value, float):
+            if not math.isfinite(value) or not value.is_integer():
+                raise ValueError(f"expected a whole number, got {value!r}")
+            return int(value)
+        return value
+    return float(value)
 
 
 def load_settings(config_path: str | Path | None = None, overrides: dict[str, Any] | None = None,
@@ -136,20 +249,19 @@ def load_settings(config_path: str | Path | None = None, overrides: dict[str, An
     environ = dict(os.environ if environ is None else environ)
     settings = Settings()
     path = config_path or environ.get("LAN_COLLECTOR_CONFIG")
+    if path is not None and config_path is None and not str(path).strip():
+        raise ConfigError("LAN_COLLECTOR_CONFIG is set but empty: unset it or name a config file")
     if path:
         _apply_file(settings, Path(path))
+    _check_env_names(environ)
     for key, attr in KEYS.items():
         if env_name(key) in environ:
-            setattr(settings, attr, _coerce(attr, environ[env_name(key)], env_name(key)))
+            setattr(settings, attr, _coerce(attr, environ[env_name(key)], env_name(key), typed=False))
     for attr, value in (overrides or {}).items():
         if value is None or value == () or value == []:
             continue
-        setattr(settings, attr, _coerce(attr, list(value) if isinstance(value, tuple) else value, f"--{attr}"))
-    if settings.rate == 0:
-        raise ConfigError("scan.rate must be at least 1 packet per second")
-    for key in ("mdns_listen_seconds", "ssdp_listen_seconds"):
-        if getattr(settings, key) > 30:
-            raise ConfigError(f"{key.replace('_', '.', 1)} must be at most 30 seconds")
+        setattr(settings, attr, _coerce(attr, list(value) if isinstance(value, tuple) else value, flag_name(attr),
+                                        typed=not isinstance(value, (tuple, list))))
     if settings.passive_enabled and "passive" not in settings.plugins:
         settings.plugins = [*settings.plugins, "passive"]
     if settings.snmp_v3 or settings.snmp_credentials:
@@ -162,13 +274,29 @@ def load_settings(config_path: str | Path | None = None, overrides: dict[str, An
     return settings
 
 
+#: Prefixes of setting variables: an unknown name under them is a typo.
+_ENV_SECTIONS = tuple(sorted({env_name(k.split(".")[0]) + "_" for k in KEYS}))
+
+
+def _check_env_names(environ: dict[str, str]) -> None:
+    known = {env_name(k) for k in KEYS}
+    for name in sorted(environ):
+        if name.startswith(_ENV_SECTIONS) and name not in known:
+            raise ConfigError(f"unknown environment variable {name}{_suggest(name, known)}")
+
+
+def _suggest(name: str, known: Any) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 def _apply_file(settings: Settings, path: Path) -> None:
+    from collector.textfile import TextFileError, read_text_file
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+        data = tomllib.loads(read_text_file(path, "config file", MAX_CONFIG_BYTES))
+    except TextFileError as exc:
+        raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     for section, table in data.items():
@@ -177,10 +305,10 @@ def _apply_file(settings: Settings, path: Path) -> None:
         for key, value in table.items():
             full = f"{section}.{key}"
             if full not in KEYS:
-                known = ", ".join(sorted(KEYS))
-                raise ConfigError(f"{path}: unknown setting {full!r} (known: {known})")
+                hint = _suggest(full, KEYS) or f" (known: {', '.join(sorted(KEYS))})"
+                raise ConfigError(f"{path}: unknown setting {full!r}{hint}")
             attr = KEYS[full]
-            setattr(settings, attr, _coerce(attr, value, f"{path}: {full}"))
+            setattr(settings, attr, _coerce(attr, value, f"{path}: {full}", typed=True))
 
 
 def public_view(settings: Settings) -> dict[str, Any]:

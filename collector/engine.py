@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import logging
+import signal
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from collector.config import Settings, public_view
 from collector.identity import fold_aliases, merge_observations
@@ -19,6 +21,7 @@ from collector.store import Inventory, ScanLock
 
 
 log = logging.getLogger("lan_collector")
+T = TypeVar("T")
 
 
 class ScanError(RuntimeError):
@@ -168,9 +171,15 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
 
     with ScanLock(settings.db), Inventory(settings.db) as inv:
         inv.mark_dead_scans()
+        # said once the inventory is known to be usable, so a refusal stays one line
+        for note in scope.notes:
+            log.info("scope: %s", note)
+        described = scope.describe()
+        log.info("scope: %s address(es): %s", f"{addresses:,}",
+                 described if len(described) <= 200 else described[:200] + " ...")
         plugin_info = {"requested": settings.plugins, "ran": ran, "skipped": skipped, "degraded": degraded}
         scan_id = inv.begin_scan(
-            {"networks": [str(n) for n in scope.networks], "excluded": [str(n) for n in scope.excluded],
+            {"networks": scope.networks, "excluded": [t.describe() for t in scope.excluded],
              "notes": scope.notes, "auto": scope.auto},
             plugin_info, public_view(settings), addresses)
         ctx = ScanContext(settings, scope, attached_networks(), capabilities,
@@ -180,7 +189,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
                               ran=ran, skipped=skipped, degraded=degraded, notes=list(scope.notes))
         status, error = "failed", None
         try:
-            observations, probes = asyncio.run(_run_plugins(ctx, runnable, skipped, degraded, ran))
+            observations, probes = run_cancellable(_run_plugins(ctx, runnable, skipped, degraded, ran))
             inv.record_probes(scan_id, probes)
             hosts = fold_aliases(merge_observations(observations))
             if progress:
@@ -201,7 +210,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
             summary.flags = len(inv.flags(70))
         except (KeyboardInterrupt, asyncio.CancelledError):
             status, error = "interrupted", "stopped by a signal or Ctrl-C"
-            raise
+            raise KeyboardInterrupt from None
         except Exception as exc:
             status, error = "failed", f"{type(exc).__name__}: {exc}"
             raise
@@ -213,6 +222,47 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
             summary.status = status
             summary.seconds = time.monotonic() - started
     return summary
+
+
+def run_cancellable(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)``, where SIGINT and SIGTERM cancel the scan's main
+    task instead of raising KeyboardInterrupt wherever the code happens to
+    be: every plugin's cleanup then runs inside the loop (nmap children are
+    killed and reaped, the ARP thread is told to stop) before the loop
+    closes, which is what left "Event loop is closed" traces before. A
+    signal ends as KeyboardInterrupt once that cleanup is done."""
+
+    async def main() -> T:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        received: list[int] = []
+
+        def stop(signum: int) -> None:
+            if not received:
+                task.cancel()
+            received.append(signum)
+
+        restore = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                previous = signal.getsignal(signum)
+                loop.add_signal_handler(signum, stop, signum)
+                restore.append((signum, previous))
+            except (ValueError, RuntimeError, NotImplementedError):
+                pass  # not the main thread: signals are not ours to handle
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            if received:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            for signum, previous in restore:
+                loop.remove_signal_handler(signum)
+                signal.signal(signum, previous)
+
+    return asyncio.run(main())
 
 
 #: Plugins whose observations alone give the rules nothing to assess.

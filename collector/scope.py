@@ -4,18 +4,24 @@ Scope is the product's first safety line on somebody else's network, so it
 refuses loudly rather than guessing: a target it will not scan raises
 :class:`ScopeError` with the reason, and auto-detected subnets it skips are
 listed in :attr:`Scope.notes` so the run can say why.
+
+Scopes are lazy: targets are interval sets (:mod:`collector.targets`),
+merged and counted as they stream, so refusing a /8 costs no memory and
+scanning a /16 never holds a list of its addresses in the scope.
 """
 
 from __future__ import annotations
 
+import heapq
 import ipaddress
-import re
 import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collector.config import MAX_SCOPE
 from collector.netinfo import Attached, attached_networks
+from collector.targets import Interval, Target, TargetSyntaxError, network_target, parse_target_spec
 
 IPv4Net = ipaddress.IPv4Network
 IPv4Addr = ipaddress.IPv4Address
@@ -31,128 +37,150 @@ LOOPBACK = IPv4Net("127.0.0.0/8")
 LINK_LOCAL = IPv4Net("169.254.0.0/16")
 #: The largest network scanned without --max-hosts (a /16).
 DEFAULT_MAX_HOSTS = 65536
-
-_RANGE_SHORT = re.compile(r"^(\d+\.\d+\.\d+\.)(\d+)-(\d+)$")
-_RANGE_LONG = re.compile(r"^(\d+\.\d+\.\d+\.\d+)\s*-\s*(\d+\.\d+\.\d+\.\d+)$")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$")
+#: A target file is a list of addresses; bigger than this is a mistake.
+MAX_TARGET_FILE_BYTES = 8 << 20
+MAX_TARGETS = 100_000
 
 
 class ScopeError(ValueError):
     """A target that cannot or must not be scanned; the message says why."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """One parsed target: the networks it covers and how the user wrote it."""
-
-    spec: str
-    networks: tuple[IPv4Net, ...]
-    #: a range or host list: every address counts, network/broadcast included
-    literal: bool = False
-
-
 @dataclass
 class Scope:
-    networks: list[IPv4Net]
-    excluded: list[IPv4Net] = field(default_factory=list)
+    targets: list[Target]
+    excluded: list[Target] = field(default_factory=list)
     #: human-readable lines: auto-detected subnets used or skipped, and why
     notes: list[str] = field(default_factory=list)
     auto: bool = False
-    #: networks that came from ranges: all their addresses are targets
-    literal: set[IPv4Net] = field(default_factory=set)
+    _size: int | None = None
+
+    def intervals(self) -> Iterator[Interval]:
+        """The addresses in scope as ascending disjoint intervals, lazily."""
+        return _subtract(_union(t.intervals() for t in self.targets),
+                         _union(_whole(t) for t in self.excluded))
 
     def addresses(self) -> Iterator[IPv4Addr]:
         """Every address in scope, each once, in order, exclusions removed."""
-        seen: set[IPv4Addr] = set()
-        for net in sorted(self.networks, key=lambda n: (int(n.network_address), n.prefixlen)):
-            for addr in (iter(net) if net in self.literal else _host_addresses(net)):
-                if addr in seen or any(addr in ex for ex in self.excluded):
-                    continue
-                seen.add(addr)
-                yield addr
+        for first, last in self.intervals():
+            for value in range(first, last + 1):
+                yield IPv4Addr(value)
 
     def __contains__(self, addr: object) -> bool:
-        ip = ipaddress.ip_address(str(addr))
-        if not isinstance(ip, IPv4Addr):
+        try:
+            value = int(ipaddress.IPv4Address(str(addr)))
+        except ValueError:
             return False
-        return any(ip in n for n in self.networks) and not any(ip in e for e in self.excluded)
+        return any(value in t for t in self.targets) and not any(
+            first <= value <= last for t in self.excluded for first, last in _whole(t))
+
+    def overlaps(self, network: ipaddress.IPv4Network) -> bool:
+        """True when some address of ``network`` is in scope (e.g. whether a
+        multicast query may leave through the interface on that subnet)."""
+        low, high = int(network.network_address), int(network.broadcast_address)
+        for first, last in self.intervals():
+            if first > high:
+                return False
+            if last >= low:
+                return True
+        return False
 
     def size(self) -> int:
-        return sum(1 for _ in self.addresses())
+        if self._size is None:
+            self._size = sum(b - a + 1 for a, b in self.intervals())
+        return self._size
+
+    @property
+    def networks(self) -> list[str]:
+        """The targets as written (resolved names with their addresses)."""
+        return [t.describe() for t in self.targets]
 
     def describe(self) -> str:
-        text = ", ".join(str(n) for n in self.networks) or "(empty)"
+        text = ", ".join(self.networks) or "(empty)"
         if self.excluded:
-            text += " minus " + ", ".join(str(n) for n in self.excluded)
+            text += " minus " + ", ".join(t.describe() for t in self.excluded)
         return text
 
 
-def _host_addresses(net: IPv4Net) -> Iterator[IPv4Addr]:
-    # .hosts() drops network and broadcast addresses, and knows /31 and /32.
-    if net.prefixlen >= 31:
-        yield from net
+def _whole(t: Target) -> Iterator[Interval]:
+    # an excluded network is excluded whole, its network and broadcast addresses too
+    if t.network is not None:
+        yield int(t.network.network_address), int(t.network.broadcast_address)
     else:
-        yield from net.hosts()
+        yield from t.intervals()
+
+
+def _union(streams: Iterable[Iterator[Interval]]) -> Iterator[Interval]:
+    current: list[int] | None = None
+    for first, last in heapq.merge(*streams):
+        if current is not None and first <= current[1] + 1:
+            current[1] = max(current[1], last)
+            continue
+        if current is not None:
+            yield current[0], current[1]
+        current = [first, last]
+    if current is not None:
+        yield current[0], current[1]
+
+
+def _subtract(keep: Iterator[Interval], drop: Iterator[Interval]) -> Iterator[Interval]:
+    cut = next(drop, None)
+    for first, last in keep:
+        while cut is not None and cut[1] < first:
+            cut = next(drop, None)
+        start = first
+        while cut is not None and cut[0] <= last:
+            if cut[0] > start:
+                yield start, cut[0] - 1
+            start = max(start, cut[1] + 1)
+            if cut[1] > last:
+                break
+            cut = next(drop, None)
+        if start <= last:
+            yield start, last
 
 
 def parse_target(spec: str, *, resolve: bool = True) -> Target:
-    """Parse one target: CIDR, single IP, range (``10.0.0.5-40`` or
-    ``10.0.0.5-10.0.0.40``) or hostname. Raises :class:`ScopeError`."""
-    text = spec.strip()
-    if not text:
-        raise ScopeError("empty target")
-    if ":" in text:
-        raise ScopeError(f"{spec}: IPv6 targets are not supported yet (IPv4 only)")
-    m = _RANGE_SHORT.match(text)
-    if m:
-        return Target(spec, _range(spec, m.group(1) + m.group(2), m.group(1) + m.group(3)), literal=True)
-    m = _RANGE_LONG.match(text)
-    if m:
-        return Target(spec, _range(spec, m.group(1), m.group(2)), literal=True)
+    """Parse one target (syntax in :mod:`collector.targets`); host names are
+    resolved here, and only host names. Raises :class:`ScopeError`."""
     try:
-        net = ipaddress.ip_network(text, strict=False)
-    except ValueError as exc:
-        if re.fullmatch(r"[\d./]+", text):
-            raise ScopeError(f"{spec}: not a valid IPv4 address or network ({exc})") from None
-        if not _HOSTNAME.match(text):
-            raise ScopeError(f"{spec}: not an address, network, range or host name") from None
-        if not resolve:
-            raise ScopeError(f"{spec}: host names are not resolved here") from None
-        return Target(spec, _resolve(spec), literal=True)
-    assert isinstance(net, IPv4Net)
-    return Target(spec, (net,))
+        target = parse_target_spec(spec)
+    except TargetSyntaxError as exc:
+        raise ScopeError(str(exc)) from None
+    if target.kind != "name":
+        return target
+    if not resolve:
+        raise ScopeError(f"{spec}: host names are not resolved here")
+    return Target(spec, "name", tuple(_resolve(spec.strip())))
 
 
-def _range(spec: str, first: str, last: str) -> tuple[IPv4Net, ...]:
-    try:
-        a, b = IPv4Addr(first), IPv4Addr(last)
-    except ValueError as exc:
-        raise ScopeError(f"{spec}: bad address in range ({exc})") from None
-    if b < a:
-        raise ScopeError(f"{spec}: range ends before it starts")
-    return tuple(ipaddress.summarize_address_range(a, b))
-
-
-def _resolve(spec: str) -> tuple[IPv4Net, ...]:
+def _resolve(spec: str) -> list[Interval]:
     try:
         infos = socket.getaddrinfo(spec, None, socket.AF_INET, socket.SOCK_STREAM)
-    except OSError as exc:
-        raise ScopeError(f"{spec}: host name does not resolve ({exc.strerror or exc})") from None
-    addrs = sorted({info[4][0] for info in infos})
-    return tuple(IPv4Net(a) for a in addrs)
+    except (OSError, UnicodeError) as exc:
+        raise ScopeError(f"{spec}: host name does not resolve ({getattr(exc, 'strerror', None) or exc})") from None
+    addrs = sorted({int(IPv4Addr(info[4][0])) for info in infos})
+    if not addrs:
+        raise ScopeError(f"{spec}: host name has no IPv4 address")
+    return [(a, a) for a in addrs]
 
 
 def read_target_file(path: str | Path) -> list[str]:
-    """One target per line; blank lines and ``#`` comments ignored."""
+    """One or more targets per line; blank lines and ``#`` comments ignored."""
+    from collector.textfile import TextFileError, read_text_file
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScopeError(f"cannot read target file {path}: {exc.strerror or exc}") from None
+        text = read_text_file(path, "target file", MAX_TARGET_FILE_BYTES)
+    except TextFileError as exc:
+        raise ScopeError(str(exc)) from None
     out = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             out.extend(line.split())
+    if not out:
+        # never fall back to the attached subnets because a list came out empty
+        raise ScopeError(f"target file {path} lists no targets")
     return out
 
 
@@ -164,6 +192,8 @@ def expand_specs(specs: Iterable[str]) -> list[str]:
             out.extend(read_target_file(spec[1:]))
         else:
             out.append(spec)
+        if len(out) > MAX_TARGETS:
+            raise ScopeError(f"more than {MAX_TARGETS:,} targets; give networks or ranges instead")
     return out
 
 
@@ -185,6 +215,39 @@ def check_network(net: IPv4Net, *, spec: str, allow_public: bool, explicit: bool
             raise ScopeError(f"{spec}: {net} reaches into public address space; needs --allow-public")
 
 
+def check_target(target: Target, *, allow_public: bool, limit: int, explicit: bool = True) -> None:
+    """Every address of ``target`` may be scanned and there are at most
+    ``limit`` of them, or ScopeError. The bounding range is checked first
+    (one check for most targets), the size by arithmetic."""
+    spec = target.spec.strip()
+    try:
+        if target.network is not None:
+            check_network(target.network, spec=spec, allow_public=allow_public, explicit=explicit)
+        else:
+            _check_interval((target.first, target.last), spec, allow_public, explicit)
+        bounds_ok = True
+    except ScopeError:
+        if target.octets is None and len(target.spans) == 1:
+            raise
+        bounds_ok = False
+    if target.size > limit:
+        raise _too_big(target.size, limit, spec)
+    if not bounds_ok:
+        for interval in target.intervals():  # a pattern or name whose bounds reach a refused range
+            _check_interval(interval, spec, allow_public, explicit)
+
+
+def _check_interval(interval: Interval, spec: str, allow_public: bool, explicit: bool) -> None:
+    for net in ipaddress.summarize_address_range(IPv4Addr(interval[0]), IPv4Addr(interval[1])):
+        check_network(net, spec=spec, allow_public=allow_public, explicit=explicit)
+
+
+def _too_big(size: int, limit: int, what: str) -> ScopeError:
+    more = (f"raise it with --max-hosts (up to {MAX_SCOPE:,})" if limit < MAX_SCOPE
+            else "split the scan into smaller scopes")
+    return ScopeError(f"{what}: {size:,} addresses is more than the limit of {limit:,}; {more}")
+
+
 def build_scope(
     targets: Iterable[str] = (),
     excludes: Iterable[str] = (),
@@ -197,38 +260,33 @@ def build_scope(
     """Turn user input into a :class:`Scope`, or raise :class:`ScopeError`.
 
     With no targets, the attached IPv4 subnets are used (``interfaces``
-    defaults to what netifaces reports on this machine).
+    defaults to what netifaces reports on this machine). The size is
+    checked by arithmetic before any address is listed.
     """
-    limit = max_hosts if max_hosts is not None else DEFAULT_MAX_HOSTS
-    excluded: list[IPv4Net] = []
-    for spec in expand_specs(excludes):
-        excluded.extend(parse_target(spec, resolve=resolve).networks)
-
+    limit = min(max_hosts if max_hosts is not None else DEFAULT_MAX_HOSTS, MAX_SCOPE)
+    excluded = [parse_target(spec, resolve=resolve) for spec in expand_specs(excludes)]
     specs = expand_specs(targets)
     if specs:
-        nets: list[IPv4Net] = []
-        literal: set[IPv4Net] = set()
+        parsed: list[Target] = []
         for spec in specs:
             target = parse_target(spec, resolve=resolve)
-            for net in target.networks:
-                if target.literal:
-                    literal.add(net)
-                check_network(net, spec=spec, allow_public=allow_public, explicit=True)
-                if net.num_addresses > limit:
-                    raise ScopeError(
-                        f"{spec}: {net.num_addresses} addresses is more than the limit of {limit}; "
-                        "raise it with --max-hosts if you mean it"
-                    )
-                nets.append(net)
-        scope = Scope(nets, excluded, literal=literal)
+            check_target(target, allow_public=allow_public, limit=limit)
+            parsed.append(target)
+        scope = Scope(parsed, excluded)
     else:
         scope = _auto_scope(interfaces if interfaces is not None else attached_networks(), limit, allow_public, excluded)
-    if scope.size() > limit:
-        raise ScopeError(f"scope holds {scope.size()} addresses, more than the limit of {limit} (--max-hosts)")
+    if sum(t.size for t in scope.targets) > limit:  # overlaps may make it fit: count exactly, stop early
+        count = 0
+        for first, last in scope.intervals():
+            count += last - first + 1
+            if count > limit:
+                raise _too_big(sum(t.size for t in scope.targets), limit, "the targets together hold up to")
+    if scope.size() == 0:
+        raise ScopeError("nothing left to scan: the exclusions cover every target")
     return scope
 
 
-def _auto_scope(attached: list[Attached], limit: int, allow_public: bool, excluded: list[IPv4Net]) -> Scope:
+def _auto_scope(attached: list[Attached], limit: int, allow_public: bool, excluded: list[Target]) -> Scope:
     nets: list[IPv4Net] = []
     notes: list[str] = []
     for att in attached:
@@ -241,7 +299,8 @@ def _auto_scope(attached: list[Attached], limit: int, allow_public: bool, exclud
         elif net.overlaps(LINK_LOCAL):
             notes.append(f"skipped {label}: link-local")
         elif net.num_addresses > limit:
-            notes.append(f"skipped {label}: {net.num_addresses} addresses is over the limit of {limit} (--max-hosts)")
+            notes.append(f"skipped {label}: {net.num_addresses:,} addresses is over the limit of {limit:,} "
+                         "(--max-hosts)")
         else:
             try:
                 check_network(net, spec=label, allow_public=allow_public, explicit=False)
@@ -256,4 +315,4 @@ def _auto_scope(attached: list[Attached], limit: int, allow_public: bool, exclud
             "no target given and no usable attached IPv4 subnet found"
             + (" (" + "; ".join(notes) + ")" if notes else "")
         )
-    return Scope(nets, excluded, notes, auto=True)
+    return Scope([network_target(n) for n in nets], excluded, notes, auto=True)

@@ -8,7 +8,6 @@ inventory intact, and the next run marks the dead scan ``interrupted``.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import json
 import os
 import socket
@@ -27,13 +26,10 @@ if TYPE_CHECKING:
 
 from collector import __version__
 from collector.identity import Candidates, HostEvidence, best_facts, choose_device, normalize_mac
+from collector.inventory_file import ScanLock, StoreError
 from collector.procutil import pid_alive
 from collector.textsafe import escape_controls, stored
 from collector.model import DEVICE_FIELDS, IDENTIFIER_KINDS, Fact, Observation, ProbeResult, Service, utcnow
-
-
-class StoreError(RuntimeError):
-    """The inventory file cannot be used; the message says why."""
 
 
 def _migration_files() -> list[Any]:
@@ -75,35 +71,35 @@ def schema_version(db: sqlite_utils.Database) -> list[str]:
 
 
 class Inventory:
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    """The inventory. ``readonly`` (read commands): opened with ``mode=ro``,
+    never migrated or written (an older schema is read from an upgraded
+    in-memory copy). Otherwise opened read-write and migrated. Either way the
+    file is checked first (see :mod:`collector.inventory_file`)."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+        from collector import inventory_file as f
+
         self.path = Path(path)
+        self._db: sqlite_utils.Database | None = None
+        self.readonly = readonly
+        if readonly:
+            self.conn, _pending = f.open_readonly(self.path)
+            return
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such inventory file (run `lan-collector scan` first)")
         try:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            # WAL + NORMAL: a power cut may lose the last transactions, never consistency.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn = conn
-            self._db: sqlite_utils.Database | None = None
-            if mode != "wal":
-                raise StoreError(f"{self.path}: could not switch to WAL journal mode ({mode})")
-            if self._pending_migrations():
-                _migrations().apply(self.db)
+            self.conn = f.open_readwrite(self.path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open as an inventory ({exc})") from None
-
-    def _pending_migrations(self) -> bool:
-        """Checked with plain sqlite3: sqlite-utils (~60 ms to import) is loaded
-        only when there is something to migrate or a caller asks for ``db``."""
         try:
-            applied = {r[0] for r in self.conn.execute(
-                "select name from _sqlite_migrations where migration_set = 'lan_collector'")}
-        except sqlite3.OperationalError:
-            return True
-        return any(f.name not in applied for f in _migration_files())
+            if f.check_version(self.conn, self.path):
+                _migrations().apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise f.damaged(self.path, str(exc)) from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -154,11 +150,20 @@ class Inventory:
         if dead:
             with self.transaction():
                 for scan_id in dead:
+                    hosts_up, devices_new = self._counts(scan_id)
                     self.conn.execute(
-                        "update scans set status = 'interrupted', error = coalesce(error, ?) where id = ?",
-                        ["the scanning process ended before the scan finished", scan_id],
+                        "update scans set status = 'interrupted', error = coalesce(error, ?), hosts_up = ?,"
+                        " devices_new = ? where id = ?",
+                        ["the scanning process ended before the scan finished", hosts_up, devices_new, scan_id],
                     )
         return dead
+
+    def _counts(self, scan_id: int) -> tuple[int, int]:
+        """(hosts up, new devices) of a scan, from what it saved."""
+        counts = self.conn.execute(
+            "select count(*), sum(first_scan_id = ?) from sightings join devices on devices.id = device_id"
+            " where scan_id = ?", [scan_id, scan_id]).fetchone()
+        return counts[0] or 0, counts[1] or 0
 
     def begin_scan(self, scope: dict[str, Any], plugins: dict[str, Any], settings: dict[str, Any],
                    addresses_in_scope: int) -> int:
@@ -175,13 +180,11 @@ class Inventory:
     def finish_scan(self, scan_id: int, status: str, plugins: dict[str, Any] | None = None,
                     error: str | None = None) -> None:
         with self.transaction():
-            counts = self.conn.execute(
-                "select count(*), sum(first_scan_id = ?) from sightings join devices on devices.id = device_id"
-                " where scan_id = ?", [scan_id, scan_id]).fetchone()
+            hosts_up, devices_new = self._counts(scan_id)
             self.conn.execute(
                 "update scans set finished_at = ?, status = ?, hosts_up = ?, devices_new = ?, error = ?,"
                 " plugins = coalesce(?, plugins) where id = ?",
-                [utcnow(), status, counts[0] or 0, counts[1] or 0, error,
+                [utcnow(), status, hosts_up, devices_new, error,
                  _json(plugins) if plugins is not None else None, scan_id],
             )
 
@@ -245,6 +248,12 @@ class Inventory:
                 self._upsert_address(device_id, scan_id, alias_ip, alias_mac, now)
             self._upsert_address(device_id, scan_id, host.ip, host.mac, now)
             self._record_snmp_tables(device_id, scan_id, host, now)
+            # the scan's counts stay true while it runs, and if it is killed
+            seen = self.conn.execute("select 1 from sightings where scan_id = ? and device_id = ?",
+                                     [scan_id, device_id]).fetchone()
+            if not seen:
+                self.conn.execute("update scans set hosts_up = hosts_up + 1, devices_new = devices_new + ?"
+                                  " where id = ?", [int(is_new), scan_id])
             self.conn.execute(
                 "insert into sightings (scan_id, device_id, ip, mac, rtt_ms, seen_at) values (?, ?, ?, ?, ?, ?)"
                 " on conflict (scan_id, device_id) do update set ip = excluded.ip, mac = coalesce(excluded.mac, mac),"
@@ -519,34 +528,6 @@ class Inventory:
             " and s.scan_id = ?)", [scan_id]).fetchall()
         return sum(1 for _id, ip in rows if ip and ip in scope)
 
-
-
-class ScanLock:
-    """One scan at a time per inventory file (a lock file beside it)."""
-
-    def __init__(self, db_path: str | Path) -> None:
-        self.path = Path(str(db_path) + ".lock")
-        self._fh: Any = None
-
-    def __enter__(self) -> ScanLock:
-        self._fh = open(self.path, "a+")
-        try:
-            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._fh.seek(0)
-            holder = self._fh.read().strip() or "another process"
-            self._fh.close()
-            raise StoreError(f"another scan is already writing to this inventory ({holder})") from None
-        self._fh.seek(0)
-        self._fh.truncate()
-        self._fh.write(f"pid {os.getpid()}\n")
-        self._fh.flush()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fh:
-            fcntl.flock(self._fh, fcntl.LOCK_UN)
-            self._fh.close()
 
 
 def _fact_text(value: str | int | bool) -> str:

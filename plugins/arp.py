@@ -113,6 +113,8 @@ def arp_sweep(att: Attached, targets: list[str], *, rate: int, retries: int, tim
             while True:
                 if stop.is_set():
                     raise SweepCancelled
+                if len(result.replies) >= len(wanted):
+                    return  # every target answered: nothing left to wait for
                 wait = until - time.monotonic()
                 ready, _, _ = select.select([sock], [], [], min(max(wait, 0), 0.05))
                 if not ready:

@@ -15,13 +15,17 @@ asyncio subprocess (cancellable) and its XML is parsed by
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import shutil
+import signal
 import time
 from collections import defaultdict
 
 from collector.hookspecs import hookimpl
 from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
 from collector.plugin import LiveHost, ScanContext
+from collector.procutil import die_with_parent
 from collector.plugins.banners import LAN_PORTS, NEVER
 
 INTENSITY = 5
@@ -39,9 +43,14 @@ def nmap_binary() -> str:
         return shutil.which("nmap") or "nmap"
 
 
-def command(binary: str, hosts: list[str], ports: list[int], *, rate: int, raw: bool, os_detect: bool) -> list[str]:
+def command(binary: str, hosts: list[str], ports: list[int], *, rate: int, raw: bool, os_detect: bool,
+            privileged: bool = False) -> list[str]:
+    """``privileged``: raw sockets without root (CAP_NET_RAW, as the systemd
+    unit grants): nmap assumes only root may send raw packets and refuses
+    -sS unless told with --privileged, which it documents for this case."""
     safe_ports = sorted(set(ports) - NEVER)
-    cmd = [binary, "-n", "-Pn", "-sS" if raw else "-sT", "-sV", "--version-intensity", str(INTENSITY),
+    cmd = [binary, "-n", "-Pn", *(["--privileged"] if raw and privileged else []),
+           "-sS" if raw else "-sT", "-sV", "--version-intensity", str(INTENSITY),
            "-p", "T:" + ",".join(map(str, safe_ports)), "--exclude-ports", "9100-9107",
            "--max-rate", str(rate), "--host-timeout", HOST_TIMEOUT, "-oX", "-", "--noninteractive"]
     if os_detect and raw:
@@ -78,6 +87,7 @@ class NmapPlugin:
         if not todo:
             return report
         raw = bool(ctx.capabilities.get("raw_sockets"))
+        privileged = raw and os.geteuid() != 0
         if not raw:
             report.degraded = "no raw sockets: nmap runs a connect scan (-sT) and no OS detection"
         binary = await asyncio.to_thread(nmap_binary)
@@ -92,7 +102,8 @@ class NmapPlugin:
         async def run(ports: tuple[int, ...], ips: list[str]) -> None:
             async with at_once:
                 await self._run(ctx, report, command(binary, sorted(ips), list(ports), rate=rate, raw=raw,
-                                                     os_detect=ctx.settings.nmap_os), ips, list(ports))
+                                                     os_detect=ctx.settings.nmap_os, privileged=privileged),
+                                ips, list(ports))
 
         await asyncio.gather(*(run(p, ips) for p, ips in groups.items()))
         return report
@@ -100,13 +111,19 @@ class NmapPlugin:
     async def _run(self, ctx: ScanContext, report: PluginReport, cmd: list[str], ips: list[str],
                    ports: list[int]) -> None:
         start = time.monotonic()
+        # Its own process group: a Ctrl-C at the terminal reaches the scanner,
+        # which stops nmap itself; and nmap dies with the scanner (kill -9).
         proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
-                                                    stderr=asyncio.subprocess.PIPE)
+                                                    stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
+                                                    process_group=0, preexec_fn=die_with_parent())
         try:
             out, err = await proc.communicate()
         except asyncio.CancelledError:
-            proc.kill()
-            await proc.wait()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            # read to the end: the pipes close with the process, so nothing of
+            # it is left for the event loop to close after it has stopped
+            await proc.communicate()
             raise
         ms = (time.monotonic() - start) * 1000
         if proc.returncode != 0:

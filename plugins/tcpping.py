@@ -59,18 +59,22 @@ async def ping_sweep(ctx: ScanContext, targets: list[str], task: str,
     """Ping every target; connection attempts start no faster than scan.rate
     per second, at most 4 x scan.concurrency hosts at a time."""
     s = ctx.settings
-    sem = asyncio.Semaphore(max(1, min(s.concurrency * 4, s.rate)))
-    interval = 1.0 / s.rate
+    workers = max(1, min(s.concurrency * 4, s.rate, len(targets)))
+    interval = len(ports) / s.rate
     timeout = max(s.timeout, 0.5)
     results: dict[str, tuple[bool, float | None, str]] = {}
+    queue = iter(enumerate(targets))
+    start = time.monotonic()
 
-    async def one(i: int, ip: str) -> None:
-        await asyncio.sleep(i * interval * len(ports))
-        async with sem:
+    # A fixed pool of workers, not one task per address: a /16 is 65,536
+    # addresses, and each would hold a task and a timer for minutes.
+    async def worker() -> None:
+        for i, ip in queue:
+            await asyncio.sleep(max(0.0, start + i * interval - time.monotonic()))
             results[ip] = await tcp_ping(ip, ports, timeout)
-        ctx.advance(task, 1, None)
+            ctx.advance(task, 1, None)
 
-    await asyncio.gather(*(one(i, ip) for i, ip in enumerate(targets)))
+    await asyncio.gather(*(worker() for _ in range(workers)))
     return results
 
 

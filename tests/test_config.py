@@ -28,7 +28,7 @@ def test_config_from_env_path(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("[scan]\nrate = 'fast'\n", "scan.rate"),
-    ("[scan]\nrate = -5\n", "negative"),
+    ("[scan]\nrate = -5\n", "at least 1 and at most 100,000"),
     ("[scan]\nrate = 0\n", "at least 1"),
     ("[scan]\nspeed = 5\n", "unknown setting 'scan.speed'"),
     ("rate = 5\n", "must be a \\[section\\]"),
@@ -56,3 +56,20 @@ def test_secrets_never_in_public_view():
 
 def test_env_names():
     assert env_name("scan.rate") == "LAN_COLLECTOR_SCAN_RATE"
+
+
+def test_every_numeric_setting_has_documented_bounds():
+    from dataclasses import fields
+
+    from collector.config import BOUNDS, KEYS, Settings
+
+    readme = (__import__("pathlib").Path(__file__).parent.parent / "README.md").read_text()
+    defaults = Settings()
+    for key, attr in KEYS.items():
+        value = getattr(defaults, attr)
+        if attr == "max_hosts" or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            assert attr in BOUNDS, f"{key} needs bounds in collector.config.BOUNDS"
+            row = next((line for line in readme.splitlines() if line.startswith("| `") and f"`{key}`" in
+                        line.split("|")[1]), "")
+            assert row.count("|") >= 5, f"README's settings table needs a bounds column for {key}"
+    assert {f.name for f in fields(Settings)} == set(KEYS.values())

@@ -37,9 +37,9 @@ def test_targets(spec, expected):
     ("169.254.169.254", "metadata"),
     ("fe80::1", "IPv6"),
     ("2001:db8::/64", "IPv6"),
-    ("10.0.0.9-3", "range ends before it starts"),
-    ("10.0.0.300", "not a valid IPv4"),
-    ("10.0.0.0/33", "not a valid IPv4"),
+    ("10.0.0.9-3", "ends before it starts"),
+    ("10.0.0.300", "more than 255"),
+    ("10.0.0.0/33", "prefix must be /0 to /32"),
     ("bad_host!", "not an address"),
     ("10.0.0.0/8", "more than the limit"),
 ])
@@ -82,7 +82,7 @@ def test_target_file(tmp_path):
     f = tmp_path / "targets.txt"
     f.write_text("# office\n10.0.0.1\n10.0.0.2 10.0.0.3  # printers\n\n")
     assert addrs(build_scope([f"@{f}"])) == ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
-    with pytest.raises(ScopeError, match="cannot read target file"):
+    with pytest.raises(ScopeError, match="does not exist"):
         build_scope([f"@{tmp_path / 'missing'}"])
 
 
@@ -106,7 +106,7 @@ def test_auto_detect_skips_what_it_must():
         att("eth0", "192.168.10.6/24"),  # second address, same subnet
     ]
     scope = build_scope([], interfaces=interfaces)
-    assert scope.auto and [str(n) for n in scope.networks] == ["192.168.10.0/24"]
+    assert scope.auto and scope.networks == ["192.168.10.0/24"]
     notes = "\n".join(scope.notes)
     for word in ("loopback", "point-to-point", "link-local", "over the limit", "allow-public"):
         assert word in notes
@@ -123,3 +123,13 @@ def test_parse_target_only_raises_scope_error(text):
         parse_target(text, resolve=False)
     except ScopeError:
         pass
+
+
+def test_scope_overlaps_a_network():
+    import ipaddress
+
+    scope = build_scope(["10.0.0.5-10.0.0.9", "10.0.2.0/24"], ["10.0.2.0/25"])
+    assert scope.overlaps(ipaddress.IPv4Network("10.0.0.0/29"))
+    assert not scope.overlaps(ipaddress.IPv4Network("10.0.1.0/24"))
+    assert not scope.overlaps(ipaddress.IPv4Network("10.0.2.0/25"))  # excluded whole
+    assert scope.overlaps(ipaddress.IPv4Network("10.0.2.128/25"))

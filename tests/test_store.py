@@ -146,7 +146,7 @@ def test_failed_host_write_rolls_back_whole_host(inv):
 def test_not_an_inventory(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(os.urandom(4096))
-    with pytest.raises(StoreError, match="cannot open as an inventory"):
+    with pytest.raises(StoreError, match="not an inventory"):
         Inventory(junk)
     with pytest.raises(StoreError, match="no such inventory"):
         Inventory(tmp_path / "none.db", create=False)

@@ -25,7 +25,7 @@ def multicast_interfaces(attached: list[Attached], scope: Scope) -> list[Attache
     for a in attached:
         if a.point_to_point or a.ip.is_loopback or a.ip.is_link_local:
             continue
-        if any(a.network.overlaps(net) for net in scope.networks):
+        if scope.overlaps(a.network):
             out.append(a)
     return out
 

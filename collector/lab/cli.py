@@ -34,6 +34,32 @@ def run_in_lab(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess
     return subprocess.run(in_lab_command(argv), **kwargs)  # type: ignore[call-overload]
 
 
+def run_in_lab_foreground(argv: list[str], env: dict[str, str] | None = None) -> int:
+    """Run ``argv`` in the lab and return its exit code, as a shell would: a
+    Ctrl-C reaches the child too (same terminal process group), so this
+    process waits for the child to finish its own clean stop and passes its
+    code on (130 for an interrupted scan) instead of dying with "Aborted!";
+    a SIGTERM sent to this process is forwarded to the child."""
+    import signal
+
+    from collector.lab.netns import lab_namespaces
+
+    if topo.COLLECTOR_NS not in lab_namespaces():
+        raise LabError("the lab is not up (run `lan-collector lab up`)")
+    proc = subprocess.Popen(in_lab_command(argv), env=env)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: proc.send_signal(signal.SIGTERM))
+    try:
+        while True:
+            try:
+                code = proc.wait()
+                break
+            except KeyboardInterrupt:
+                continue  # the child got the same Ctrl-C; its exit code says how it ended
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return code if code >= 0 else 128 - code  # killed by a signal: the shell's convention
+
+
 def lab_scan_argv(args: list[str]) -> list[str]:
     """``lan-collector scan`` arguments made safe for the lab: the targets
     (parsed exactly as `scan` parses them) must be lab addresses, and there
@@ -139,11 +165,11 @@ def scan(args: tuple[str, ...]) -> None:
     lab-inventory.db. Example: lan-collector lab scan --plugins arp 198.18.0.0/24"""
     try:
         argv = lab_scan_argv(list(args))
-        proc = run_in_lab(argv)
+        code = run_in_lab_foreground(argv)
     except LabError as exc:
         _err(str(exc))
         return
-    sys.exit(proc.returncode)
+    sys.exit(code)
 
 
 @lab.command("exec", context_settings={"ignore_unknown_options": True})
@@ -152,11 +178,11 @@ def exec_(command: tuple[str, ...]) -> None:
     """Run COMMAND inside the lab collector namespace (for comparisons with
     arp-scan or nmap). It refuses to run if the namespace is not isolated."""
     try:
-        proc = run_in_lab(list(command))
+        code = run_in_lab_foreground(list(command))
     except LabError as exc:
         _err(str(exc))
         return
-    sys.exit(proc.returncode)
+    sys.exit(code)
 
 
 @lab.command()
@@ -167,22 +193,22 @@ def demo(hosts: int, db: str, keep: bool) -> None:
     """Build the lab, scan it fully, print the summary and where the file is."""
     from collector.lab.netns import lab_session, up as lab_up
 
-    def run() -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    def run() -> int:
         click.echo(f"lab up with {hosts} office hosts; scanning from {topo.COLLECTOR_NS} ...", err=True)
         argv = lab_scan_argv(["--db", db])
-        return run_in_lab(argv, env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "120")})
+        return run_in_lab_foreground(argv, env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "120")})
 
     try:
         if keep:
             lab_up(hosts)
-            proc = run()
+            code = run()
         else:
             with lab_session(hosts):
-                proc = run()
+                code = run()
     except LabError as exc:
         _err(str(exc))
         return
-    if proc.returncode == 0:
+    if code == 0:
         click.echo(f"\ninventory written to {Path(db).resolve()}\n"
                    f"next: lan-collector devices --db {db}   |   lan-collector export --db {db} --format json")
-    sys.exit(proc.returncode)
+    sys.exit(code)

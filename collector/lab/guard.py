@@ -8,6 +8,7 @@ isolated, then replaces itself with CMD.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 
@@ -39,12 +40,15 @@ def check_lab_targets(targets: list[str]) -> None:
         raise LabError("a lab scan needs explicit lab targets")
     for spec in targets:
         try:
-            nets = parse_target(spec, resolve=False).networks
+            target = parse_target(spec, resolve=False)
         except ScopeError as exc:
             raise LabError(f"refusing lab target {spec!r}: {exc}") from None
-        for net in nets:
-            if not net.subnet_of(topo.LAB_SUPERNET):
-                raise LabError(f"refusing lab target {spec!r}: {net} is outside the lab ({topo.LAB_SUPERNET})")
+        # the lab is one contiguous block: a target inside it has both ends inside it
+        net = target.network or ipaddress.IPv4Network(target.first)
+        lab = topo.LAB_SUPERNET
+        if not (int(lab.network_address) <= target.first and target.last <= int(lab.broadcast_address)
+                and net.subnet_of(lab)):
+            raise LabError(f"refusing lab target {spec!r}: {target.describe()} is outside the lab ({lab})")
 
 
 def main(argv: list[str]) -> int:

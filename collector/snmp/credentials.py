@@ -31,7 +31,6 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 AUTH_PROTOCOLS = ("md5", "sha", "sha224", "sha256", "sha384", "sha512")
@@ -111,10 +110,12 @@ def _secret(value: Any, where: str, environ: dict[str, str]) -> str:
             raise CredentialError(f"{where}: environment variable {name} is not set")
         return environ[name]
     if value.startswith("file:"):
+        from collector.textfile import TextFileError, read_text_file
+
         try:
-            lines = Path(value[5:]).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise CredentialError(f"{where}: cannot read {value[5:]}: {exc.strerror or exc}") from None
+            lines = read_text_file(value[5:], "secret file", 65536).splitlines()
+        except TextFileError as exc:
+            raise CredentialError(f"{where}: {exc}") from None
         if not lines or not lines[0].strip():
             raise CredentialError(f"{where}: {value[5:]} is empty")
         return lines[0].strip()
