@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(python3 python3-venv python3-pip iproute2 nmap snmpd snmp arp-scan time util-linux procps
-              avahi-daemon minidlna cups-daemon udhcpc)
-TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv avahi-daemon minidlnad cupsd udhcpc)
+              avahi-daemon minidlna cups-daemon udhcpc gmediarender gstreamer1.0-plugins-base)
+TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv avahi-daemon minidlnad cupsd udhcpc gmediarender)
 
 install_system() {
     local missing=()
@@ -28,13 +28,23 @@ install_system() {
     command -v snmpd >/dev/null 2>&1 && had_snmpd=1
     echo "dev.sh: installing ${APT_PACKAGES[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
+    # Daemons in these packages (avahi, minidlna, cups, gmediarender, ...) must
+    # never start on the machine's real network, not even for a moment after
+    # installation: policy-rc.d forbids package scripts to start services.
+    local made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null \
+        || { [ $made_policy -eq 1 ] && rm -f /usr/sbin/policy-rc.d; return 1; }
+    [ $made_policy -eq 1 ] && rm -f /usr/sbin/policy-rc.d
     # The lab runs its own agents and daemons; the packages' machine-wide
     # services are not wanted (avahi, minidlna and cups would announce the
     # machine on its real network).
     if [ -d /run/systemd/system ]; then
         [ $had_snmpd -eq 0 ] && systemctl disable --now snmpd.service >/dev/null 2>&1 || true
-        for unit in avahi-daemon.socket avahi-daemon.service minidlna.service cups.socket cups.path cups.service; do
+        for unit in avahi-daemon.socket avahi-daemon.service minidlna.service cups.socket cups.path cups.service \
+                    gmediarender.service; do
             systemctl disable --now "$unit" >/dev/null 2>&1 || true
         done
     fi

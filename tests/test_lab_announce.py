@@ -1,5 +1,5 @@
 """Integration: mdns, ssdp and passive against real avahi-daemon, minidlna,
-cupsd and the replayed Samsung TV, inside the namespace lab."""
+cupsd and gmediarender, inside the namespace lab."""
 
 from __future__ import annotations
 
@@ -44,8 +44,10 @@ def test_announcing_devices_get_class_os_and_model(lab, tmp_path):
         assert (d["vendor"], d["device_class"], d["os_name"], d["model"]) == ("Apple", device_class, os_name, model)
         assert d["os_version"] == version
         assert d["hostname"] == _host(lab, kind)["hostname"]
-    tv = devices[_host(lab, "smart_tv")["ip"]]
-    assert (tv["device_class"], tv["model"], tv["serial"]) == ("media", "UE50NU7472", "0BGB3SBK900434X")
+    speaker = devices[_host(lab, "media_renderer")["ip"]]
+    # gmediarender on a Raspberry Pi: a media device made by Raspberry Pi, running gmediarender (not made by it)
+    assert speaker["device_class"] == "media" and speaker["vendor"].startswith("Raspberry Pi")
+    assert ["gmediarender", "0.1"] in [[s["name"], s["version"]] for s in speaker["software"]]
     printer = devices[_host(lab, "ipp_printer")["ip"]]
     assert (printer["device_class"], printer["model"]) == ("printer", "HP LaserJet Pro M404dn")
     eve = devices[_host(lab, "homekit")["ip"]]
@@ -55,7 +57,7 @@ def test_announcing_devices_get_class_os_and_model(lab, tmp_path):
     with Inventory(db) as inv:
         kinds = {(r[0], r[1]) for r in inv.db.execute(
             "select i.kind, a.ip from identifiers i join addresses a on a.device_id = i.device_id")}
-    assert ("upnp_udn", _host(lab, "nas")["ip"]) in kinds and ("upnp_udn", tv["ips"][0]) in kinds
+    assert ("upnp_udn", _host(lab, "nas")["ip"]) in kinds and ("upnp_udn", speaker["ips"][0]) in kinds
     assert ("mdns_host", _host(lab, "iphone")["ip"]) in kinds
     # nothing outside the announcing hosts got an mDNS class or model by mistake
     for h in lab.on("lan"):
@@ -102,5 +104,5 @@ def test_passive_hears_dhcp_and_announcements_without_sending(lab, tmp_path, mon
         heard[ip] = heard.get(ip, "") + data
     assert pi["ip"] in heard and "dhcp" in heard[pi["ip"]]
     assert ("dhcp_client_id", pi["ip"]) in idents
-    assert _host(lab, "smart_tv")["ip"] in heard  # its ssdp:alive NOTIFY
+    assert _host(lab, "media_renderer")["ip"] in heard  # gmediarender's ssdp:alive NOTIFY
     assert _host(lab, "apple_tv")["ip"] in heard  # its mDNS answers, multicast on the link

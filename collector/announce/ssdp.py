@@ -29,6 +29,10 @@ DEVICE_TYPES: dict[str, tuple[str, int]] = {
 }
 #: Software media servers: their description names the software, not the box.
 SOFTWARE_TYPES = {"mediaserver"}
+#: Renderer software whose description names its authors as "manufacturer"
+#: (a Raspberry Pi running gmrender-resurrect is not made by its authors).
+SOFTWARE_MODELS = {"gmediarender", "upmpdcli", "rygel", "kodi", "xbmc", "mediatomb", "gerbera", "serviio",
+                   "universal media server", "bubbleupnp server", "mopidy", "shairport-sync", "librespot"}
 #: Vendor extension elements that carry a firmware or software version.
 FIRMWARE_ELEMENTS = {"firmwareversion", "x_firmwareversion", "softwareversion", "swversion", "firmware_version",
                      "fwversion", "x_fwversion", "softwaregeneration"}
@@ -167,8 +171,8 @@ def facts_from(desc: dict[str, Any], server: str | None = None) -> tuple[list[Fa
     dtype = type_name(desc.get("deviceType"))
     where = f"UPnP {desc.get('deviceType', '?')}"
     manufacturer, model = desc.get("manufacturer"), desc.get("modelName")
-    if dtype in SOFTWARE_TYPES:
-        # a media server describes the software (MiniDLNA, Plex, Windows Media Player), not the box
+    if dtype in SOFTWARE_TYPES or str(model or "").strip().lower() in SOFTWARE_MODELS:
+        # a media server (MiniDLNA, Plex) or renderer software (gmediarender) describes the software, not the box
         if _usable(model):
             version = desc.get("modelNumber") if _usable(desc.get("modelNumber")) else None
             software.append(Software(str(model), version, manufacturer, SOURCE))

@@ -1,8 +1,8 @@
 """The lab's announcing hosts: a real avahi-daemon per host (no D-Bus, own
 config and runtime directory, so the machine's own avahi is never touched),
 minidlna (a real UPnP MediaServer) on the NAS, cupsd with one shared queue
-on the print server, and the replay responder (``collector.lab.replay``)
-for the Samsung TV's recorded SSDP answer.
+on the print server, and gmediarender (a real UPnP MediaRenderer, as a
+Raspberry Pi network speaker runs it).
 
 What each host announces is data below. The Apple answers are recorded
 real TXT records (see ``tests/fixtures/mdns/*/SOURCE.json``): pyatv's
@@ -24,7 +24,6 @@ from xml.sax.saxutils import escape
 from collector.lab import topology as topo
 from collector.lab.topology import LabHost, LabPlan
 
-FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 APPLE_TV_AIRPLAY = ["acl=0", "btaddr=FF:EE:DD:CC:BB:AA", "deviceid=AA:BB:CC:DD:EE:FF", "fex=1d9/St5fFTw",
                     "features=0x4A7FDFD5,0x3C155FDE", "flags=0x244", "gid=4D826039-0F40-4605-AD11-A6516183BAA6",
                     "igl=1", "gcgl=1", "model=AppleTV6,2", "protovers=1.1",
@@ -53,7 +52,7 @@ CUPS_QUEUE = {"name": "Office_Laser", "make_model": "HP LaserJet Pro M404dn", "l
 
 def available() -> dict[str, bool]:
     return {"avahi": shutil.which("avahi-daemon") is not None, "minidlna": shutil.which("minidlnad") is not None,
-            "cups": shutil.which("cupsd") is not None}
+            "cups": shutil.which("cupsd") is not None, "gmediarender": shutil.which("gmediarender") is not None}
 
 
 def ipp_txt(host: LabHost) -> tuple[str, ...]:
@@ -145,6 +144,19 @@ def _start_cups(host: LabHost, state_dir: Path) -> int:
                   d / "log" / "stdout.log")
 
 
+def renderer_uuid(host: LabHost) -> str:
+    """A stable UUID per lab host ("lab-speaker" + index), as gmediarender takes it."""
+    return f"6c61622d-7370-6561-6b65-72{host.index:010x}"
+
+
+def _start_gmediarender(host: LabHost, state_dir: Path) -> int:
+    d = state_dir / host.ns / "gmediarender"
+    d.mkdir(parents=True, exist_ok=True)
+    return _spawn(host.ns, ["gmediarender", "-I", "eth0", "-u", renderer_uuid(host), "-f", "Living room speaker",
+                            "--gstout-audiosink=fakesink", "--gstout-videosink=fakesink", "-P", str(d / "pid")],
+                  d / "stdout.log")
+
+
 def _spawn(ns: str, argv: list[str], log_path: Path) -> int:
     log = open(log_path, "ab")
     proc = subprocess.Popen(["ip", "netns", "exec", ns, *argv], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -154,16 +166,13 @@ def _spawn(ns: str, argv: list[str], log_path: Path) -> int:
 
 def wait_ready(state_dir: Path, pids: dict[str, int], timeout: float = 15.0) -> list[str]:
     """Wait until every avahi has finished probing its names (it writes its
-    pid file then) and the replay responder is listening; what is still not
-    ready when the time is up."""
+    pid file then); what is still not ready when the time is up."""
     import time
 
     deadline = time.monotonic() + timeout
     while True:
         pending = [k for k in pids if k.startswith("avahi:")
                    and not (state_dir / k.split(":", 1)[1] / "avahi-run" / "pid").exists()]
-        if "replay" in pids and not (state_dir / "replay.ready").exists():
-            pending.append("replay")
         if not pending or time.monotonic() > deadline:
             return pending
         time.sleep(0.05)
@@ -181,13 +190,9 @@ def start(lab_plan: LabPlan, state_dir: Path, etc_netns: Path) -> tuple[dict[str
             pids[f"minidlna:{host.ns}"] = _start_minidlna(host, state_dir)
         if host.kind == "ipp_printer" and have["cups"]:
             pids[f"cupsd:{host.ns}"] = _start_cups(host, state_dir)
+        if host.kind == "media_renderer" and have["gmediarender"]:
+            pids[f"gmediarender:{host.ns}"] = _start_gmediarender(host, state_dir)
     for name, ok in have.items():
-        if not ok and any(h.kind in ANNOUNCE for h in lab_plan.hosts):
+        if not ok and any(h.kind in ANNOUNCE or h.kind == "media_renderer" for h in lab_plan.hosts):
             warnings.append(f"{name} is not installed: its lab hosts stay silent (see dev.sh)")
-    if any(h.kind in topo.REPLAY_KINDS for h in lab_plan.hosts):
-        log = open(state_dir / "replay.log", "ab")
-        proc = subprocess.Popen(["ip", "netns", "exec", topo.SWITCH_NS, sys.executable, "-m", "collector.lab.replay",
-                                 str(state_dir / "state.json")], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
-        pids["replay"] = proc.pid
     return pids, warnings

@@ -126,13 +126,13 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
             (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
              ServiceSpec(443, "https", "nginx/1.24.0 (Ubuntu)", "Welcome to nginx!"))),
     # announcing devices (collector.lab.announce): avahi-daemon publishes their
-    # recorded mDNS records, cupsd serves the print queue, the replay
-    # responder the Samsung TV's recorded SSDP answer and description
+    # recorded mDNS records, cupsd serves the print queue, gmediarender (a
+    # real UPnP MediaRenderer) makes a Raspberry Pi a network speaker
     Profile("mac", "Apple, Inc.", "a4:83:e7", "mac", None, ()),
     Profile("iphone", "", "", "iphone", None, (), random_mac=True),
     Profile("apple_tv", "Apple, Inc.", "f0:b3:ec", "appletv", None, ()),
     Profile("ipp_printer", "Raspberry Pi Trading Ltd", "e4:5f:01", "print", None, ()),
-    Profile("smart_tv", "Samsung Electronics Co.,Ltd", "8c:79:f5", "tv", None, ()),
+    Profile("media_renderer", "Raspberry Pi Trading Ltd", "b8:27:eb", "speaker", None, ()),
     Profile("homekit", "Eve Systems GmbH", "00:0c:6c", "eve", None, ()),
     Profile("workstation", "Dell Inc.", "a4:bb:6d", "pc",
             None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb", "win7"))),
@@ -161,7 +161,7 @@ EXPECTED_FLAGS: dict[str, frozenset[str]] = {
     "iphone": frozenset(),
     "apple_tv": frozenset(),
     "ipp_printer": frozenset({_HTTP}),  # CUPS's web interface on plain HTTP :631, a print server
-    "smart_tv": frozenset(),
+    "media_renderer": frozenset(),
     "homekit": frozenset(),
     "workstation": frozenset({"legacy/smbv1"}),
 }
@@ -169,10 +169,8 @@ EXPECTED_FLAGS: dict[str, frozenset[str]] = {
 #: One of each kind first (the order the first hosts get), then office filler.
 CORE_KINDS = ("router", "printer", "switch", "windows_workstation", "windows_server", "linux_server", "nas",
               "camera", "voip", "wireless_ap", "laptop", "ups", "modern_linux",
-              "mac", "iphone", "apple_tv", "ipp_printer", "smart_tv", "homekit")
+              "mac", "iphone", "apple_tv", "ipp_printer", "media_renderer", "homekit")
 FILLER_KINDS = ("workstation", "laptop", "workstation", "voip", "workstation", "printer", "laptop", "camera")
-#: Kinds whose answers the replay responder (collector.lab.replay) serves.
-REPLAY_KINDS = ("smart_tv",)
 #: Hosts placed on the branch subnet behind the router (when the lab has one).
 BRANCH_KINDS = ("workstation", "printer")
 
