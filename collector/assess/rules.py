@@ -10,6 +10,7 @@ evidence and a confidence; :func:`assess` runs them all over one host.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from collections.abc import Callable, Iterable
@@ -290,14 +291,15 @@ def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
             flag = _eol_flag(label, release, today, {"how": how}, VERSION, slug)
             if flag:
                 flags.append(flag)
-    win = windows_release(host)
+    win = windows_release(host, today)
     if win:
-        slug, cycle, label, evidence, confidence = win
-        release = next((r for r in ref.eol["products"].get(slug, {}).get("releases", []) if r["cycle"] == cycle), None)
-        if release:
-            flag = _eol_flag(label, release, today, evidence, confidence, slug)
-            if flag:
-                flags.append(flag)
+        slug, release, label, evidence, confidence = win
+        flag = _eol_flag(label, release, today, evidence, confidence, slug)
+        if flag and evidence.get("extended_security_updates_until"):
+            flag = dataclasses.replace(flag, title=f"{flag.title} (paid Extended Security Updates until "
+                                                   f"{evidence['extended_security_updates_until']})")
+        if flag:
+            flags.append(flag)
     return flags
 
 
