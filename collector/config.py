@@ -26,7 +26,8 @@ class Settings:
     # [scan]
     targets: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap"])
+    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap", "smb", "netbios",
+                                                        "wsd"])
     rate: int = 2000  # packets per second, global cap
     retries: int = 1  # extra rounds for silent addresses (2 tries in all, as arp-scan)
     timeout: float = 0.5  # longest wait for late replies after a round (adaptive below it)
@@ -45,6 +46,11 @@ class Settings:
     snmp_max_values: int = 20000  # per device: values read before the walk stops
     snmp_device_budget: float = 60.0  # per device: seconds before the walk stops
     snmp_record_dir: str = ""  # write each device's walk there as <ip>.snmprec (bug reports, fixtures)
+    # [smb] [netbios] [wsd]
+    smb_timeout: float = 2.0  # per SMB exchange (connect, negotiate, session setup)
+    netbios_timeout: float = 1.0  # wait for node-status replies after the last query
+    wsd_timeout: float = 2.5  # WS-Discovery: how long to listen for ProbeMatches
+    wsd_metadata: bool = True  # fetch WSD metadata (model, serial, computer name) from in-scope XAddrs
 
 
 #: TOML section.key -> Settings attribute
@@ -69,6 +75,10 @@ KEYS: dict[str, str] = {
     "snmp.max_values": "snmp_max_values",
     "snmp.device_budget": "snmp_device_budget",
     "snmp.record_dir": "snmp_record_dir",
+    "smb.timeout": "smb_timeout",
+    "netbios.timeout": "netbios_timeout",
+    "wsd.timeout": "wsd_timeout",
+    "wsd.metadata": "wsd_metadata",
 }
 #: Settings that must never be printed or stored.
 SECRET = {"snmp_communities", "snmp_v3"}

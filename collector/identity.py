@@ -74,7 +74,9 @@ class HostEvidence:
 
 
 #: Plugins that see a MAC on the wire rank above those that read it second-hand.
-_MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2, "snmp-arp": 2}
+#: NetBIOS node status carries the MAC the host itself reports (what a host
+#: behind a router shows of its adapter): used only when nothing better saw one.
+_MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2, "snmp-arp": 2, "netbios": 1}
 
 
 def _by_address(host: HostEvidence) -> tuple[int, ...]:

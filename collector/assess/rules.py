@@ -338,6 +338,13 @@ def rule_insecure(host: HostEvidence, ref: Reference, today: _dt.date) -> list[F
                                           "how": "a handshake limited to TLS 1.0 succeeded (SSLv3 cannot be "
                                                  "tried: OpenSSL 3 has no SSLv3)"},
                               "disable TLS 1.0/1.1 on the device (update its firmware if it cannot)"))
+        smb1 = (obs.raw.get("smb") or {}).get("smb1") or {} if obs.plugin == "smb" else {}
+        if smb1.get("accepted") and not any(f.rule == "legacy/smbv1" for f in flags):
+            flags.append(Flag("legacy", "legacy/smbv1", "SMBv1 accepted", "high", CONFIRMED,
+                              {"service": "445/tcp", "dialect": smb1.get("dialect"), "native_os": smb1.get("native_os"),
+                               "native_lm": smb1.get("native_lm"),
+                               "how": "accepted our SMB negotiate that offers only the SMB1 dialect NT LM 0.12"},
+                              "disable SMBv1 (EternalBlue/WannaCry class of attacks)"))
         if obs.plugin == "snmp" and obs.raw.get("default_community"):
             flags.append(Flag("legacy", "legacy/snmp-default-community",
                               f"SNMP {obs.raw.get('snmp_version')} answers the default community", "high", CONFIRMED,
