@@ -14,7 +14,7 @@ import re
 import struct
 from typing import Any
 
-from collector.assess.winbuilds import releases_for
+from collector.assess.winbuilds import drop_rare_servers, releases_for
 from collector.banners import escape_banner
 from collector.model import Fact, Identifier, Service, Software
 from collector.proto import smb
@@ -164,6 +164,8 @@ def _vstr(ntlm: dict[str, Any]) -> str:
 
 def _windows_facts(win: dict[str, Any]) -> list[Fact]:
     found = releases_for(win["build"], win.get("nt"), server=win.get("server"), ntlm=win["ntlm"])
+    if win.get("server") is None:
+        found, _dropped = drop_rare_servers(found)
     if not found:
         return [Fact("os_name", "Windows", 70, SOURCE, win["how"])]
     evidence = f"{win['how']}: build {found[0].nt}.{win['build']} (Windows build table from endoflife.date)"

@@ -56,7 +56,7 @@ def observation_for(ip: str, matches: list[dict[str, Any]], metadata_raw: bytes 
         facts.append(Fact("vendor", maker, 75, SOURCE, "WSD metadata Manufacturer"))
     if meta.get("model") and not software_host:
         facts.append(Fact("model", meta["model"], 80, SOURCE, "WSD metadata ModelName"))
-    if meta.get("serial"):
+    if meta.get("serial") and not software_host:
         facts.append(Fact("serial", meta["serial"], 80, SOURCE, "WSD metadata SerialNumber"))
     if meta.get("firmware") and not software_host:
         facts.append(Fact("firmware", meta["firmware"], 75, SOURCE, "WSD metadata FirmwareVersion"))

@@ -171,3 +171,13 @@ def releases_for(build: int, nt: str | None = None, *, server: bool | None = Non
     found = [r for r in rows if r.build in builds and (not nt or r.nt == nt)
              and (server is None or r.server == server)]
     return sorted(found, key=lambda r: (r.server, r.build, r.product, r.release or "", r.edition))
+
+
+def drop_rare_servers(found: list[WindowsRelease]) -> tuple[list[WindowsRelease], bool]:
+    """When a build's only server releases are semi-annual/annual-channel
+    Server Core (19041: Server 2004/20H2 SAC), take the workstation release:
+    (releases, whether that was done)."""
+    servers = [r for r in found if r.server]
+    if servers and len(servers) < len(found) and all(r.edition in ("SAC", "AC") for r in servers):
+        return [r for r in found if not r.server], True
+    return found, False

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from collector.assess.winbuilds import WindowsRelease, releases_for
+from collector.assess.winbuilds import WindowsRelease, drop_rare_servers, releases_for
 from collector.identity import HostEvidence
 
 _SYSDESCR = re.compile(r"Software: Windows (?:Version|\S+ Version) (\d+\.\d+) \(Build (\d+)")
@@ -122,13 +122,10 @@ def verdict(host: HostEvidence) -> Verdict | None:
     server, how = host_role(host, claims)
     for claim in claims:
         found = releases_for(claim.build, claim.nt, server=server, ntlm=claim.ntlm)
-        servers = [r for r in found if r.server]
-        if server is None and servers and len(servers) < len(found) and all(r.edition in ("SAC", "AC")
-                                                                             for r in servers):
-            # only a semi-annual-channel Server Core release shares the build: rare enough to
-            # take the host as the workstation release
-            found = [r for r in found if not r.server]
-            server, how = False, "the build's only server releases are semi-annual Server Core: a workstation"
+        if server is None:
+            found, dropped = drop_rare_servers(found)
+            if dropped:
+                server, how = False, "the build's only server releases are semi-annual Server Core: a workstation"
         if found:
             return Verdict(found, claim, server, how)
     return None
