@@ -311,15 +311,16 @@ async def _windows_extras(state: dict) -> list[Any]:
         flavour = winreplay.FLAVOURS.get(spec.banner, winreplay.FLAVOURS["win7"])
         workgroup = flavour.domain or "WORKGROUP"
         dc = flavour.signing_required
-        nb = functools.partial(lambda h, wg, d, data, addr: winreplay.nbstat_reply(data, h["hostname"], wg, h["mac"], d),
-                               host, workgroup, dc)
-        transport, _p = await loop.create_datagram_endpoint(lambda nb=nb: _Udp(nb),
-                                                            sock=_udp_socket(host["ns"], host["ip"], 137))
-        out.append(transport)
-        probe = functools.partial(lambda h, data, addr: winreplay.wsd_probe_matches(data, h["hostname"], h["ip"]), host)
-        transport, _p = await loop.create_datagram_endpoint(
-            lambda probe=probe: _Udp(probe), sock=_udp_socket(host["ns"], host["ip"], 3702, "239.255.255.250"))
-        out.append(transport)
+        def nb(data: bytes, addr: Any, h: dict = host, wg: str = workgroup, d: bool = dc) -> bytes | None:
+            return winreplay.nbstat_reply(data, h["hostname"], wg, h["mac"], d)
+
+        def probe(data: bytes, addr: Any, h: dict = host) -> bytes | None:
+            return winreplay.wsd_probe_matches(data, h["hostname"], h["ip"])
+
+        for answer, port, group in ((nb, 137, None), (probe, 3702, "239.255.255.250")):
+            transport, _p = await loop.create_datagram_endpoint(
+                functools.partial(_Udp, answer), sock=_udp_socket(host["ns"], host["ip"], port, group))
+            out.append(transport)
         membership = f"Domain:{flavour.dns_domain}" if flavour.dns_domain else f"Workgroup:{workgroup}"
         body = winreplay.wsd_metadata(host["hostname"], membership)
         sock = listen(host["ns"], host["ip"], winreplay.WSD_HTTP_PORT)
