@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(python3 python3-venv python3-pip iproute2 nmap snmpd snmp arp-scan time util-linux procps)
-TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv)
+APT_PACKAGES=(python3 python3-venv python3-pip iproute2 nmap snmpd snmp arp-scan time util-linux procps samba wsdd)
+TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv smbd nmbd wsdd)
 
 install_system() {
     local missing=()
@@ -20,14 +20,19 @@ install_system() {
         echo "dev.sh: missing ${missing[*]}; install as root: apt-get install ${APT_PACKAGES[*]}" >&2
         return 0
     fi
-    local had_snmpd=0
+    local had_snmpd=0 had_samba=0
     command -v snmpd >/dev/null 2>&1 && had_snmpd=1
+    command -v smbd >/dev/null 2>&1 && had_samba=1
     echo "dev.sh: installing ${APT_PACKAGES[*]}" >&2
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
     # The lab runs its own agents; the package's machine-wide snmpd is not wanted.
     if [ $had_snmpd -eq 0 ] && [ -d /run/systemd/system ]; then
         systemctl disable --now snmpd.service >/dev/null 2>&1 || true
+    fi
+    # Likewise Samba's and wsdd's machine-wide daemons: the lab starts its own per host.
+    if [ $had_samba -eq 0 ] && [ -d /run/systemd/system ]; then
+        systemctl disable --now smbd.service nmbd.service samba-ad-dc.service wsdd.service >/dev/null 2>&1 || true
     fi
 }
 
