@@ -147,9 +147,7 @@ def observation_parts(summary: dict[str, Any], port: int = 445, role_hint: tuple
         # the DNS name when it is this computer's (Samba puts the machine's host name there)
         host = dns if dns.split(".")[0].lower() == name.lower() else name
         facts.append(Fact("hostname", host, 80, SOURCE, "NTLMSSP target info (DNS / NetBIOS computer name)"))
-        domain = info.get("netbios_domain") or ""
-        identifiers.append(Identifier("netbios_name", f"{name}\\{domain}"[:255] if domain and domain != name
-                                      else name, SOURCE))
+        identifiers.append(Identifier("netbios_name", name[:255], SOURCE))  # as the netbios plugin records it
     guid = smb2.get("server_guid") or smb1.get("server_guid")
     # Samba derives its GUID from the NetBIOS name: every Samba box of that name shares it
     if guid and not samba and guid != "00000000-0000-0000-0000-000000000000":

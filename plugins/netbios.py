@@ -53,8 +53,8 @@ def observation_for(ip: str, parsed: dict[str, Any]) -> Observation:
         facts.append(Fact("device_class", "server", 70, SOURCE, "NetBIOS domain-controller names (<1B>/<1C>)"))
     identifiers = []
     if info["computer"]:
-        value = info["computer"] + (f"\\{info['workgroup']}" if info["workgroup"] else "")
-        identifiers.append(Identifier("netbios_name", value[:255], SOURCE))
+        # the computer name alone, as the smb plugin records it (the workgroup is in raw)
+        identifiers.append(Identifier("netbios_name", info["computer"][:255], SOURCE))
     return Observation(plugin=SOURCE, ip=ip, mac=info["mac"], facts=facts, identifiers=identifiers,
                        raw={"netbios": {"names": parsed["names"][:64], "workgroup": info["workgroup"],
                                         "mac": parsed.get("mac")}})

@@ -42,7 +42,7 @@ class _Receiver(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
         ip = addr[0]
-        if not self.allowed(ip) or len(self.answers.get(ip, [])) >= 4:
+        if not self.allowed(ip) or len(self.answers.get(ip, [])) >= 8:
             return  # out of scope, or a chatty device: keep the first few
         self.answers.setdefault(ip, []).append(data[: wsd.MAX_MESSAGE])
 
@@ -150,15 +150,17 @@ class WsdPlugin:
                 receivers.append(await loop.create_datagram_endpoint(lambda: _Receiver(allowed),
                                                                      local_addr=("0.0.0.0", 0),
                                                                      family=socket.AF_INET))
-            message = wsd.probe(f"urn:uuid:{uuid.uuid4()}")
+            # untyped, DPWS devices (Windows, printers, wsdd) and ONVIF cameras: some answer only their type
+            messages = [wsd.probe(f"urn:uuid:{uuid.uuid4()}", t) for t in (None, *wsd.PROBE_TYPES)]
             for repeat in range(2):  # SOAP-over-UDP repeats multicast messages: UDP may drop one
-                for (transport, _r), att in zip(receivers, ifaces):
-                    transport.sendto(message, (wsd.GROUP, wsd.PORT))
-                if unicast:
-                    transport = receivers[-1][0]
-                    for ip in unicast:
-                        transport.sendto(message, (ip, wsd.PORT))
-                        await asyncio.sleep(1 / max(1, ctx.settings.rate))
+                for message in messages:
+                    for (transport, _r), _att in zip(receivers, ifaces):
+                        transport.sendto(message, (wsd.GROUP, wsd.PORT))
+                    if unicast:
+                        transport = receivers[-1][0]
+                        for ip in unicast:
+                            transport.sendto(message, (ip, wsd.PORT))
+                            await asyncio.sleep(1 / max(1, ctx.settings.rate))
                 await asyncio.sleep(0.2 if repeat == 0 else 0)
             await asyncio.sleep(ctx.settings.wsd_timeout)
         finally:
@@ -171,12 +173,14 @@ class WsdPlugin:
         gets = asyncio.Semaphore(GETS_AT_ONCE)
 
         async def one(ip: str, msgs: list[bytes]) -> None:
-            matches = []
+            matches: list[dict] = []
             for msg in msgs:
                 try:
-                    matches.extend(wsd.parse_probe_matches(msg))
+                    found = wsd.parse_probe_matches(msg)
                 except ValueError:
                     continue
+                # the same endpoint answers each of our probes: keep it once
+                matches.extend(m for m in found if m["address"] not in {x["address"] for x in matches})
             if not matches:
                 return
             metadata = None

@@ -68,7 +68,7 @@ def test_windows_server_2016_challenge():
     facts, _s, _sw, identifiers, raw = smbinfo.observation_parts(summary, role_hint=(True, "DC ports"))
     got = {f.field: f.value for f in facts}
     assert {k: got.get(k) for k in expected["as_domain_controller"]} == expected["as_domain_controller"]
-    assert [(i.kind, i.value) for i in identifiers] == [("netbios_name", "DC01\\DOMAIN")]
+    assert [(i.kind, i.value) for i in identifiers] == [("netbios_name", "DC01")]
 
 
 def test_requests_are_well_formed():

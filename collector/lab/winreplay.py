@@ -181,8 +181,9 @@ def wsd_probe_matches(probe: bytes, hostname: str, ip: str) -> bytes | None:
     import re
 
     m = re.search(rb"<(?:\w+:)?MessageID>\s*([^<\s]{1,200})\s*</", probe[:8192])
-    if b"Probe" not in probe[:8192] or m is None:
-        return None
+    types = re.search(rb"<(?:\w+:)?Types>([^<]*)</", probe[:8192])
+    if b"Probe" not in probe[:8192] or m is None or (types and not re.search(rb"Device|Computer", types.group(1))):
+        return None  # not a Probe, or one for other types (an ONVIF camera's)
     relates = m.group(1).decode("latin-1")
     ep = endpoint(hostname)
     return (

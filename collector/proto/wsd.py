@@ -22,19 +22,31 @@ _WSD_NS = "http://schemas.xmlsoap.org/ws/2005/04/discovery"
 _ADDRESSING = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
 
 
-def probe(message_id: str | None = None) -> bytes:
-    """A Probe with no Types: every WS-Discovery target answers it."""
+#: The Probe types we send (besides an untyped Probe): DPWS devices (Windows,
+#: printers; Samba's wsdd answers nothing else) and ONVIF cameras.
+PROBE_TYPES = {"wsdp:Device": ("wsdp", "http://schemas.xmlsoap.org/ws/2006/02/devprof"),
+               "dn:NetworkVideoTransmitter": ("dn", "http://www.onvif.org/ver10/network/wsdl")}
+
+
+def probe(message_id: str | None = None, types: str | None = None) -> bytes:
+    """A Probe, untyped or for one of :data:`PROBE_TYPES`."""
     mid = message_id or f"urn:uuid:{uuid.uuid4()}"
+    ns = ""
+    body = "<wsd:Probe/>"
+    if types:
+        prefix, uri = PROBE_TYPES[types]
+        ns = f' xmlns:{prefix}="{uri}"'
+        body = f"<wsd:Probe><wsd:Types>{types}</wsd:Types></wsd:Probe>"
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" '
-        f'xmlns:wsa="{_ADDRESSING}" xmlns:wsd="{_WSD_NS}">'
+        f'xmlns:wsa="{_ADDRESSING}" xmlns:wsd="{_WSD_NS}"{ns}>'
         "<soap:Header>"
         "<wsa:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</wsa:To>"
         f"<wsa:Action>{_WSD_NS}/Probe</wsa:Action>"
         f"<wsa:MessageID>{mid}</wsa:MessageID>"
         "</soap:Header>"
-        "<soap:Body><wsd:Probe/></soap:Body>"
+        f"<soap:Body>{body}</soap:Body>"
         "</soap:Envelope>"
     ).encode()
 
