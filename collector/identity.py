@@ -151,7 +151,9 @@ def fold_aliases(hosts: list[HostEvidence]) -> list[HostEvidence]:
 
 
 def _service_score(s: Service) -> tuple[int, int, int, int]:
-    return (1 if s.product else 0, 1 if s.version else 0, 1 if s.cpe else 0, s.confidence)
+    # a concrete version ("4.17.12") beats a range a fingerprint gives ("3.X - 4.X")
+    concrete = bool(s.version) and not re.search(r"\bX\b|\s-\s", s.version or "")
+    return (1 if s.product else 0, 2 if concrete else 1 if s.version else 0, 1 if s.cpe else 0, s.confidence)
 
 
 def merge_services(services: Iterable[Service]) -> list[Service]:

@@ -138,7 +138,9 @@ def observation_parts(summary: dict[str, Any], port: int = 445, role_hint: tuple
                                        f"NativeOS {smb1['native_os']!r}" if smb1.get("native_os") else None,
                                        f"NativeLM {smb1['native_lm']!r}" if smb1.get("native_lm") else None) if x)
         services = [Service(port, "tcp", "open", "microsoft-ds", product, version, extra, cpe,
-                            escape_banner(banner) if banner else None, SOURCE, 85 if product else 60)]
+                            escape_banner(banner) if banner else None, SOURCE,
+                            # the version Samba states itself outranks a fingerprint's
+                            100 if version else 85 if product else 60)]
     else:
         services = []
     name = info.get("netbios_computer")
