@@ -11,9 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(python3 python3-venv python3-pip iproute2 nmap snmpd snmp arp-scan time util-linux procps
+APT_PACKAGES=(python3 python3-venv python3-pip iproute2 nmap snmpd snmp arp-scan time util-linux procps samba wsdd
               avahi-daemon minidlna cups-daemon udhcpc gmediarender gstreamer1.0-plugins-base)
-TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv avahi-daemon minidlnad cupsd udhcpc gmediarender)
+TOOLS=(ip nmap snmpd snmpget arp-scan /usr/bin/time setpriv smbd nmbd wsdd avahi-daemon minidlnad cupsd udhcpc
+       gmediarender)
 
 install_system() {
     local missing=()
@@ -24,8 +25,9 @@ install_system() {
         echo "dev.sh: missing ${missing[*]}; install as root: apt-get install ${APT_PACKAGES[*]}" >&2
         return 0
     fi
-    local had_snmpd=0
+    local had_snmpd=0 had_samba=0
     command -v snmpd >/dev/null 2>&1 && had_snmpd=1
+    command -v smbd >/dev/null 2>&1 && had_samba=1
     echo "dev.sh: installing ${APT_PACKAGES[*]}" >&2
     apt-get update -qq
     # Daemons in these packages (avahi, minidlna, cups, gmediarender, ...) must
@@ -47,6 +49,10 @@ install_system() {
                     gmediarender.service; do
             systemctl disable --now "$unit" >/dev/null 2>&1 || true
         done
+    fi
+    # Likewise Samba's and wsdd's machine-wide daemons: the lab starts its own per host.
+    if [ $had_samba -eq 0 ] && [ -d /run/systemd/system ]; then
+        systemctl disable --now smbd.service nmbd.service samba-ad-dc.service wsdd.service >/dev/null 2>&1 || true
     fi
 }
 

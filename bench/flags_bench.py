@@ -39,7 +39,7 @@ def measure(n: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--hosts", type=int, default=20)
+    ap.add_argument("--hosts", type=int, default=topo.full_size())
     args = ap.parse_args()
     netns.require_root()
     r = measure(args.hosts)

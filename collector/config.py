@@ -36,7 +36,8 @@ class Settings:
     # [scan]
     targets: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap", "mdns", "ssdp"])
+    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap", "smb", "netbios",
+                                                        "wsd", "mdns", "ssdp"])
     rate: int = 2000  # packets per second, global cap
     retries: int = 1  # extra rounds for silent addresses (2 tries in all, as arp-scan)
     timeout: float = 0.5  # longest wait for late replies after a round (adaptive below it)
@@ -59,6 +60,11 @@ class Settings:
     mdns_listen_seconds: float = 3.0  # how long mDNS answers are collected (runs beside the other probes)
     ssdp_listen_seconds: float = 2.0  # how long M-SEARCH answers are collected before descriptions are read
     passive_enabled: bool = False  # also run the passive listener (only listens: DHCP, mDNS, SSDP)
+    # [smb] [netbios] [wsd]
+    smb_timeout: float = 2.0  # per SMB exchange (connect, negotiate, session setup)
+    netbios_timeout: float = 1.0  # wait for node-status replies after the last query
+    wsd_timeout: float = 2.5  # WS-Discovery: how long to listen for ProbeMatches
+    wsd_metadata: bool = True  # fetch WSD metadata (model, serial, computer name) from in-scope XAddrs
 
 
 #: TOML section.key -> Settings attribute
@@ -86,6 +92,10 @@ KEYS: dict[str, str] = {
     "mdns.listen_seconds": "mdns_listen_seconds",
     "ssdp.listen_seconds": "ssdp_listen_seconds",
     "passive.enabled": "passive_enabled",
+    "smb.timeout": "smb_timeout",
+    "netbios.timeout": "netbios_timeout",
+    "wsd.timeout": "wsd_timeout",
+    "wsd.metadata": "wsd_metadata",
 }
 #: Settings that must never be printed or stored.
 SECRET = {"snmp_communities", "snmp_v3"}
@@ -120,6 +130,9 @@ BOUNDS: dict[str, Bound] = {
     "snmp_device_budget": Bound(0, 3600, "seconds", open_low=True),
     "mdns_listen_seconds": Bound(0, 30, "seconds", open_low=True),
     "ssdp_listen_seconds": Bound(0, 30, "seconds", open_low=True),
+    "smb_timeout": Bound(0, 60, "seconds", open_low=True),
+    "netbios_timeout": Bound(0, 60, "seconds", open_low=True),
+    "wsd_timeout": Bound(0, 60, "seconds", open_low=True),
 }
 #: Longest list a list setting may hold, and longest item.
 MAX_ITEMS, MAX_ITEM_CHARS = 100_000, 4096

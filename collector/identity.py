@@ -74,7 +74,9 @@ class HostEvidence:
 
 
 #: Plugins that see a MAC on the wire rank above those that read it second-hand.
-_MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2, "snmp-arp": 2}
+#: NetBIOS node status carries the MAC the host itself reports (what a host
+#: behind a router shows of its adapter): used only when nothing better saw one.
+_MAC_SOURCE_RANK = {"arp": 3, "neighbours": 2, "snmp-arp": 2, "netbios": 1}
 
 
 def _by_address(host: HostEvidence) -> tuple[int, ...]:
@@ -149,7 +151,9 @@ def fold_aliases(hosts: list[HostEvidence]) -> list[HostEvidence]:
 
 
 def _service_score(s: Service) -> tuple[int, int, int, int]:
-    return (1 if s.product else 0, 1 if s.version else 0, 1 if s.cpe else 0, s.confidence)
+    # a concrete version ("4.17.12") beats a range a fingerprint gives ("3.X - 4.X")
+    concrete = bool(s.version) and not re.search(r"\bX\b|\s-\s", s.version or "")
+    return (1 if s.product else 0, 2 if concrete else 1 if s.version else 0, 1 if s.cpe else 0, s.confidence)
 
 
 def merge_services(services: Iterable[Service]) -> list[Service]:

@@ -98,6 +98,7 @@ class Software:
 IDENTIFIER_KINDS: dict[str, str] = {
     "smb_guid": "strong",        # SMB2 negotiate ServerGuid
     "upnp_udn": "strong",        # UPnP device description UDN (uuid:...)
+    "wsd_endpoint": "strong",    # WS-Discovery endpoint reference (urn:uuid:...)
     "snmp_engine_id": "strong",  # SNMPv3 snmpEngineID
     "dhcp_client_id": "strong",  # DHCP option 61
     "tls_cert_sha256": "weak",   # some vendors ship one certificate on every unit

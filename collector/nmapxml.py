@@ -96,12 +96,25 @@ def _service(port: Any, state: str) -> Service:
     probed = svc is not None and svc.get("method") == "probed"
     extra = "; ".join(x for x in (get("extrainfo"), f"os: {get('ostype')}" if get("ostype") else None,
                                   f"device: {get('devicetype')}" if get("devicetype") else None) if x) or None
+    version, cpe = get("version"), app_cpe or next((c for c in cpes if c), None)
+    if (get("product"), version) in GENERIC_VERSIONS:
+        # a fingerprint that labels a behaviour many releases share with the one
+        # version it was taken from: keep the product, not the version
+        extra = "; ".join(x for x in (extra, f"nmap's generic match said {version}") if x)
+        version, cpe = None, None
     return Service(
         port=int(port.get("portid", "0")), proto=port.get("protocol", "tcp"), state=state,
-        name=get("name"), product=get("product"), version=get("version"), extra=extra,
-        cpe=app_cpe or next((c for c in cpes if c), None), banner=None, source=SOURCE,
+        name=get("name"), product=get("product"), version=version, extra=extra,
+        cpe=cpe, banner=None, source=SOURCE,
         confidence=min(100, conf * 10) if probed else 20,
     )
+
+
+#: nmap matches whose version is not the server's: nmap-service-probes names
+#: every Samba that refuses SMB1 ("Samba smbd 4.6.2", the release the pattern
+#: was recorded from), which would wrongly raise SambaCry (CVE-2017-7494, KEV)
+#: on any current Samba; the smb plugin reads the real version where Samba tells it.
+GENERIC_VERSIONS = {("Samba smbd", "4.6.2")}
 
 
 def _service_facts(svc: Any, port: str) -> list[Fact]:

@@ -85,6 +85,20 @@ class Scope:
                 return True
         return False
 
+    def covers(self, network: ipaddress.IPv4Network) -> bool:
+        """True when every host address of ``network`` is in scope (no
+        exclusion inside it): e.g. whether a multicast probe, which every
+        host on that link hears, may be sent there."""
+        low, high = int(network.network_address), int(network.broadcast_address)
+        if network.prefixlen < 31:
+            low, high = low + 1, high - 1
+        for first, last in self.intervals():
+            if first <= low and last >= high:
+                return True
+            if first > low:
+                return False
+        return False
+
     def size(self) -> int:
         if self._size is None:
             self._size = sum(b - a + 1 for a, b in self.intervals())

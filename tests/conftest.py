@@ -64,11 +64,11 @@ def lab():
     why = lab_unavailable()
     if why:
         pytest.skip(why)
-    from collector.lab import netns
+    from collector.lab import netns, topology
 
     # Refuses (raises, failing the tests) if the root namespace already uses
     # lab address space, or if the collector namespace is not isolated.
-    with netns.lab_session(20) as state:
+    with netns.lab_session(topology.full_size()) as state:
         problems = netns.isolation_problems("lcl-col")
         assert problems == [], problems
         yield Lab(state)

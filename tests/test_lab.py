@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import re
 import signal
@@ -371,3 +372,54 @@ def test_the_credential_that_worked_is_tried_first_next_time(lab, tmp_path):
             "select data from observations where plugin = 'snmp' order by id")]
     # first scan: public v2c, public v1, then the site community; second: the site community at once
     assert [(r["credential"], r["contact_attempts"]) for r in raws] == [("community-2", 3), ("community-2", 1)]
+
+
+# -- Windows, Samba, NetBIOS and WS-Discovery (issue 11) -----------------------
+
+_WINDOWS = {"windows_workstation": ("Windows 7", "SP1", "6.1.7601"),
+            "windows_server": ("Windows Server 2008 R2", "SP1", "6.1.7601"),
+            "windows10": ("Windows 10", "2004-22H2", "10.0.19041"),  # NTLMSSP states the servicing base
+            "windows_server2022": ("Windows Server 2022", None, "10.0.20348"),
+            "workstation": ("Windows 7", "SP1", "6.1.7601")}
+
+
+def test_windows_and_samba_hosts_identified_without_snmp(lab, tmp_path):
+    from collector.lab import samba
+
+    db = tmp_path / "inv.db"
+    lab.scan("198.18.0.0/24", "198.18.1.0/24", "--plugins", "arp,tcpping,banners,smb,netbios,wsd", "--db", str(db))
+    devices = {ip: d for d in export(db) for ip in d["ips"]}
+    with Inventory(db) as inv:
+        ids = {ip: {(i["kind"], i["value"]) for i in inv.identifiers(devices[ip]["id"])} for ip in devices}
+        flags = inv.flags(70)
+    got_flags: dict[str, set[str]] = {}
+    for f in flags:
+        got_flags.setdefault(f["ip"], set()).add(f["rule"])
+    for host in lab.hosts:
+        d = devices[host["ip"]]
+        if host["kind"] in _WINDOWS:
+            os_name, release, build = _WINDOWS[host["kind"]]
+            assert (d["os_name"], d["os_version"], d["os_build"]) == (os_name, release, build), (host, d)
+            name = host["hostname"].upper()
+            assert any(k == "netbios_name" and v.startswith(name) for k, v in ids[host["ip"]]), ids[host["ip"]]
+            assert any(k == "smb_guid" for k, _v in ids[host["ip"]])
+            assert ("legacy/eol" in got_flags.get(host["ip"], set())) == (host["kind"] != "windows_server2022")
+        if host["kind"] in samba.SAMBA_KINDS and not samba.available():
+            [svc] = [s for s in d["services"] if s["port"] == 445]
+            assert svc["product"] == "Samba smbd"
+            smb1 = samba.SAMBA_KINDS[host["kind"]][0]
+            assert (svc["version"] or "").startswith("4.") == smb1  # Samba names its version only over SMB1
+            assert ("legacy/smbv1" in got_flags.get(host["ip"], set())) == smb1
+    # NetBIOS gives the MAC of hosts behind the router, which ARP cannot see
+    branch_ws = next(h for h in lab.on("branch") if h["kind"] == "workstation")
+    assert devices[branch_ws["ip"]]["macs"] == [branch_ws["mac"]]
+    # WS-Discovery: Windows computers by name; Samba's wsdd; never an out-of-scope fetch
+    with Inventory(db) as inv:
+        wsd = {r["ip"]: json.loads(r["data"])["raw"]["wsd"] for r in inv.db.query(
+            "select ip, data from observations where plugin = 'wsd'")}
+    win10 = next(h for h in lab.hosts if h["kind"] == "windows10")
+    assert wsd[win10["ip"]]["metadata"]["computer"] == win10["hostname"].upper()
+    assert "Computer" in wsd[win10["ip"]]["types"]
+    if shutil.which("wsdd"):
+        srv = next(h for h in lab.hosts if h["kind"] == "linux_server")
+        assert "Computer" in wsd[srv["ip"]]["types"]

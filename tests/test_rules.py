@@ -109,10 +109,19 @@ def test_windows_eol_by_build(oid, label):
     assert eol and eol[0].title.startswith(label) and eol[0].evidence["eol"] == "2020-01-14"
 
 
-def test_windows_unknown_role_is_not_guessed():
+def test_windows_unknown_role_names_both_releases_when_both_ended():
+    # 6.1.7601 is Windows 7 SP1 or Server 2008 R2 SP1: both ended (and 2008 R2's paid ESU too)
     host = HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
         "system": {"sysDescr": "Software: Windows Version 6.1 (Build 7601 Multiprocessor Free)",
                    "sysObjectID": "1.3.6.1.4.1.8072.3.2.10"}})])
+    eol = [f for f in assess(host, TODAY) if f.rule == "legacy/eol"]
+    assert eol and eol[0].title.startswith("Windows 7 SP1 or Windows Server 2008 R2 SP1")
+
+
+def test_windows_unknown_role_is_not_guessed_when_one_release_lives():
+    # 10.0.17763: Windows 10 1809 (ended) or Server 2019 (supported): no flag
+    host = HostEvidence("10.0.0.1", observations=[Observation("smb", "10.0.0.1", raw={
+        "windows": {"nt": "10.0", "build": 17763, "ntlm": True, "how": "NTLMSSP version"}})])
     assert not [f for f in assess(host, TODAY) if f.rule == "legacy/eol"]
 
 

@@ -133,3 +133,13 @@ def test_scope_overlaps_a_network():
     assert not scope.overlaps(ipaddress.IPv4Network("10.0.1.0/24"))
     assert not scope.overlaps(ipaddress.IPv4Network("10.0.2.0/25"))  # excluded whole
     assert scope.overlaps(ipaddress.IPv4Network("10.0.2.128/25"))
+
+
+def test_scope_covers_a_whole_subnet_only_without_exclusions():
+    import ipaddress
+
+    net = ipaddress.IPv4Network("10.0.2.0/24")
+    assert build_scope(["10.0.2.0/24"]).covers(net)
+    assert build_scope(["10.0.0.0/16"]).covers(net)
+    assert not build_scope(["10.0.2.0/24"], ["10.0.2.7"]).covers(net)  # the excluded host would hear it
+    assert not build_scope(["10.0.2.1-10.0.2.100"]).covers(net)

@@ -127,7 +127,7 @@ def lab_main(work: Path) -> None:
     import collector
     from collector.lab.cli import in_lab_command
     from collector.lab.netns import lab_session
-    from collector.lab.topology import BRANCH, LAN
+    from collector.lab.topology import BRANCH, LAN, full_size
 
     if not collector.__file__ or "site-packages" not in collector.__file__:
         raise SystemExit(f"release-check: FAILED: collector imported from {collector.__file__}, not the wheel")
@@ -135,7 +135,7 @@ def lab_main(work: Path) -> None:
     unit_dir = work / "unit"
     unit_dir.mkdir(mode=0o777, exist_ok=True)
     unit_dir.chmod(0o777)
-    with lab_session(20):
+    with lab_session(full_size()):
         root_db = work / "root.db"
         proc = run(in_lab_command([lc, "scan", "--db", str(root_db), str(LAN), str(BRANCH)]), timeout=900)
         check(root_db, "root")

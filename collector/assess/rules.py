@@ -10,6 +10,7 @@ evidence and a confidence; :func:`assess` runs them all over one host.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from collections.abc import Callable, Iterable
@@ -290,14 +291,15 @@ def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
             flag = _eol_flag(label, release, today, {"how": how}, VERSION, slug)
             if flag:
                 flags.append(flag)
-    win = windows_release(host)
+    win = windows_release(host, today)
     if win:
-        slug, cycle, label, evidence, confidence = win
-        release = next((r for r in ref.eol["products"].get(slug, {}).get("releases", []) if r["cycle"] == cycle), None)
-        if release:
-            flag = _eol_flag(label, release, today, evidence, confidence, slug)
-            if flag:
-                flags.append(flag)
+        slug, release, label, evidence, confidence = win
+        flag = _eol_flag(label, release, today, evidence, confidence, slug)
+        if flag and evidence.get("extended_security_updates_until"):
+            flag = dataclasses.replace(flag, title=f"{flag.title} (paid Extended Security Updates until "
+                                                   f"{evidence['extended_security_updates_until']})")
+        if flag:
+            flags.append(flag)
     return flags
 
 
@@ -336,6 +338,13 @@ def rule_insecure(host: HostEvidence, ref: Reference, today: _dt.date) -> list[F
                                           "how": "a handshake limited to TLS 1.0 succeeded (SSLv3 cannot be "
                                                  "tried: OpenSSL 3 has no SSLv3)"},
                               "disable TLS 1.0/1.1 on the device (update its firmware if it cannot)"))
+        smb1 = (obs.raw.get("smb") or {}).get("smb1") or {} if obs.plugin == "smb" else {}
+        if smb1.get("accepted") and not any(f.rule == "legacy/smbv1" for f in flags):
+            flags.append(Flag("legacy", "legacy/smbv1", "SMBv1 accepted", "high", CONFIRMED,
+                              {"service": "445/tcp", "dialect": smb1.get("dialect"), "native_os": smb1.get("native_os"),
+                               "native_lm": smb1.get("native_lm"),
+                               "how": "accepted our SMB negotiate that offers only the SMB1 dialect NT LM 0.12"},
+                              "disable SMBv1 (EternalBlue/WannaCry class of attacks)"))
         if obs.plugin == "snmp" and obs.raw.get("default_community"):
             flags.append(Flag("legacy", "legacy/snmp-default-community",
                               f"SNMP {obs.raw.get('snmp_version')} answers the default community", "high", CONFIRMED,

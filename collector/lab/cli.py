@@ -94,7 +94,7 @@ def lab() -> None:
 
 
 @lab.command()
-@click.option("--hosts", "-n", type=click.IntRange(1, topo.MAX_HOSTS), default=20, show_default=True,
+@click.option("--hosts", "-n", type=click.IntRange(1, topo.MAX_HOSTS), default=topo.full_size(), show_default=True,
               help="Hosts on the office LAN (a router adds two more behind it).")
 @click.option("--no-snmp", is_flag=True, help="Do not start snmpd agents.")
 def up(hosts: int, no_snmp: bool) -> None:
@@ -186,7 +186,8 @@ def exec_(command: tuple[str, ...]) -> None:
 
 
 @lab.command()
-@click.option("--hosts", "-n", type=click.IntRange(1, topo.MAX_HOSTS), default=20, show_default=True)
+@click.option("--hosts", "-n", type=click.IntRange(1, topo.MAX_HOSTS), default=topo.full_size(), show_default=True,
+              help="Hosts on the office LAN (default: one of every kind and a few office fillers).")
 @click.option("--db", default=DEFAULT_LAB_DB, show_default=True, help="Inventory file to write.")
 @click.option("--keep", is_flag=True, help="Leave the lab up afterwards (for `lab scan`).")
 def demo(hosts: int, db: str, keep: bool) -> None:

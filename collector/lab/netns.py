@@ -169,6 +169,11 @@ def up(n: int, *, snmp: bool = True, _locked: bool = False) -> dict[str, Any]:
             pids.update(_start_snmpds(lab_plan))
         elif snmp:
             state["warnings"] = ["snmpd is not installed: SNMP hosts are silent (apt-get install snmpd)"]
+        from collector.lab import samba
+
+        pids.update(samba.start(lab_plan.hosts, STATE_DIR))
+        if samba.available():
+            state.setdefault("warnings", []).append(samba.available())
         pids["services"] = _start_services()
         _write_state(state)
         from collector.lab import announce
@@ -194,8 +199,7 @@ def _build_switch() -> None:
     _ip("netns", "add", topo.SWITCH_NS)
     _ip("-n", topo.SWITCH_NS, "-batch", "-", input=(
         "link set lo up\n"
-        # no IGMP snooping: SSDP / WS-Discovery multicast reaches every port
-        # without a querier (it still never leaves the lab's bridges)
+        # no multicast snooping: the lab has no IGMP querier, and WS-Discovery / mDNS must reach every host
         "link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0\n"
         "link add br1 type bridge stp_state 0 forward_delay 0 mcast_snooping 0\n"
         "link set br0 up\nlink set br1 up\n"))
@@ -339,8 +343,10 @@ def _wait_ready(state: dict[str, Any], timeout: float = 20.0) -> None:
     snmp_hosts = [h for h in state["hosts"] if topo.PROFILES[h["kind"]].snmp is not None]
     while time.monotonic() < deadline:
         pending = [h["ns"] for h in snmp_hosts if not (STATE_DIR / h["ns"] / "snmpd.pid").exists()]
+        from collector.lab import samba
+
         if ready.exists() and (not state["pids"] or not any(k.startswith("snmpd:") for k in state["pids"])
-                               or not pending):
+                               or not pending) and samba.ready(state["hosts"], STATE_DIR):
             return
         pid = state["pids"].get("services")
         if pid and not pid_alive(pid):

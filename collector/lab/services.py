@@ -25,6 +25,7 @@ import struct
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from collector.lab import topology as topo
 from collector.lab.netns import _restore_ns, _setns
@@ -102,6 +103,43 @@ def smb_negotiate_response(request: bytes, flavour: str, domain: str, server: st
     return struct.pack(">I", len(body)) + body
 
 
+async def _smb_session(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader,
+                       writer: asyncio.StreamWriter) -> None:
+    """A Windows host's port 445 (collector.lab.winreplay): SMB2 negotiate and
+    session setup up to the NTLMSSP challenge; SMB1 only where the release
+    still accepts it (with extended security when the client asks for it,
+    as Windows does; without, the names nmap's probe reads)."""
+    from collector.lab import winreplay
+
+    flavour = winreplay.FLAVOURS.get(spec.banner, winreplay.FLAVOURS["win7"])
+    name = host["hostname"]
+    for _ in range(4):
+        head = await asyncio.wait_for(reader.readexactly(4), 10)
+        length = int.from_bytes(head[1:], "big")
+        if head[0] != 0 or length > 4096:
+            return
+        request = head + await asyncio.wait_for(reader.readexactly(length), 10)
+        reply: bytes | None = None
+        if request[4:8] == b"\xfeSMB" and len(request) >= 4 + 64:
+            command, mid = struct.unpack("<H", request[16:18])[0], struct.unpack("<Q", request[28:36])[0]
+            if command == 0:
+                reply = winreplay.smb2_negotiate_response(flavour, name, mid)
+            elif command == 1:
+                reply = winreplay.smb2_session_setup_response(flavour, name, mid)
+        elif request[4:8] == b"\xffSMB" and flavour.smb1 and len(request) > 40:
+            extended = bool(struct.unpack("<H", request[14:16])[0] & 0x0800)
+            if request[8] == 0x72 and extended:
+                reply = winreplay.smb1_negotiate_response(flavour, name, request)
+            elif request[8] == 0x72:
+                reply = smb_negotiate_response(request, spec.banner, flavour.domain or "WORKGROUP", name.upper())
+            elif request[8] == 0x73:
+                reply = winreplay.smb1_session_setup_response(flavour, name, request)
+        if reply is None:
+            return  # e.g. SMB1 on Windows 10: the connection is dropped
+        writer.write(reply)
+        await writer.drain()
+
+
 async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     spec = dataclasses.replace(spec, banner=spec.banner.replace("{serial}", topo.serial_for(host["index"])))
     try:
@@ -152,16 +190,7 @@ async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, wr
                          + b"\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n")
             await writer.drain()
         elif spec.kind == "smb":
-            head = await asyncio.wait_for(reader.readexactly(4), 10)
-            length = int.from_bytes(head[1:], "big")
-            if head[0] == 0 and length <= 4096:
-                request = head + await asyncio.wait_for(reader.readexactly(length), 10)
-                domain = "OFFICE" if spec.banner == "win2008r2" else "WORKGROUP"
-                negotiated = smb_negotiate_response(request, spec.banner, domain, host["hostname"].upper())
-                if negotiated:
-                    writer.write(negotiated)
-                    await writer.drain()
-                    await asyncio.wait_for(reader.read(1024), 5)
+            await _smb_session(spec, host, reader, writer)
         else:  # "open": accept, read politely, close
             await asyncio.wait_for(reader.read(1024), 5)
     except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
@@ -227,6 +256,7 @@ async def serve(state_path: Path) -> None:
             sock = listen(host["ns"], host["ip"], spec.port)
             servers.append(await asyncio.start_server(functools.partial(handle, spec, host), sock=sock,
                                                       ssl=contexts.get(spec.kind)))
+    servers += await _windows_extras(state)
     (state_path.parent / "services.ready").write_text(str(len(servers)))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -235,6 +265,80 @@ async def serve(state_path: Path) -> None:
     await stop.wait()
     for server in servers:
         server.close()
+
+
+class _Udp(asyncio.DatagramProtocol):
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        reply = self.answer(data[:8192], addr)
+        if reply:
+            self.transport.sendto(reply, addr)
+
+
+def _udp_socket(ns: str, ip: str, port: int, group: str | None = None) -> socket.socket:
+    old = _setns(ns)
+    try:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if group:
+            sock.bind(("0.0.0.0", port))
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(ip))
+        else:
+            sock.bind((ip, port))
+        sock.setblocking(False)
+    finally:
+        _restore_ns(old)
+    return sock
+
+
+async def _windows_extras(state: dict) -> list[Any]:
+    """NetBIOS node status (UDP 137), WS-Discovery (UDP 3702, multicast) and
+    the WSD metadata endpoint (TCP 5357) of the Windows hosts."""
+    from collector.lab import winreplay
+
+    loop = asyncio.get_running_loop()
+    out: list[Any] = []
+    for host in state["hosts"]:
+        spec = next((s for s in topo.PROFILES[host["kind"]].services if s.kind == "smb"), None)
+        if spec is None:
+            continue
+        flavour = winreplay.FLAVOURS.get(spec.banner, winreplay.FLAVOURS["win7"])
+        workgroup = flavour.domain or "WORKGROUP"
+        dc = flavour.signing_required
+        def nb(data: bytes, addr: Any, h: dict = host, wg: str = workgroup, d: bool = dc) -> bytes | None:
+            return winreplay.nbstat_reply(data, h["hostname"], wg, h["mac"], d)
+
+        def probe(data: bytes, addr: Any, h: dict = host) -> bytes | None:
+            return winreplay.wsd_probe_matches(data, h["hostname"], h["ip"])
+
+        for answer, port, group in ((nb, 137, None), (probe, 3702, "239.255.255.250")):
+            transport, _p = await loop.create_datagram_endpoint(
+                functools.partial(_Udp, answer), sock=_udp_socket(host["ns"], host["ip"], port, group))
+            out.append(transport)
+        membership = f"Domain:{flavour.dns_domain}" if flavour.dns_domain else f"Workgroup:{workgroup}"
+        body = winreplay.wsd_metadata(host["hostname"], membership)
+        sock = listen(host["ns"], host["ip"], winreplay.WSD_HTTP_PORT)
+        out.append(await asyncio.start_server(functools.partial(_wsd_http, body), sock=sock))
+    return out
+
+
+async def _wsd_http(body: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        request = await _read_request(reader)
+        if request.startswith(b"POST "):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml\r\nServer: Microsoft-HTTPAPI/2.0\r\n"
+                         + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+            await writer.drain()
+    except (asyncio.TimeoutError, ConnectionError, OSError):
+        pass
+    finally:
+        writer.close()
 
 
 if __name__ == "__main__":

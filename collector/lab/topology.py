@@ -100,8 +100,8 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
             SnmpSpec("Linux DiskStation 4.4.59+ #25426 SMP PREEMPT Mon Dec 14 18:48:50 CST 2020 x86_64",
                      "1.3.6.1.4.1.8072.3.2.10"),
             # DSM 7 has SMB1 off: it drops an SMB1 negotiate, as served here
-            (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_7.4"), ServiceSpec(445, "open"),
-             ServiceSpec(5000, "http", "nginx", "Synology DiskStation"))),
+            # port 445 is real Samba (collector/lab/samba.py), SMB2 only
+            (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_7.4"), ServiceSpec(5000, "http", "nginx", "Synology DiskStation"))),
     Profile("camera", "Hangzhou Hikvision Digital Technology Co.,Ltd.", "c0:56:e3", "cam",
             None,
             (ServiceSpec(80, "http", "App-webs/", "Hikvision Web Client"),
@@ -125,6 +125,14 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
                      community="office-ro-7f3a"),
             (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5"),
              ServiceSpec(443, "https", "nginx/1.24.0 (Ubuntu)", "Welcome to nginx!"))),
+    # Windows hosts without SNMP (as most are): what they answer over SMB, NetBIOS and WS-Discovery
+    # (collector/lab/winreplay.py) is all there is to know them by
+    Profile("windows10", "Hewlett Packard", "3c:52:82", "pc",
+            None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb", "win10"),
+                   ServiceSpec(3389, "open"))),
+    Profile("windows_server2022", "Hewlett Packard Enterprise", "94:40:c9", "dc",
+            None, (ServiceSpec(53, "open"), ServiceSpec(88, "open"), ServiceSpec(135, "open"), ServiceSpec(139, "open"),
+                   ServiceSpec(389, "open"), ServiceSpec(445, "smb", "win2022"), ServiceSpec(3389, "open"))),
     # announcing devices (collector.lab.announce): avahi-daemon publishes their
     # recorded mDNS records, cupsd serves the print queue, gmediarender (a
     # real UPnP MediaRenderer) makes a Raspberry Pi a network speaker
@@ -132,7 +140,7 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("iphone", "", "", "iphone", None, (), random_mac=True),
     Profile("apple_tv", "Apple, Inc.", "f0:b3:ec", "appletv", None, ()),
     Profile("ipp_printer", "Raspberry Pi Trading Ltd", "e4:5f:01", "print", None, ()),
-    Profile("media_renderer", "Raspberry Pi Trading Ltd", "b8:27:eb", "speaker", None, ()),
+    Profile("media_renderer", "Raspberry Pi Foundation", "b8:27:eb", "speaker", None, ()),
     Profile("homekit", "Eve Systems GmbH", "00:0c:6c", "eve", None, ()),
     Profile("workstation", "Dell Inc.", "a4:bb:6d", "pc",
             None, (ServiceSpec(135, "open"), ServiceSpec(139, "open"), ServiceSpec(445, "smb", "win7"))),
@@ -149,7 +157,9 @@ EXPECTED_FLAGS: dict[str, frozenset[str]] = {
     "switch": frozenset({_SNMP, "legacy/telnet", "unpatched/cve"}),  # IOS 15.2(7)E4 is listed in 3 CVEs
     "windows_workstation": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
     "windows_server": frozenset({_SNMP, "legacy/smbv1", "legacy/eol"}),
-    "linux_server": frozenset({_SNMP, "unpatched/backdoor", "unpatched/cve", "legacy/eol", "legacy/ftp"}),
+    # its Samba still allows SMB1
+    "linux_server": frozenset({_SNMP, "unpatched/backdoor", "unpatched/cve", "legacy/eol", "legacy/ftp",
+                               "legacy/smbv1"}),
     "nas": frozenset({_SNMP, _HTTP, "unpatched/cve"}),  # OpenSSH 7.4; DSM's admin UI on plain HTTP :5000
     "camera": frozenset({_HTTP}),
     "voip": frozenset({_HTTP}),
@@ -163,13 +173,26 @@ EXPECTED_FLAGS: dict[str, frozenset[str]] = {
     "ipp_printer": frozenset({_HTTP}),  # CUPS's web interface on plain HTTP :631, a print server
     "media_renderer": frozenset(),
     "homekit": frozenset(),
-    "workstation": frozenset({"legacy/smbv1"}),
+    # Windows 10 22H2 ended 2025-10-14 (paid ESU aside): the most common legacy finding in offices
+    "windows10": frozenset({"legacy/eol"}),
+    "windows_server2022": frozenset(),
+    # Windows 7 SP1 (its SMB1 NativeOS says so)
+    "workstation": frozenset({"legacy/smbv1", "legacy/eol"}),
 }
 
 #: One of each kind first (the order the first hosts get), then office filler.
 CORE_KINDS = ("router", "printer", "switch", "windows_workstation", "windows_server", "linux_server", "nas",
-              "camera", "voip", "wireless_ap", "laptop", "ups", "modern_linux",
+              "camera", "voip", "wireless_ap", "laptop", "ups", "modern_linux", "windows10", "windows_server2022",
               "mac", "iphone", "apple_tv", "ipp_printer", "media_renderer", "homekit")
+
+
+def full_size() -> int:
+    """A lab with one host of every kind and a few office fillers (tests, the
+    demo, the benchmarks' default)."""
+    return len(CORE_KINDS) + 4
+
+
+
 FILLER_KINDS = ("workstation", "laptop", "workstation", "voip", "workstation", "printer", "laptop", "camera")
 #: Hosts placed on the branch subnet behind the router (when the lab has one).
 BRANCH_KINDS = ("workstation", "printer")
