@@ -80,7 +80,20 @@ DUPLICATES = {
     "network__wifi__aruba-7020": "tuning network__wifi__aruba-7010 (same controller: same sysDescr)",
     "network__switch__cisco-n5000-uk9": "tuning network__switch__cisco-n5000 (same switch)",
     "network__switch__h3c-e528-2": "tuning network__switch__h3c-e528-1 (same switch)",
-    "storage__netapp-ontap-8-2-3": "tuning storage__netapp-fas3270 (same filer)",
+    "network__appliance__cisco-ucs-6100-k9": "network__appliance__cisco-ucs-6100 (same chassis serial)",
+    "network__router__huawei-unknown-002": "network__router__huawei-unknown-001 (same chassis serial)",
+    "network__switch__h3c-comware-lsq1wcmd0": "network__switch__h3c-comware-lsq1wcmd0-2509p61 (same module "
+                                              "and release; no serial in this one to tell them apart)",
+}
+
+#: snmpsim-data recordings given no expected file: nothing in them can be
+#: labelled, or they are not a real device.
+NOT_LABELLED = {
+    "os__linux__netmanage": "a constructed 'Dummy System' whose ENTITY rows are the tuning H3C E528's",
+    "network__appliance__network-research-squid": "only Squid's own MIB (no system group, no hardware)",
+    "unclassified__01": "'T1 BOS V1.0' with sysObjectID under enterprise 0: nothing a label could rest on",
+    "unclassified__02": "no system group, nothing that names the device",
+    "unclassified__03": "no system group, nothing that names the device",
 }
 
 
