@@ -84,6 +84,17 @@ DUPLICATES = {
     "network__router__huawei-unknown-002": "network__router__huawei-unknown-001 (same chassis serial)",
     "network__switch__h3c-comware-lsq1wcmd0": "network__switch__h3c-comware-lsq1wcmd0-2509p61 (same module "
                                               "and release; no serial in this one to tell them apart)",
+    "centreon__hardware__server__lenovo__xcc__system-health-nonRecoverable":
+        "centreon__hardware__server__lenovo__xcc__system-health-critical (the same controller, other sensor states)",
+    "centreon__hardware__server__lenovo__xcc__system-health-ok":
+        "centreon__hardware__server__lenovo__xcc__system-health-critical (the same controller, other sensor states)",
+    "centreon__resources__network-interfaces": "centreon__os__linux__network-interfaces (the same walk)",
+    "centreon__os__linux__list-diskio": "os__linux__slackware (the same host, cray, recorded later)",
+    "centreon__os__linux__list-diskio-2": "os__linux__slackware (the same host, cray, recorded later)",
+    "centreon__apps__protocols__collection-sputnik":
+        "centreon__hardware__ups__inmatics__sputnik__hardware-ups-sputnik (the same walk)",
+    "centreon__network__cisco__standard__ipsla-without-echoadminprecision":
+        "centreon__network__cisco__standard__ipsla-with-echoadminprecision (the same IP SLA table)",
 }
 
 #: snmpsim-data recordings given no expected file: nothing in them can be
@@ -94,6 +105,28 @@ NOT_LABELLED = {
     "unclassified__01": "'T1 BOS V1.0' with sysObjectID under enterprise 0: nothing a label could rest on",
     "unclassified__02": "no system group, nothing that names the device",
     "unclassified__03": "no system group, nothing that names the device",
+}
+
+#: centreon walks (held-out half) given no expected file: anonymised or too
+#: trimmed for any field (no system group, no vendor subtree that names a maker).
+CENTREON_NOT_LABELLED = {
+    "centreon__apps__haproxy__haproxy": "HAProxy's MIB only: software, not a device",
+    "centreon__apps__haproxy__haproxy-front": "HAProxy's MIB only: software, not a device",
+    "centreon__apps__haproxy__haproxy-legacy": "HAProxy's MIB only: software, not a device",
+    "centreon__apps__protocols__cpu": "3 HOST-RESOURCES values",
+    "centreon__apps__protocols__memo": "HOST-RESOURCES only",
+    "centreon__network__3com__3com-hardware-fake": "marked fake by its authors",
+    "centreon__network__stormshield__stormshield-fake": "marked fake by its authors",
+    "centreon__network__kairos__kairos": "sysDescr anonymised, IF-MIB only",
+    "centreon__network__paloalto__paloalto2": "IF-MIB only",
+    "centreon__os__linux__linux": "sysDescr anonymised; UCD/HOST-RESOURCES do not tell the OS",
+    "centreon__os__linux__linux_ent": "no system group; net-snmp MIBs only",
+    "centreon__os__windows__interfaces": "IF-MIB only",
+    "centreon__os__windows__list-interfaces": "IF-MIB only",
+    "centreon__os__windows__processcount": "HOST-RESOURCES processes only",
+    "centreon__os__windows__listservise": "LAN Manager services only: Windows, but no version",
+    "centreon__resources__os_windows_services_en": "LAN Manager services only: Windows, but no version",
+    "centreon__storage__emc__datadomain__slim-datadomain-cleaning-running": "one value",
 }
 
 
