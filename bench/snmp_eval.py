@@ -39,6 +39,8 @@ import snmp_bench  # noqa: E402
 from snmp_scoring import FIELDS, OPTIONAL_FIELDS, Case, load_cases, offline_result, score, table  # noqa: E402
 from snmp_scoring import from_export  # noqa: E402
 
+#: Not snmp_bench's 1161: both may run at once on one machine.
+PORT = 1171
 NOTE_OFFLINE = ("offline: identify() sees the whole recording; a scan reads only part of it, so these "
                 "numbers can overstate. Publish the --live numbers.")
 
@@ -83,6 +85,7 @@ def export_json(db: Path) -> list[dict]:
 
 
 def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path) -> int:
+    snmp_bench.PORT = PORT
     devices = snmp_bench.prepare(work, [(c.name, c.path, c.expected) for c in cases])
     by_ip = {d["ip"]: d["case"] for d in devices}
     print(f"{len(devices)} recordings, {sum(d['values'] for d in devices):,} values; starting snmpsim "
@@ -139,6 +142,8 @@ def main() -> int:
                     help="live: skip the snmpbulkwalk full-tree baseline")
     ap.add_argument("--max-values", type=int, default=0,
                     help="live: leave out recordings with more values (0: none left out); they are listed")
+    ap.add_argument("--min-values", type=int, default=0,
+                    help="live: only recordings with more values than this (to run the large ones apart)")
     ap.add_argument("--details", action="store_true", help="list every wrong and missing value")
     args = ap.parse_args()
     if args.runs < 1:
@@ -149,13 +154,16 @@ def main() -> int:
         return 2
     if not args.live:
         return offline(cases, args.details)
-    if args.max_values:
-        big = [c for c in cases if _values(c.path) > args.max_values]
-        if big:
-            print(f"left out of the live run (> {args.max_values:,} values): {', '.join(c.name for c in big)}")
-        cases = [c for c in cases if c not in big]
+    work = f"snmpeval-{args.set}"
+    if args.max_values or args.min_values:
+        sizes = {c.name: _values(c.path) for c in cases}
+        keep = [c for c in cases if sizes[c.name] > args.min_values
+                and (not args.max_values or sizes[c.name] <= args.max_values)]
+        left = [c.name for c in cases if c not in keep]
+        print(f"left out of this live run ({len(left)}, by --min-values/--max-values): {', '.join(left)}")
+        cases, work = keep, f"{work}-{args.min_values}-{args.max_values}"
     snmp_bench.RESULTS.mkdir(exist_ok=True)
-    return live(cases, args.runs, args.baseline, args.details, snmp_bench.RESULTS / f"snmpeval-{args.set}")
+    return live(cases, args.runs, args.baseline, args.details, snmp_bench.RESULTS / work)
 
 
 def _values(path: Path) -> int:

@@ -80,7 +80,7 @@ def show(name: str, strings: int) -> str:
         lines.append(f"  hrSWInstalled: {len(pkgs)} packages; release-like: {rel[:8]}")
     for label, root in (("prtGeneral", "1.3.6.1.2.1.43.5.1.1"), ("upsIdent", "1.3.6.1.2.1.33.1.1"),
                         ("lldpLocal", "1.0.8802.1.1.2.1.3")):
-        found = [f"{s}={display(i)[:80]}" for s, i in walk.subtree(root) if i[0] == 4 and display(i)][:8]
+        found = [f"{s}={(display(i) or '')[:80]}" for s, i in walk.subtree(root) if i[0] == 4 and display(i)][:8]
         if found:
             lines.append(f"  {label}: " + "; ".join(found))
     by_pen: dict[str, list[str]] = {}
