@@ -84,15 +84,23 @@ def export_json(db: Path) -> list[dict]:
     return json.loads(out.stdout)
 
 
-def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path) -> int:
+def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path, simulators: int = 1) -> int:
     snmp_bench.PORT = PORT
     devices = snmp_bench.prepare(work, [(c.name, c.path, c.expected) for c in cases])
     by_ip = {d["ip"]: d["case"] for d in devices}
     print(f"{len(devices)} recordings, {sum(d['values'] for d in devices):,} values; starting snmpsim "
           f"(the first start indexes every value) ...", flush=True)
     started = time.monotonic()
-    sim = snmp_bench.start_simulator(work, devices, wait_s=7200)
-    print(f"snmpsim up after {time.monotonic() - started:.0f} s", flush=True)
+    # one process serves its endpoints one request at a time; with --simulators N the devices
+    # are spread over N processes sharing the data (a real network has one agent per device)
+    sims: list[subprocess.Popen] = []
+    try:
+        for i in range(simulators):
+            sims.append(snmp_bench.start_simulator(work, devices[i::simulators], wait_s=7200))
+    except BaseException:
+        _stop(sims)
+        raise
+    print(f"{simulators} snmpsim process(es) up after {time.monotonic() - started:.0f} s", flush=True)
     ours: list[tuple[float, int]] = []
     theirs: list[tuple[float, int]] = []
     try:
@@ -108,15 +116,14 @@ def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path
                 print(line, flush=True)
             records = export_json(db)
     finally:
-        os.killpg(sim.pid, signal.SIGTERM)
-        sim.wait(timeout=60)
+        _stop(sims)
     results: dict[str, dict] = {}
     for record in records:
         for ip in record.get("ips") or []:
             if ip in by_ip:
                 results[by_ip[ip]] = from_export(record)
     print(f"\nlive: lan-collector scan --plugins snmp, JSON export; {len(results)} of {len(devices)} "
-          f"recordings became devices")
+          f"recordings became devices ({simulators} snmpsim process(es))")
     summary = report(cases, results, FIELDS + OPTIONAL_FIELDS, details)
     wall = statistics.median(r[0] for r in ours)
     rss = statistics.median(r[1] for r in ours) / 1024
@@ -128,7 +135,8 @@ def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path
         line += f"; sequential snmpbulkwalk full trees median {base:.1f} s: ratio {wall / base:.3f}"
     print(line + f" (medians of {runs})")
     out = snmp_bench.RESULTS / f"snmp_eval_{work.name}.json"
-    out.write_text(json.dumps({"scores": summary, "speed": speed}, indent=1))
+    out.write_text(json.dumps({"set": [c.name for c in cases], "scores": summary, "speed": speed,
+                               "results": results}, indent=1))
     print(f"written {out.relative_to(snmp_bench.ROOT)}")
     return 0
 
@@ -144,6 +152,10 @@ def main() -> int:
                     help="live: leave out recordings with more values (0: none left out); they are listed")
     ap.add_argument("--min-values", type=int, default=0,
                     help="live: only recordings with more values than this (to run the large ones apart)")
+    ap.add_argument("--simulators", type=int, default=1,
+                    help="live: snmpsim processes to spread the devices over (default 1, as snmp_bench.py)")
+    ap.add_argument("--rescore", type=Path, metavar="JSON",
+                    help="score the per-device results a live run wrote (after a label or rule change)")
     ap.add_argument("--details", action="store_true", help="list every wrong and missing value")
     args = ap.parse_args()
     if args.runs < 1:
@@ -152,8 +164,20 @@ def main() -> int:
     if not cases:
         print(f"snmp_eval: no expected files for --set {args.set}", file=sys.stderr)
         return 2
+    if args.rescore:
+        try:
+            saved = json.loads(args.rescore.read_text())
+            names = set(saved["set"])
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"snmp_eval: cannot read {args.rescore}: {exc}", file=sys.stderr)
+            return 2
+        print(f"rescoring the live results in {args.rescore} (speed: {saved.get('speed')})")
+        report([c for c in cases if c.name in names], saved["results"], FIELDS + OPTIONAL_FIELDS, args.details)
+        return 0
     if not args.live:
         return offline(cases, args.details)
+    if not 1 <= args.simulators <= 16:
+        ap.error("--simulators must be 1-16")
     work = f"snmpeval-{args.set}"
     if args.max_values or args.min_values:
         sizes = {c.name: _values(c.path) for c in cases}
@@ -163,7 +187,13 @@ def main() -> int:
         print(f"left out of this live run ({len(left)}, by --min-values/--max-values): {', '.join(left)}")
         cases, work = keep, f"{work}-{args.min_values}-{args.max_values}"
     snmp_bench.RESULTS.mkdir(exist_ok=True)
-    return live(cases, args.runs, args.baseline, args.details, snmp_bench.RESULTS / work)
+    return live(cases, args.runs, args.baseline, args.details, snmp_bench.RESULTS / work, args.simulators)
+
+
+def _stop(sims: list[subprocess.Popen]) -> None:
+    for sim in sims:
+        os.killpg(sim.pid, signal.SIGTERM)
+        sim.wait(timeout=60)
 
 
 def _values(path: Path) -> int:

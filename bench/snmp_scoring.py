@@ -64,6 +64,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "palo alto": "palo alto networks",
         "digital china": "digital china networks", "digital china networks limited": "digital china networks",
         "tripp lite": "tripp lite", "tripplite": "tripp lite",
+        "cyber power system": "cyberpower", "cyber power systems": "cyberpower", "cyberpower systems": "cyberpower",
+        "seiko epson": "epson", "seiko epson corporation": "epson", "seiko epson corp.": "epson",
     },
     "os_name": {
         "junos os": "junos", "cisco ios": "ios", "cisco ios-xe": "ios-xe", "ios xe": "ios-xe",
