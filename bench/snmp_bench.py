@@ -76,7 +76,23 @@ def prepare(work: Path, cases: list[tuple[str, Path, dict]] | None = None) -> li
     return devices
 
 
+def port_free(ip: str, port: int) -> bool:
+    """Nobody else serves ip:port (another benchmark's simulator would answer our readiness
+    check with its own data)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
 def start_simulator(work: Path, devices: list[dict], wait_s: float = 900) -> subprocess.Popen:
+    busy = [d["ip"] for d in devices if not port_free(d["ip"], PORT)]
+    if busy:
+        raise RuntimeError(f"UDP port {PORT} already in use on {', '.join(busy[:5])}: another simulator runs")
     exe = Path(sys.executable).with_name("snmpsim-command-responder")
     argv = [str(exe), f"--data-dir={work / 'data'}", f"--cache-dir={work / 'cache'}", "--log-level=error",
             *(f"--agent-udpv4-endpoint={d['ip']}:{PORT}" for d in devices)]
@@ -87,7 +103,7 @@ def start_simulator(work: Path, devices: list[dict], wait_s: float = 900) -> sub
         while True:
             out = subprocess.run(["snmpget", "-m", "", "-v2c", "-c", d["community"], "-t", "1", "-r", "0",
                                   f"{d['ip']}:{PORT}", "1.3.6.1.2.1.1.3.0"], capture_output=True, text=True)
-            if "Timeticks" in out.stdout or "No Such" in out.stdout:
+            if proc.poll() is None and ("Timeticks" in out.stdout or "No Such" in out.stdout):
                 break
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("snmpsim did not come up")
