@@ -19,6 +19,9 @@ Matching rules (one place, used by the offline and the live scorer):
   ``kernel_version``) one leading ``v``/``V`` before a digit is dropped
   (``V200R007`` = ``200R007`` is not wanted, so only ``v`` + digit: ``v6.7.2``
   = ``6.7.2``);
+- vendors: a legal-form suffix is dropped (``Inc.``, ``Ltd.``, ``Co., Ltd.``,
+  ``Corp.``, ``Corporation``, ``LLC``, ``GmbH``, ``AG``, ``S.A.``, ``s.r.o.``):
+  ``Cisco Systems, Inc.`` = ``Cisco Systems``; nothing else of a name is;
 - true synonyms only, from :data:`ALIASES` (``JUNOS`` = ``Junos`` is
   already case; ``Hewlett-Packard`` = ``HP``, ``Hewlett Packard
   Enterprise`` = ``HPE``, ...): never a family for a product
@@ -76,6 +79,9 @@ ALIASES: dict[str, dict[str, str]] = {
 }
 
 
+_LEGAL_FORM = re.compile(r"[,.]?\s+(?:co\.?,?\s*ltd|inc|ltd|limited|corp|corporation|llc|gmbh|ag|s\.?a|s\.?r\.?o)\.?$")
+
+
 def normalise(name: str, value: Any) -> str | None:
     if value is None:
         return None
@@ -83,6 +89,8 @@ def normalise(name: str, value: Any) -> str | None:
     text = " ".join(text.split())
     if name in VERSION_FIELDS:
         text = re.sub(r"^v(?=\d)", "", text)
+    if name == "vendor":
+        text = _LEGAL_FORM.sub("", text)
     return ALIASES.get(name, {}).get(text, text) or None
 
 

@@ -171,6 +171,8 @@ def test_matching_rules():
     assert not matches("model", "WS-C3750G-12S", "Catalyst WS-C3750G-12S", vendor="Cisco")
     assert not matches("os_name", "Windows 10", "Windows")
     assert not matches("vendor", "HP", "HPE")
+    assert matches("vendor", "Metel", "METEL s.r.o.") and matches("vendor", "Maipu", "Maipu Co., Ltd.")
+    assert not matches("vendor", "Sangfor", "Sangfor Technologies")
     assert matches("windows_eol", True, True) and not matches("windows_eol", True, False)
 
 
