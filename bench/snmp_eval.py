@@ -84,8 +84,9 @@ def export_json(db: Path) -> list[dict]:
     return json.loads(out.stdout)
 
 
-def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path, simulators: int = 1) -> int:
-    snmp_bench.PORT = PORT
+def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path, simulators: int = 1,
+         port: int = PORT) -> int:
+    snmp_bench.PORT = port
     devices = snmp_bench.prepare(work, [(c.name, c.path, c.expected) for c in cases])
     by_ip = {d["ip"]: d["case"] for d in devices}
     print(f"{len(devices)} recordings, {sum(d['values'] for d in devices):,} values; starting snmpsim "
@@ -154,6 +155,7 @@ def main() -> int:
                     help="live: only recordings with more values than this (to run the large ones apart)")
     ap.add_argument("--simulators", type=int, default=1,
                     help="live: snmpsim processes to spread the devices over (default 1, as snmp_bench.py)")
+    ap.add_argument("--port", type=int, default=PORT, help=f"live: UDP port of the simulated agents ({PORT})")
     ap.add_argument("--rescore", type=Path, metavar="JSON",
                     help="score the per-device results a live run wrote (after a label or rule change)")
     ap.add_argument("--details", action="store_true", help="list every wrong and missing value")
@@ -187,7 +189,8 @@ def main() -> int:
         print(f"left out of this live run ({len(left)}, by --min-values/--max-values): {', '.join(left)}")
         cases, work = keep, f"{work}-{args.min_values}-{args.max_values}"
     snmp_bench.RESULTS.mkdir(exist_ok=True)
-    return live(cases, args.runs, args.baseline, args.details, snmp_bench.RESULTS / work, args.simulators)
+    return live(cases, args.runs, args.baseline, args.details, snmp_bench.RESULTS / work, args.simulators,
+                args.port)
 
 
 def _stop(sims: list[subprocess.Popen]) -> None:
