@@ -135,7 +135,7 @@ def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path
         speed["bulkwalk_s"] = [r[0] for r in theirs]
         line += f"; sequential snmpbulkwalk full trees median {base:.1f} s: ratio {wall / base:.3f}"
     print(line + f" (medians of {runs})")
-    out = snmp_bench.RESULTS / f"snmp_eval_{work.name}.json"
+    out = snmp_bench.RESULTS / f"snmp_eval_{work.name}-sim{simulators}.json"
     out.write_text(json.dumps({"set": [c.name for c in cases], "scores": summary, "speed": speed,
                                "results": results}, indent=1))
     print(f"written {out.relative_to(snmp_bench.ROOT)}")
@@ -156,8 +156,9 @@ def main() -> int:
     ap.add_argument("--simulators", type=int, default=1,
                     help="live: snmpsim processes to spread the devices over (default 1, as snmp_bench.py)")
     ap.add_argument("--port", type=int, default=PORT, help=f"live: UDP port of the simulated agents ({PORT})")
-    ap.add_argument("--rescore", type=Path, metavar="JSON",
-                    help="score the per-device results a live run wrote (after a label or rule change)")
+    ap.add_argument("--rescore", type=Path, metavar="JSON", nargs="+",
+                    help="score the per-device results live runs wrote (several: merged), e.g. after a "
+                         "label or rule change")
     ap.add_argument("--details", action="store_true", help="list every wrong and missing value")
     args = ap.parse_args()
     if args.runs < 1:
@@ -167,14 +168,18 @@ def main() -> int:
         print(f"snmp_eval: no expected files for --set {args.set}", file=sys.stderr)
         return 2
     if args.rescore:
-        try:
-            saved = json.loads(args.rescore.read_text())
-            names = set(saved["set"])
-        except (OSError, ValueError, KeyError) as exc:
-            print(f"snmp_eval: cannot read {args.rescore}: {exc}", file=sys.stderr)
-            return 2
-        print(f"rescoring the live results in {args.rescore} (speed: {saved.get('speed')})")
-        report([c for c in cases if c.name in names], saved["results"], FIELDS + OPTIONAL_FIELDS, args.details)
+        names: set[str] = set()
+        merged: dict[str, dict] = {}
+        for path in args.rescore:
+            try:
+                saved = json.loads(path.read_text())
+                names |= set(saved["set"])
+                merged.update(saved["results"])
+            except (OSError, ValueError, KeyError) as exc:
+                print(f"snmp_eval: cannot read {path}: {exc}", file=sys.stderr)
+                return 2
+            print(f"live results of {path}: speed {saved.get('speed')}")
+        report([c for c in cases if c.name in names], merged, FIELDS + OPTIONAL_FIELDS, args.details)
         return 0
     if not args.live:
         return offline(cases, args.details)
