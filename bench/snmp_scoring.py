@@ -121,10 +121,15 @@ class Case:
 
 
 def recording_path(spec: dict[str, Any], folder: Path) -> Path:
-    """A case's recording: beside its expected file, else in the snmpsim-data package."""
+    """A case's recording: beside its expected file, else in the package it
+    names (the snmpsim package's own recordings), else in snmpsim-data."""
     local = folder / spec["recording"]
     if local.exists():
         return local
+    if spec.get("package") == "snmpsim":
+        import snmpsim
+
+        return Path(snmpsim.__file__).parent / "data" / spec["recording"]
     import snmpsim_data
 
     return Path(snmpsim_data.__file__).parent / "data" / spec["recording"]

@@ -1,17 +1,13 @@
 """Import the held-out SNMP recordings and write their provenance.
 
-    .venv/bin/python bench/heldout/import.py --clones DIR [--check]
+    .venv/bin/python bench/heldout/import.py [--check]
 
-``DIR`` holds clones of the public repositories named in ``sources.py``,
-one folder each named ``owner+name`` (a bare git directory, a working tree,
-or either under ``owner+name/repo``); files are read at the pinned commit
-with ``git show``, so the result does not depend on what is checked out.
 The centreon walks are read from ``/work/shared/data/snmp-walks-centreon``
-(``--centreon DIR`` to change), snmpsim-data from the installed package.
+(``--centreon DIR`` to change); snmpsim-data's recordings and the two in the
+snmpsim package itself from the installed packages (not copied).
 
-Writes ``tests/fixtures/snmp/heldout/<case>.snmprec`` for every recording
-that is not in the snmpsim-data package (snmprec copied as is; ``snmpwalk``
-text converted by ``netsnmp_text.py``), and ``PROVENANCE.json``: per case
+Writes ``tests/fixtures/snmp/heldout/<case>.snmprec`` for the centreon walks
+(``snmpwalk`` text converted by ``netsnmp_text.py``), and ``PROVENANCE.json``: per case
 the source, repository, commit, path, licence, sha256 of the original file
 and, for converted walks, how many records were converted and skipped.
 ``--check`` compares the originals' sha256 with the provenance already
@@ -25,14 +21,13 @@ import bz2
 import hashlib
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from netsnmp_text import convert  # noqa: E402
-from sources import (CENTREON, DUPLICATES, REPOSITORIES, SNMPSIM_DATA, centreon_case,  # noqa: E402
+from sources import (CENTREON, DUPLICATES, SNMPSIM_DATA, SNMPSIM_PACKAGE, centreon_case,  # noqa: E402
                      centreon_held_out, snmpsim_case)
 
 ROOT = HERE.parent.parent
@@ -43,19 +38,6 @@ PROVENANCE = OUT / "PROVENANCE.json"
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def git_show(clones: Path, repository: str, commit: str, path: str) -> bytes:
-    base = clones / repository.replace("/", "+")
-    for candidate in (base / "repo", base):
-        if candidate.is_dir():
-            git_dir = candidate / ".git" if (candidate / ".git").exists() else candidate
-            out = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
-                                 capture_output=True, timeout=120)
-            if out.returncode == 0:
-                return out.stdout
-            raise SystemExit(f"import: {repository}@{commit[:12]}:{path}: {out.stderr.decode()[:200].strip()}")
-    raise SystemExit(f"import: no clone of {repository} under {clones} (expected {base.name})")
 
 
 def write_recording(case: str, data: bytes, fmt: str) -> dict:
@@ -110,24 +92,20 @@ def centreon_cases(folder: Path, write: bool) -> dict[str, dict]:
     return out
 
 
-def repository_cases(clones: Path, write: bool) -> dict[str, dict]:
+def snmpsim_package_cases() -> dict[str, dict]:
+    import snmpsim
+
+    base = Path(snmpsim.__file__).parent / "data"
     out = {}
-    for repo in REPOSITORIES:
-        for path, case, fmt in repo["files"]:
-            data = git_show(clones, repo["repository"], repo["commit"], path)
-            entry = {"source": f"{repo['repository']} ({repo['licence']})", "repository": repo["repository"],
-                     "commit": repo["commit"], "path": path, "licence": repo["licence"], "sha256": sha256(data),
-                     "recording": f"{case}.snmprec", "copied": True}
-            if write:
-                entry.update(write_recording(case, data, fmt))
-            out[case] = entry
+    for rel, case in SNMPSIM_PACKAGE["files"]:
+        raw = (base / rel).read_bytes()
+        out[case] = {k: v for k, v in SNMPSIM_PACKAGE.items() if k != "files"}
+        out[case].update({"path": rel, "sha256": sha256(raw), "recording": rel, "copied": False})
     return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--clones", type=Path, default=Path("/work/.mirror"),
-                    help="folder with the repositories' clones (owner+name)")
     ap.add_argument("--centreon", type=Path, default=Path("/work/shared/data/snmp-walks-centreon"))
     ap.add_argument("--check", action="store_true", help="only compare sha256 with PROVENANCE.json")
     args = ap.parse_args()
@@ -135,7 +113,7 @@ def main() -> int:
         print(f"import: no centreon walks at {args.centreon}", file=sys.stderr)
         return 2
     cases = {**snmpsim_data_cases(), **centreon_cases(args.centreon, not args.check),
-             **repository_cases(args.clones, not args.check)}
+             **snmpsim_package_cases()}
     if args.check:
         known = json.loads(PROVENANCE.read_text())["cases"]
         bad = [c for c, e in cases.items() if c not in known or known[c]["sha256"] != e["sha256"]]
@@ -146,7 +124,7 @@ def main() -> int:
     PROVENANCE.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     copied = sum(1 for e in cases.values() if e["copied"])
     print(f"{len(cases)} held-out recordings ({copied} copied into {OUT.relative_to(ROOT)}, "
-          f"{len(cases) - copied} read from the snmpsim-data package); provenance in {PROVENANCE.name}")
+          f"{len(cases) - copied} read from the snmpsim-data and snmpsim packages); provenance in {PROVENANCE.name}")
     return 0
 
 

@@ -27,40 +27,25 @@ SNMPSIM_DATA = {"source": "snmpsim-data 1.0.1 (PyPI, BSD-2-Clause)", "licence": 
 CENTREON = {"repository": "centreon/centreon-plugins", "commit": "d3cc6de7ef7fa98a15c3051f10ac6b7c50cba49b",
             "licence": "Apache-2.0", "prefix": "tests/", "format": "snmpwalk"}
 
-#: Public repositories: (owner/name, commit, licence, [(path, case, format)]).
-REPOSITORIES: list[dict] = [
-    {"repository": "etingof/snmpsim", "commit": "7c1f5bd5fc36bd68dde326f1b1988efcfef93fa9",
-     "licence": "BSD-2-Clause", "files": [
-         ("data/recorded/linksys-system.snmprec", "snmpsim-repo__linksys-befsx41", "snmprec"),
-         ("data/recorded/solaris-system.snmprec", "snmpsim-repo__sun-blade-100", "snmprec"),
-     ]},
-    {"repository": "inexio/thola", "commit": "c1d2ed54652abcff8bb43aaddb528fd6e34b4c89",
-     "licence": "BSD-2-Clause", "files": [
-         ("test/testdata/devices/arista_eos/device_1/public.snmprec", "thola__arista-veos", "snmprec"),
-         ("test/testdata/devices/comware/VSR1000/public.snmprec", "thola__hpe-vsr1000", "snmprec"),
-         ("test/testdata/devices/ios/7206VXR/public.snmprec", "thola__cisco-7206vxr", "snmprec"),
-         ("test/testdata/devices/routeros/CHR_1/public.snmprec", "thola__mikrotik-chr-1", "snmprec"),
-         ("test/testdata/devices/routeros/CHR_2/public.snmprec", "thola__mikrotik-chr-2", "snmprec"),
-     ]},
-    {"repository": "glpi-project/glpi-agent", "commit": "77f7cdda24aa6d14ba8800f6bb71a18b98f4526d",
-     "licence": "GPL-2.0-or-later", "files": [
-         ("resources/walks/sample1.walk", "glpi-agent__procurve-lldp", "snmpwalk"),
-         ("resources/walks/sample2.walk", "glpi-agent__ricoh-mp171", "snmpwalk"),
-         ("resources/walks/sample3.walk", "glpi-agent__epson-al-cx11", "snmpwalk"),
-         ("resources/walks/sample5.walk", "glpi-agent__h3c-s5500", "snmpwalk"),
-         ("resources/walks/force10s.walk", "glpi-agent__force10-s", "snmpwalk"),
-     ]},
-]
+#: Recordings shipped inside the snmpsim package itself (a test dependency,
+#: BSD-2-Clause): read from the installed package, never copied.
+SNMPSIM_PACKAGE = {"source": "snmpsim 1.2 package data (PyPI, BSD-2-Clause)", "licence": "BSD-2-Clause",
+                   "repository": "lextudio/snmpsim (PyPI package snmpsim)", "package": "snmpsim",
+                   "files": [("recorded/linksys-system.snmprec", "snmpsim-repo__linksys-befsx41"),
+                             ("recorded/solaris-system.snmprec", "snmpsim-repo__sun-blade-100")]}
 
 #: Looked at and left out (source: reason).
 LEFT_OUT = {
-    "etingof/snmpsim data/recorded/winxp-full-walk.snmprec, data/foreignformats/winxp1.snmpwalk":
+    "inexio/thola test/testdata (Arista vEOS, HPE VSR1000, Cisco 7206VXR, MikroTik CHR x2), "
+    "glpi-project/glpi-agent resources/walks (ProCurve, Ricoh MP 171, Epson AL-CX11, H3C S5500, Force10 S50)":
+        "BSD-2-Clause / GPL-2.0 recordings, but reachable here only through the fetch tool, whose snapshots "
+        "may not be committed (workplace rule) and are in no package registry: labelled once, not kept",
+    "snmpsim data/recorded/winxp-full-walk.snmprec, data/foreignformats/winxp1.snmpwalk":
         "the same Windows XP host (CRAY) as the tuning recording os/windows/XP",
-    "etingof/snmpsim data/recorded/linux-full-walk.snmprec, data/foreignformats/linux.snmpwalk":
+    "snmpsim data/recorded/linux-full-walk.snmprec, data/foreignformats/linux.snmpwalk":
         "the same Slackware host (cray) as snmpsim-data os/linux/slackware, already held out",
-    "etingof/snmpsim data/public.snmprec": "a demonstration file with simulated (variation) values",
-    "etingof/snmpsim data/recorded/{apc,cisco,eaton,geist}*": "the tuning set's recordings",
-    "glpi-project/glpi-agent resources/walks/sample6.walk": "two values, nothing that identifies a device",
+    "snmpsim data/public.snmprec": "a demonstration file with simulated (variation) values",
+    "snmpsim data/recorded/eaton-9PX-partial-walk.snmprec": "the tuning set's recordings",
     "MustardSeedNetworks/niac-go examples/device_walks": "Business Source License: not redistributable here",
     "bieniu/brother tests/fixtures": "library fixtures with types lost and placeholder serials, not recordings",
     "openwisp/netengine tests/static": "hand-made mocks, not recordings",
