@@ -46,35 +46,64 @@ TARGETS = {"vendor": 95, "device_class": 95, "os_name": 95, "model": 90, "serial
            "firmware": 90}
 
 
-def prepare(work: Path) -> list[dict]:
+def tuning_cases() -> list[tuple[str, Path, dict]]:
+    """(case, recording, expected) of the hand-checked snmpsim-data recordings."""
     import snmpsim_data
 
     src = Path(snmpsim_data.__file__).parent / "data"
+    out = []
+    for case in sorted(FIXTURES.glob("*.json")):
+        spec = json.loads(case.read_text())
+        out.append((case.stem, src / spec["recording"], spec["expected"]))
+    return out
+
+
+def prepare(work: Path, cases: list[tuple[str, Path, dict]] | None = None) -> list[dict]:
+    """One snmpsim data file per recording (decompressed) and the device list:
+    127.0.1.(i+1), community ``public/1.3.6.1.6.1.1.i``."""
     (work / "data" / "public").mkdir(parents=True, exist_ok=True)
     devices = []
-    for i, case in enumerate(sorted(FIXTURES.glob("*.json"))):
-        spec = json.loads(case.read_text())
+    for i, (name, raw, expected) in enumerate(cases if cases is not None else tuning_cases()):
+        if i >= 254:
+            raise ValueError("at most 254 recordings (127.0.1.1-254)")
         dst = work / "data" / "public" / f"1.3.6.1.6.1.1.{i}.snmprec"
-        if not dst.exists():
-            raw = src / spec["recording"]
+        stamp = dst.with_suffix(".source")
+        if not dst.exists() or not stamp.exists() or stamp.read_text() != str(raw):
             dst.write_bytes(bz2.open(raw).read() if raw.suffix == ".bz2" else raw.read_bytes())
+            stamp.write_text(str(raw))
         devices.append({"ip": f"127.0.1.{i + 1}", "community": f"public/1.3.6.1.6.1.1.{i}",
-                        "case": case.stem, "expected": spec["expected"], "values": dst.read_bytes().count(b"\n")})
+                        "case": name, "expected": expected, "values": dst.read_bytes().count(b"\n")})
     return devices
 
 
-def start_simulator(work: Path, devices: list[dict]) -> subprocess.Popen:
+def port_free(ip: str, port: int) -> bool:
+    """Nobody else serves ip:port (another benchmark's simulator would answer our readiness
+    check with its own data)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
+def start_simulator(work: Path, devices: list[dict], wait_s: float = 900) -> subprocess.Popen:
+    busy = [d["ip"] for d in devices if not port_free(d["ip"], PORT)]
+    if busy:
+        raise RuntimeError(f"UDP port {PORT} already in use on {', '.join(busy[:5])}: another simulator runs")
     exe = Path(sys.executable).with_name("snmpsim-command-responder")
     argv = [str(exe), f"--data-dir={work / 'data'}", f"--cache-dir={work / 'cache'}", "--log-level=error",
             *(f"--agent-udpv4-endpoint={d['ip']}:{PORT}" for d in devices)]
     proc = subprocess.Popen(argv, env={**os.environ, "SNMPSIM_ALLOW_ROOT": "true"}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 900  # first start indexes ~1.5 M values
+    deadline = time.monotonic() + wait_s  # the first start indexes every value (~1.5 M: minutes)
     for d in devices:
         while True:
             out = subprocess.run(["snmpget", "-m", "", "-v2c", "-c", d["community"], "-t", "1", "-r", "0",
                                   f"{d['ip']}:{PORT}", "1.3.6.1.2.1.1.3.0"], capture_output=True, text=True)
-            if "Timeticks" in out.stdout or "No Such" in out.stdout:
+            if proc.poll() is None and ("Timeticks" in out.stdout or "No Such" in out.stdout):
                 break
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("snmpsim did not come up")
