@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from collector.hookspecs import hookimpl
 from collector.identity import normalize_mac
@@ -31,6 +30,8 @@ ETH_P_ARP = 0x0806
 PACKET_OUTGOING = 4
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 MIN_SETTLE = 0.1  # seconds
+#: /proc/net/arp is ~80 bytes a line; a /16 of neighbours fits
+MAX_NEIGHBOUR_TABLE = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -196,23 +197,31 @@ def settle_time(result: SweepResult, timeout: float) -> float:
 
 def read_neighbour_table(path: str = "/proc/net/arp") -> dict[str, tuple[str, str]]:
     """The kernel's IPv4 neighbour cache: ip -> (mac, interface), complete entries only."""
-    table: dict[str, tuple[str, str]] = {}
     try:
-        lines = Path(path).read_text().splitlines()[1:]
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_NEIGHBOUR_TABLE)
     except OSError:
-        return table
-    for line in lines:
+        return {}
+    return parse_neighbour_table(data)
+
+
+def parse_neighbour_table(data: bytes) -> dict[str, tuple[str, str]]:
+    """``/proc/net/arp`` as read (never raises): malformed lines, bad
+    addresses and undecodable bytes are skipped, not trusted."""
+    table: dict[str, tuple[str, str]] = {}
+    for line in data.decode("utf-8", errors="replace").splitlines()[1:]:
         parts = line.split()
         if len(parts) < 6:
             continue
         ip, _hw, flags, mac, _mask, dev = parts[:6]
         try:
             complete = int(flags, 16) & 0x2
+            ip = str(ipaddress.IPv4Address(ip))
         except ValueError:
             continue
         norm = normalize_mac(mac)
-        if complete and norm:
-            table[ip] = (norm, dev)
+        if complete and norm and dev.isprintable():
+            table[ip] = (norm, dev[:64])
     return table
 
 
