@@ -2,7 +2,8 @@
 files from raw downloads, validate them, and swap them in atomically.
 
 DIR has the layout of the project's ``shared/data`` (``recog/xml/*.xml`` with
-``recog/SOURCE.md`` and its licence). The packaged copy under
+``recog/SOURCE.md`` and its licence, ``wireshark-data/manuf`` and
+``enterprises.tsv``, ...). The packaged copy under
 ``collector/refdata/files`` is produced by this same code (``--to``).
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from collector.refdata import DataError
+from collector.refdata.manuf import build_oui
 from collector.refdata.recog import DATABASES, Recog, parse_database
 
 #: A rebuilt Recog set must keep at least this share of the fingerprints.
@@ -300,6 +302,11 @@ def validate(out: Path) -> None:
     pens = json.loads((out / "pen.json").read_text())
     if pens.get("9") != "Cisco" or "8072" not in pens:
         raise DataError("built enterprise-number data lacks Cisco or net-snmp")
+    from collector.oui import VendorTable
+
+    vendors = VendorTable((out / "oui.bin").read_bytes())
+    if vendors.lookup("00:00:0c:01:02:03") != "Cisco Systems, Inc":
+        raise DataError("built MAC vendor table does not know Cisco's 00:00:0C")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -313,6 +320,7 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_kev(src, tmp))
         files.update(build_cves(src, tmp))
         files.update(build_pen(src, tmp))
+        files.update(build_oui(src, tmp))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {
