@@ -46,6 +46,7 @@ def test_a_report_that_is_not_one_is_an_error_outcome():
     "1.3.6.1.2.1.2.2.1.2.|4|eth0",           # a trailing dot
     "1.3..6.1|4|x", ".|4|x", "1.3.6.1.4294967296|2|1",  # empty arc, no arc, arc past 2^32-1
     "1.3.6.1.2.1.1.2.0|6|1.3.6.",            # an OBJECT IDENTIFIER value that is none
+    "1.3.6.1.2.1.1.1.0|4|" + "x" * 65536,    # longer than an OCTET STRING can be
     "1.3.6.1.2.1.1.3.0|67|-5", "1.3.6.1.2.1.2.2.1.10.1|65|4294967296", "1.3.6.1.2.1.1.7.0|2|1_000",
     "1.3.6.1.2.1.1.7.0|\u00b2|1",            # a tag that only str.isdigit() calls a number
 ])

@@ -39,6 +39,8 @@ _BYTES_TAGS = {OCTETS, IPADDR, OPAQUE}
 #: Longest OID accepted (RFC 2578 caps sub-identifiers at 128).
 MAX_OID_LEN = 128
 MAX_ARC = 2**32 - 1
+#: OCTET STRING (SIZE (0..65535)), RFC 2578
+MAX_OCTETS = 65535
 #: The values each integer type can hold (RFC 2578, RFC 2578 Counter64).
 INT_RANGES = {INTEGER: (-2**31, 2**31 - 1), COUNTER32: (0, MAX_ARC), GAUGE32: (0, MAX_ARC),
               TIMETICKS: (0, MAX_ARC), COUNTER64: (0, 2**64 - 1)}
@@ -135,7 +137,7 @@ def display(item: Varbind) -> str | None:
     if isinstance(value, bytes):
         if tag == IPADDR and len(value) == 4:
             return str(ipaddress.IPv4Address(value))
-        text = value.decode("utf-8", errors="replace")
+        text = value[:MAX_OCTETS].decode("utf-8", errors="replace")
     else:
         text = str(value)
     text = "".join(ch if ch.isprintable() else " " for ch in text.replace("\r\n", "\n").replace("\n", " "))
@@ -220,6 +222,8 @@ def _value(tag: int, value: str, hexed: bool) -> Value:
             parsed = value.encode("latin-1", errors="replace")
         if tag == IPADDR and len(parsed) != 4:
             raise ValueError(f"not an IpAddress: {value[:40]!r}")
+        if len(parsed) > MAX_OCTETS:
+            raise ValueError(f"{len(parsed)} bytes: longer than an OCTET STRING can be")
         return parsed
     if tag == OID:
         oid_value = valid_oid(value)
