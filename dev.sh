@@ -3,6 +3,8 @@
 #   ./dev.sh demo     install what is missing, build the lab, scan it, print the inventory
 #   ./dev.sh test     install what is missing, run the whole test suite
 #   ./dev.sh install  only install (apt packages when root, then .venv with the project)
+#   ./dev.sh fuzz     the deep fuzz run: every parser, 100,000 mutated real inputs each (~20 min);
+#                     --help for options (seed, inputs, targets, reproducing one input)
 # Run as root: the lab and its tests need network namespaces (without root the
 # lab tests are skipped, each with its reason).
 set -euo pipefail
@@ -42,5 +44,6 @@ case "${1:-}" in
     install) install_system; install_python ;;
     demo) install_system; install_python; shift; exec .venv/bin/lan-collector lab demo "$@" ;;
     test) install_system; install_python; shift; exec .venv/bin/python -m pytest -q "$@" ;;
-    *) echo "usage: ./dev.sh demo|test|install" >&2; exit 2 ;;
+    fuzz) install_python; shift; PYTHONPATH=tests exec .venv/bin/python -m fuzz "$@" ;;
+    *) echo "usage: ./dev.sh demo|test|install|fuzz" >&2; exit 2 ;;
 esac
