@@ -123,3 +123,18 @@ def test_recog_nested_repeats_are_flattened_at_build(ruby, python):
     from collector.refdata.recog import ruby_to_python
 
     assert ruby_to_python(ruby) == python
+
+
+def test_recog_polynomial_backtracking_is_cut_off():
+    from collector.refdata.recog import MATCH_BUDGET, recog
+
+    rec = recog()
+    rec.match("snmp_sysdescr", "x" * 100)  # compile the timed patterns first: that is not the text's cost
+    start = time.monotonic()
+    # the Samsung printer pattern takes minutes on this (cubic backtracking): cut off, no identification
+    assert rec.match("snmp_sysdescr", "Samsung CLX" + "0" * 4000) is None
+    assert time.monotonic() - start < MATCH_BUDGET + 1.5  # budget plus the regex module's check interval
+    # a real long sysDescr still matches through the timed path
+    m = rec.match("snmp_sysdescr", "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, "
+                                   "RELEASE SOFTWARE (fc2)")
+    assert m is not None and m.values["os.version"] == "15.2(7)E4"
