@@ -138,3 +138,16 @@ def test_recog_polynomial_backtracking_is_cut_off():
     m = rec.match("snmp_sysdescr", "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, "
                                    "RELEASE SOFTWARE (fc2)")
     assert m is not None and m.values["os.version"] == "15.2(7)E4"
+
+
+@pytest.mark.parametrize("content, message", [(b"\xff\xfekey\n", "not UTF-8"), (b"", "is empty")])
+def test_snmp_secret_files_that_cannot_be_read_are_config_errors(tmp_path, content, message):
+    from collector.config import ConfigError, load_settings
+
+    secret = tmp_path / "secret"
+    secret.write_bytes(content)
+    for path in (str(secret), str(secret) + "\x00x"):
+        cfg = tmp_path / "c.toml"
+        cfg.write_text(f'[[snmp.credentials]]\nname = "a"\nversion = "2c"\ncommunity = "file:{path}"\n'.replace("\x00", "\\u0000"))
+        with pytest.raises(ConfigError, match=message if "\x00" not in path else "not a usable file name"):
+            load_settings(cfg, environ={})

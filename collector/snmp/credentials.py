@@ -31,7 +31,6 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 AUTH_PROTOCOLS = ("md5", "sha", "sha224", "sha256", "sha384", "sha512")
@@ -112,9 +111,14 @@ def _secret(value: Any, where: str, environ: dict[str, str]) -> str:
         return environ[name]
     if value.startswith("file:"):
         try:
-            lines = Path(value[5:]).read_text(encoding="utf-8").splitlines()
+            with open(value[5:], "rb") as fh:  # a secret is a line: never read a device or a huge file whole
+                lines = fh.read(65536).decode("utf-8").splitlines()
         except OSError as exc:
             raise CredentialError(f"{where}: cannot read {value[5:]}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise CredentialError(f"{where}: {value[5:]} is not UTF-8 text") from None
+        except ValueError:  # a NUL in the path
+            raise CredentialError(f"{where}: {value[5:]!r} is not a usable file name") from None
         if not lines or not lines[0].strip():
             raise CredentialError(f"{where}: {value[5:]} is empty")
         return lines[0].strip()
