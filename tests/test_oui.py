@@ -129,3 +129,12 @@ def test_lab_vendors_match_the_table():
     for profile in PROFILES.values():
         if profile.oui:
             assert vendor_for_mac(profile.oui + ":00:00:01") == profile.vendor, profile.kind
+
+
+@needs_manuf
+def test_built_data_is_readable_by_the_unprivileged_service(tmp_path):
+    from collector.refdata.build import build
+
+    build(SHARED, tmp_path / "refdata")
+    assert (tmp_path / "refdata").stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0700
+    assert all(p.stat().st_mode & 0o004 for p in (tmp_path / "refdata").iterdir())

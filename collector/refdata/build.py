@@ -314,6 +314,8 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
     given, src = str(src), src.expanduser().resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".refdata-", dir=dest.parent))
+    # mkdtemp makes it 0700: the service (an unprivileged user) must read what root built
+    os.chmod(tmp, 0o755)
     try:
         files = build_recog(src, tmp)
         files.update(build_eol(src, tmp))
