@@ -18,6 +18,8 @@ from collector.model import Fact
 
 _lock = threading.Lock()
 _table: VendorTable | None = None
+#: why the table could not be loaded (then no MAC has a vendor; the scan goes on)
+load_error: str | None = None
 
 
 class VendorTable:
@@ -44,12 +46,18 @@ class VendorTable:
 
 
 def _load() -> VendorTable:
-    global _table
+    global _table, load_error
     with _lock:
         if _table is None:
-            from collector.refdata import load_bytes
+            from collector.refdata import DataError, load_bytes
+            from collector.refdata.manuf import ManufError, encode
 
-            _table = VendorTable(load_bytes("oui.bin"))
+            try:
+                _table = VendorTable(load_bytes("oui.bin"))
+            except (DataError, ManufError, OSError) as exc:
+                # damaged or unreadable reference data costs the vendors, not the scan
+                load_error = str(exc)
+                _table = VendorTable(encode({24: {}, 28: {}, 36: {}}))
         return _table
 
 

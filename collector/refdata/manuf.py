@@ -111,7 +111,7 @@ def decode(blob: bytes) -> tuple[list[Any], list[str]]:
         if len(keys) != n or len(idx) != n:
             raise ManufError("vendor table truncated")
         out.append((keys, idx))
-    names = raw[pos:].decode("utf-8").split("\n")
+    names = raw[pos:].decode("utf-8").split("\n") if counts[3] else []
     if len(names) != counts[3]:
         raise ManufError("vendor table names do not match their count")
     return out, names
