@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  found [{r.target}] {sig}: input {found[0]}: {found[1][:120]}", flush=True)
                 if sig not in tot.failures or found[0] < tot.failures[sig][0]:
                     tot.failures[sig] = found
+            if tot.inputs == args.inputs:
+                print(f"  done [{r.target}] {tot.inputs} inputs, {len(tot.failures)} finding(s), "
+                      f"{time.perf_counter() - began:.0f} s into the run", flush=True)
     wall = time.perf_counter() - began
     print(f"\n{'target':<16} {'inputs':>8} {'cpu s':>7} {'slowest ms':>10} {'(input)':>8} {'>250ms':>6} "
           f"{'unexpected':>10}  owner")
