@@ -151,3 +151,12 @@ def test_snmp_secret_files_that_cannot_be_read_are_config_errors(tmp_path, conte
         cfg.write_text(f'[[snmp.credentials]]\nname = "a"\nversion = "2c"\ncommunity = "file:{path}"\n'.replace("\x00", "\\u0000"))
         with pytest.raises(ConfigError, match=message if "\x00" not in path else "not a usable file name"):
             load_settings(cfg, environ={})
+
+
+def test_windows_build_number_of_thousands_of_digits():
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import Walk
+
+    walk = Walk({"1.3.6.1.2.1.1.1.0": (4, b"Hardware: x - Software: Windows Version 6.1 (Build " + b"9" * 5000 + b")"),
+                 "1.3.6.1.2.1.1.2.0": (6, "1.3.6.1.4.1.311.1.1.3.1.1")})
+    assert identify(walk).best()["os_name"] in (None, "Windows")

@@ -25,7 +25,7 @@ def identify(walk, mibs, claims: Claims) -> None:
     # "... Software: Windows Version 6.1 (Build 7601 Multiprocessor Free)"
     # "... Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)" (XP reports itself so)
     nt = first_match(r"Version\s+(\d+\.\d+)", descr)
-    build = first_match(r"Build\s+(\d+)", descr)
+    build = first_match(r"Build\s+(\d{1,9})(?!\d)", descr)  # a number, not 4,000 digits to int()
     if build:
         product = product_for_build(int(build), server=(role == "server") if role else None, nt=nt)
         if product:
