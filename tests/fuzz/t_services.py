@@ -139,6 +139,9 @@ def _recog_seeds() -> list[bytes]:
     from collector.refdata.recog import recog
 
     r = recog()
+    for db in r.databases:  # compiled once, before the workers fork
+        r.match(db, "")
+        r.match(db, "x" * 100)
     return [db.encode() + b"\n" + text.encode("utf-8", "surrogateescape") for db in r.databases
             for text, _e, _d in r.examples(db)]
 
