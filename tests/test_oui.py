@@ -36,6 +36,8 @@ def test_the_three_block_sizes_longest_first():
     # 00:1B:C5:00:10:00/36     OpenRBco  OpenRB.com, Direct SIA                    (MA-S, /36)
     assert vendor_for_mac("00:1b:c5:00:1a:bc") == "OpenRB.com, Direct SIA"
     assert vendor_for_mac("00:1b:c5:00:00:01") == "Converging Systems Inc."
+    # "70:B3:D5:26:90:00/36 ... Gilbarco Veeder-Root \u200e": the invisible mark dropped, not the entry
+    assert vendor_for_mac("70:b3:d5:26:9f:ff") == "Gilbarco Veeder-Root"
     # a /24 the IEEE split up names no maker: 00:69:67:F0:00:00/28 is unassigned
     assert vendor_for_mac("00:69:67:e0:00:01") is not None
     assert vendor_for_mac("00:69:67:f0:00:01") is None

@@ -38,10 +38,9 @@ class ManufError(ValueError):
 
 
 def _name(short: str, long: str) -> str | None:
-    name = " ".join((long or short).split())
-    if not name or not name.isprintable():
-        return None
-    return name[:MAX_NAME]
+    # a few registrants' names carry invisible characters (U+200B, U+200E, a soft hyphen): dropped
+    name = " ".join("".join(ch for ch in (long or short) if ch.isprintable() or ch == " ").split())
+    return name[:MAX_NAME] or None
 
 
 def parse_manuf(text: str) -> dict[int, dict[int, str]]:
