@@ -9,10 +9,12 @@ temporary directory."""
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import random
 import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
@@ -29,6 +31,8 @@ REPO = Path(__file__).resolve().parents[2]
 @lru_cache(maxsize=1)
 def _workdir() -> Path:
     path = Path(tempfile.mkdtemp(prefix="lan-collector-fuzz-"))
+    owner = os.getpid()  # forked workers share it; the process that made it removes it
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(path, ignore_errors=True))
     (path / "secret").write_text("s3cret-key\n")
     (path / "targets.txt").write_text("10.0.0.1\n")
     return path
@@ -47,6 +51,7 @@ def _uncommented(text: str) -> str:
 
 
 def _config_seeds() -> list[bytes]:
+    _workdir()  # made here, in the runner's main process, before the workers fork
     example = (REPO / "systemd" / "config.toml.example").read_text()
     every_key = ('[store]\ndb = "/var/lib/lan-collector/inventory.db"\n'
                  '[scan]\ntargets = ["10.0.0.0/24", "10.0.1.5-40"]\nexclude = ["10.0.0.1"]\n'
