@@ -6,6 +6,8 @@
 #   ./dev.sh release-check  build the wheel and sdist, install the wheel into a fresh venv,
 #                     scan the lab with it as root and with the systemd unit's privileges
 #   ./dev.sh min-deps install the declared minimum versions into a fresh venv, run the unit tests
+#   ./dev.sh fuzz     the deep fuzz run: every parser, 100,000 mutated real inputs each (~20 min);
+#                     --help for options (seed, inputs, targets, reproducing one input)
 # Run as root: the lab and its tests need network namespaces (without root the
 # lab tests are skipped, each with its reason).
 set -euo pipefail
@@ -77,5 +79,6 @@ case "${1:-}" in
         python3 -m venv "$venv/venv"
         "$venv/venv/bin/pip" install -q --disable-pip-version-check -c "$venv/constraints.txt" -e '.[test]'
         "$venv/venv/bin/python" -m pytest -q -p no:cacheprovider -m "not lab" "$@" ;;
-    *) echo "usage: ./dev.sh demo|test|install|release-check|min-deps" >&2; exit 2 ;;
+    fuzz) install_python; shift; PYTHONPATH=tests exec .venv/bin/python -m fuzz "$@" ;;
+    *) echo "usage: ./dev.sh demo|test|install|release-check|min-deps|fuzz" >&2; exit 2 ;;
 esac

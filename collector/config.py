@@ -149,6 +149,8 @@ def flag_name(attr: str) -> str:
 
 
 def _num(x: float) -> str:
+    if isinstance(x, int) and abs(x) > 10 ** 18:  # printing a 5,000-digit number is itself an error
+        return f"{'-' if x < 0 else ''}about 2^{abs(x).bit_length()}"
     return f"{int(x):,}" if float(x).is_integer() else str(x)
 
 
@@ -312,6 +314,8 @@ def _apply_file(settings: Settings, path: Path) -> None:
         raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except ValueError as exc:  # tomllib itself: an integer of thousands of digits
+        raise ConfigError(f"{path}: not a usable TOML value: {str(exc)[:120]}") from None
     for section, table in data.items():
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: top-level key {section!r} must be a [section]")

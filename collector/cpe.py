@@ -29,7 +29,7 @@ def to_cpe23(name: str | None) -> str | None:
     name = name.strip()
     if name.startswith("cpe:2.3:"):
         fields = _split23(name)
-        return name if len(fields) == 13 and fields[2] in ("a", "o", "h") else None
+        return name if len(fields) == 13 and fields[2] in ("a", "o", "h") and _printable_ascii(name) else None
     if not name.lower().startswith("cpe:/"):
         return None
     comps = name[5:].split(":")
@@ -44,7 +44,13 @@ def to_cpe23(name: str | None) -> str | None:
             _, edition, sw_edition, target_sw, target_hw, other = packed
     out = [comps[0]] + [_fs_component(c) for c in (comps[1], comps[2], comps[3], comps[4], edition, comps[6],
                                                     sw_edition, target_sw, target_hw, other)]
-    return "cpe:2.3:" + ":".join(out)
+    result = "cpe:2.3:" + ":".join(out)
+    # a CPE name is printable ASCII (NISTIR 7695 5.3.2): anything else came from a garbled report
+    return result if _printable_ascii(result) else None
+
+
+def _printable_ascii(text: str) -> bool:
+    return text.isascii() and text.isprintable()
 
 
 def _split23(name: str) -> list[str]:

@@ -3,12 +3,15 @@ works on saved files without nmap installed and refuses entity tricks."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
 
 from collector.cpe import to_cpe23
+from collector.identity import normalize_mac
 from collector.model import Fact, Service
 
 SOURCE = "nmap"
@@ -20,6 +23,9 @@ DEVICE_TYPES = {
     "storage-misc": "nas", "power-device": "ups", "remote management": "bmc", "phone": "phone",
     "media device": "media", "game console": "media", "specialized": "iot",
 }
+
+
+PROTOCOLS = ("tcp", "udp", "sctp")
 
 
 class NmapXmlError(ValueError):
@@ -41,58 +47,81 @@ class NmapHost:
 def _clean(text: str | None, limit: int = 200) -> str | None:
     if not text:
         return None
-    text = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    text = "".join(ch if ch.isprintable() else " " for ch in text[:limit * 4]).strip()
     return text[:limit] or None
 
 
+def _int(text: str | None, low: int, high: int) -> int | None:
+    """A plain decimal number within [low, high]; None for anything else
+    (``int()`` would take ``'x'`` as an error, ``'²'`` or ``'1_0'`` as numbers)."""
+    if text is None or not re.fullmatch(r"[0-9]{1,9}", text.strip()):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def _ipv4(text: str | None) -> str | None:
+    try:
+        return str(ipaddress.IPv4Address((text or "").strip()))
+    except ValueError:
+        return None
+
+
 def parse(xml: bytes | str) -> list[NmapHost]:
-    """Hosts, open services and hints in one nmap XML report."""
+    """Hosts, open services and hints in one nmap XML report. Raises
+    :class:`NmapXmlError` for what is not an nmap report; inside one, an
+    element nmap would never write (a port number that is no port, an
+    accuracy that is no percentage) is skipped, and the rest is kept."""
     try:
         root = SafeET.fromstring(xml)
-    except Exception as exc:  # ParseError, EntitiesForbidden, DTDForbidden ...
-        raise NmapXmlError(f"not a usable nmap XML report: {exc}") from None
+    except Exception as exc:  # ParseError, EntitiesForbidden, DTDForbidden, RecursionError ...
+        raise NmapXmlError(f"not a usable nmap XML report: {str(exc)[:200]}") from None
     if root.tag != "nmaprun":
-        raise NmapXmlError(f"not an nmap XML report (root element {root.tag!r})")
+        raise NmapXmlError(f"not an nmap XML report (root element {str(root.tag)[:80]!r})")
     hosts = []
     for h in root.iter("host"):
         ip = mac = vendor = None
         for addr in h.iter("address"):
             if addr.get("addrtype") == "ipv4":
-                ip = addr.get("addr")
+                ip = _ipv4(addr.get("addr"))
             elif addr.get("addrtype") == "mac":
-                mac, vendor = (addr.get("addr") or "").lower() or None, _clean(addr.get("vendor"))
+                mac, vendor = normalize_mac(addr.get("addr")), _clean(addr.get("vendor"))
         if not ip:
             continue
         status = h.find("status")
-        host = NmapHost(ip=ip, mac=mac, mac_vendor=vendor, state=status.get("state", "up") if status is not None
-                        else "up")
+        host = NmapHost(ip=ip, mac=mac, mac_vendor=vendor,
+                        state=(_clean(status.get("state"), 20) or "up") if status is not None else "up")
         name = h.find("hostnames/hostname")
         if name is not None:
             host.hostname = _clean(name.get("name"), 255)
         for port in h.iter("port"):
             state = port.find("state")
-            if state is None or state.get("state") not in ("open", "open|filtered"):
+            portid = _int(port.get("portid"), 1, 65535)
+            if state is None or state.get("state") not in ("open", "open|filtered") or portid is None:
                 continue
-            host.services.append(_service(port, state.get("state", "open")))
+            host.services.append(_service(port, portid, state.get("state", "open")))
             svc_el = port.find("service")
             if svc_el is not None:
-                host.facts.extend(_service_facts(svc_el, port.get("portid", "?")))
+                host.facts.extend(_service_facts(svc_el, portid))
         for osmatch in h.iter("osmatch"):
-            classes = [{"vendor": c.get("vendor"), "family": c.get("osfamily"), "gen": c.get("osgen"),
-                        "type": c.get("type"), "cpe": [to_cpe23(e.text) for e in c.iter("cpe")]}
+            accuracy = _int(osmatch.get("accuracy"), 0, 100)
+            if accuracy is None:
+                continue
+            classes = [{"vendor": _clean(c.get("vendor")), "family": _clean(c.get("osfamily")),
+                        "gen": _clean(c.get("osgen")), "type": _clean(c.get("type")),
+                        "cpe": [to_cpe23(e.text) for e in c.iter("cpe")]}
                        for c in osmatch.iter("osclass")]
-            host.os_matches.append({"name": _clean(osmatch.get("name")),
-                                    "accuracy": int(osmatch.get("accuracy", "0") or 0), "classes": classes})
+            host.os_matches.append({"name": _clean(osmatch.get("name")), "accuracy": accuracy, "classes": classes})
         hosts.append(host)
     return hosts
 
 
-def _service(port: Any, state: str) -> Service:
+def _service(port: Any, portid: int, state: str) -> Service:
     svc = port.find("service")
     get = (lambda k: _clean(svc.get(k))) if svc is not None else (lambda k: None)
     cpes = [to_cpe23(c.text) for c in svc.iter("cpe")] if svc is not None else []
     app_cpe = next((c for c in cpes if c and c.startswith("cpe:2.3:a:")), None)
-    conf = int(svc.get("conf", "3")) if svc is not None and (svc.get("conf") or "").isdigit() else 3
+    conf = (_int(svc.get("conf"), 0, 10) if svc is not None else None)
     probed = svc is not None and svc.get("method") == "probed"
     extra = "; ".join(x for x in (get("extrainfo"), f"os: {get('ostype')}" if get("ostype") else None,
                                   f"device: {get('devicetype')}" if get("devicetype") else None) if x) or None
@@ -102,11 +131,12 @@ def _service(port: Any, state: str) -> Service:
         # version it was taken from: keep the product, not the version
         extra = "; ".join(x for x in (extra, f"nmap's generic match said {version}") if x)
         version, cpe = None, None
+    proto = port.get("protocol", "tcp")
     return Service(
-        port=int(port.get("portid", "0")), proto=port.get("protocol", "tcp"), state=state,
+        port=portid, proto=proto if proto in PROTOCOLS else "tcp", state=state,
         name=get("name"), product=get("product"), version=version, extra=extra,
         cpe=cpe, banner=None, source=SOURCE,
-        confidence=min(100, conf * 10) if probed else 20,
+        confidence=(3 if conf is None else conf) * 10 if probed else 20,
     )
 
 
@@ -117,9 +147,9 @@ def _service(port: Any, state: str) -> Service:
 GENERIC_VERSIONS = {("Samba smbd", "4.6.2")}
 
 
-def _service_facts(svc: Any, port: str) -> list[Fact]:
+def _service_facts(svc: Any, port: int) -> list[Fact]:
     facts: list[Fact] = []
-    evidence = f"nmap -sV {port}/{svc.get('name')}: {_clean(svc.get('product')) or ''}"
+    evidence = f"nmap -sV {port}/{_clean(svc.get('name'), 40)}: {_clean(svc.get('product')) or ''}"
     if svc.get("method") != "probed":
         return facts
     if svc.get("ostype"):

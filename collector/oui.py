@@ -1,82 +1,64 @@
-"""MAC address -> NIC vendor, from scapy's bundled IEEE (Wireshark manuf) table.
+"""MAC address -> NIC vendor, from the IEEE registries (MA-L /24, MA-M /28,
+MA-S /36), longest prefix first.
 
-Importing scapy costs ~0.5 s and even its manuf module alone ~0.15 s, more
-than an ARP sweep of a /24. So the first use derives a compact index of
-scapy's table (OUI -> vendor, the same names scapy's ``conf.manufdb`` gives)
-and keeps it in the cache directory (``$CACHE_DIRECTORY`` under systemd,
-else ``$XDG_CACHE_HOME`` or ``~/.cache``), keyed by scapy's version; later
-scans read that file in a few milliseconds. If no cache can be written the
-table is simply derived each time.
+The table is ``oui.bin`` in the reference data (built by ``lan-collector data
+build`` from Wireshark's ``manuf``, see :mod:`collector.refdata.manuf`),
+checked against its recorded sha256 and loaded on first use: ~0.4 MB
+compressed, a few milliseconds to load, three binary searches per lookup.
+No scapy, no cache directory.
 """
 
 from __future__ import annotations
 
-import os
 import threading
-from importlib import metadata
-from pathlib import Path
+from bisect import bisect_left
 
 from collector.identity import is_locally_administered, normalize_mac
 from collector.model import Fact
 
 _lock = threading.Lock()
-_table: dict[str, str] | None = None
+_table: VendorTable | None = None
+#: why the table could not be loaded (then no MAC has a vendor; the scan goes on)
+load_error: str | None = None
 
 
-def _cache_path() -> Path:
-    base = os.environ.get("CACHE_DIRECTORY") or os.environ.get("XDG_CACHE_HOME") or \
-        str(Path(os.environ.get("HOME") or "/nonexistent") / ".cache" / "lan-collector")
-    try:
-        version = metadata.version("scapy")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    return Path(base) / f"oui-scapy-{version}.tsv"
+class VendorTable:
+    """The decoded table: per block size, sorted prefixes and their names."""
+
+    def __init__(self, blob: bytes) -> None:
+        from collector.refdata.manuf import SIZES, decode
+
+        blocks, self.names = decode(blob)
+        # longest prefix first: /36 before /28 before /24
+        self._blocks = sorted(zip(SIZES, blocks), key=lambda b: -b[0])
+
+    def lookup(self, mac: str) -> str | None:
+        value = int(mac.replace(":", ""), 16)
+        for bits, (keys, idx) in self._blocks:
+            key = value >> (48 - bits)
+            i = bisect_left(keys, key)
+            if i < len(keys) and keys[i] == key:
+                return self.names[idx[i]]
+        return None
+
+    def __len__(self) -> int:
+        return sum(len(keys) for _bits, (keys, _idx) in self._blocks)
 
 
-def parse_manuf(text: str) -> dict[str, str]:
-    """scapy's manuf text -> {"aabbcc": vendor}: /24 entries only, the long
-    name when there is one (what scapy's manufdb returns)."""
-    table: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        parts = [p.strip() for p in line.split("\t")]
-        prefix = parts[0]
-        if "/" in prefix or len(parts) < 2:
-            continue
-        key = prefix.replace(":", "").replace("-", "").lower()
-        if len(key) != 6:
-            continue
-        table[key] = parts[2] if len(parts) > 2 and parts[2] else parts[1]
-    return table
-
-
-def _load() -> dict[str, str]:
-    global _table
+def _load() -> VendorTable:
+    global _table, load_error
     with _lock:
-        if _table is not None:
-            return _table
-        path = _cache_path()
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-            table = dict(line.split("\t", 1) for line in lines if "\t" in line)
-            if len(table) > 10000:
-                _table = table
-                return table
-        except OSError:
-            pass
-        from scapy.libs.manuf import DATA
+        if _table is None:
+            from collector.refdata import DataError, load_bytes
+            from collector.refdata.manuf import ManufError, encode
 
-        table = parse_manuf(DATA)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text("".join(f"{k}\t{v}\n" for k, v in table.items()), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # read-only home: derive again next time
-        _table = table
-        return table
+            try:
+                _table = VendorTable(load_bytes("oui.bin"))
+            except (DataError, ManufError, OSError) as exc:
+                # damaged or unreadable reference data costs the vendors, not the scan
+                load_error = str(exc)
+                _table = VendorTable(encode({24: {}, 28: {}, 36: {}}))
+        return _table
 
 
 def preload() -> None:
@@ -85,12 +67,12 @@ def preload() -> None:
 
 
 def vendor_for_mac(mac: str | None) -> str | None:
-    """The registered vendor of a MAC's OUI, or None (unknown, or a
+    """The registered vendor of a MAC's block, or None (unknown, or a
     locally administered / randomised MAC, which has no vendor)."""
     norm = normalize_mac(mac)
     if norm is None or is_locally_administered(norm):
         return None
-    return _load().get(norm.replace(":", "")[:6])
+    return _load().lookup(norm)
 
 
 def mac_facts(mac: str, source: str, seen: str, random_confidence: int) -> list[Fact]:

@@ -23,6 +23,8 @@ def read_text_file(path: str | Path, what: str, max_bytes: int) -> str:
     name = str(path)
     if not name:
         raise TextFileError(f"{what}: empty file name")
+    if "\0" in name:
+        raise TextFileError(f"{what} {name!r} is not a usable file name (it holds a NUL)")
     try:
         st = os.stat(name)
     except FileNotFoundError:

@@ -96,7 +96,11 @@ def _cert_subject(writer: asyncio.StreamWriter) -> str | None:
     sslobj = writer.get_extra_info("ssl_object")
     if sslobj is None:
         return None
-    der = sslobj.getpeercert(binary_form=True)
+    return subject_of_der(sslobj.getpeercert(binary_form=True))
+
+
+def subject_of_der(der: bytes | None) -> str | None:
+    """A certificate's subject (RFC 4514), bounded; None if it cannot be read."""
     if not der:
         return None
     try:

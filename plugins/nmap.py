@@ -130,31 +130,42 @@ class NmapPlugin:
             detail = err.decode(errors="replace").strip()[-300:] or f"exit {proc.returncode}"
             report.probes.extend(ProbeResult(self.name, ip, Outcome.ERROR, ms, detail) for ip in ips)
             return
-        from collector.nmapxml import NmapXmlError, parse
+        observations, probes = read_report(out, ips, ports, ms, self.name)
+        report.observations.extend(observations)
+        report.probes.extend(probes)
+        ctx.advance("nmap", sum(p.outcome == Outcome.OK for p in probes), None)
 
-        try:
-            parsed = parse(out)
-        except NmapXmlError as exc:
-            report.probes.extend(ProbeResult(self.name, ip, Outcome.ERROR, ms, str(exc)[:300]) for ip in ips)
-            return
-        seen = set()
-        for host in parsed:
-            if host.ip not in ips:
-                continue
-            seen.add(host.ip)
-            facts = list(host.facts)
-            if host.os_matches:
-                best = max(host.os_matches, key=lambda m: m["accuracy"])
-                facts.append(Fact("os_name", best["name"] or "", min(60, best["accuracy"] // 2), self.name,
-                                  f"nmap -O {best['accuracy']}%"))
-            report.observations.append(Observation(plugin=self.name, ip=host.ip, mac=host.mac,
-                                                   facts=[f for f in facts if f.value], services=host.services,
-                                                   raw={"ports_probed": ports}))
-            report.probes.append(ProbeResult(self.name, host.ip, Outcome.OK, ms,
-                                             f"{len(host.services)} service(s) on ports {ports}"))
-            ctx.advance("nmap", 1, None)
-        for ip in sorted(set(ips) - seen):
-            report.probes.append(ProbeResult(self.name, ip, Outcome.NO_RESPONSE, ms, "not in nmap's report"))
+
+def read_report(xml: bytes, ips: list[str], ports: list[int], ms: float,
+                plugin: str = "nmap") -> tuple[list[Observation], list[ProbeResult]]:
+    """One nmap run's XML -> observations and a probe result per asked host.
+    Pure (fuzzed with the parser): a report that is not one becomes an
+    error outcome for its hosts, never an exception."""
+    from collector.nmapxml import NmapXmlError, parse
+
+    try:
+        parsed = parse(xml)
+    except NmapXmlError as exc:
+        return [], [ProbeResult(plugin, ip, Outcome.ERROR, ms, str(exc)[:300]) for ip in ips]
+    observations: list[Observation] = []
+    probes: list[ProbeResult] = []
+    seen = set()
+    for host in parsed:
+        if host.ip not in ips or host.ip in seen:
+            continue
+        seen.add(host.ip)
+        facts = list(host.facts)
+        if host.os_matches:
+            best = max(host.os_matches, key=lambda m: m["accuracy"])
+            facts.append(Fact("os_name", best["name"] or "", min(60, best["accuracy"] // 2), plugin,
+                              f"nmap -O {best['accuracy']}%"))
+        observations.append(Observation(plugin=plugin, ip=host.ip, mac=host.mac, facts=[f for f in facts if f.value],
+                                        services=host.services, raw={"ports_probed": ports}))
+        probes.append(ProbeResult(plugin, host.ip, Outcome.OK, ms,
+                                  f"{len(host.services)} service(s) on ports {ports}"))
+    for ip in sorted(set(ips) - seen):
+        probes.append(ProbeResult(plugin, ip, Outcome.NO_RESPONSE, ms, "not in nmap's report"))
+    return observations, probes
 
 
 @hookimpl

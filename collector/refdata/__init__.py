@@ -61,6 +61,14 @@ def load_json(name: str) -> Any:
     return json.loads(raw)
 
 
+def load_bytes(name: str) -> bytes:
+    """A binary data file, verified against its recorded sha256."""
+    path, expected = _listed(name)
+    raw = path.read_bytes()
+    _check(path, hashlib.sha256(raw).hexdigest(), expected)
+    return raw
+
+
 def path_of(name: str) -> Path:
     """A data file's path (for files opened in place, like the CVE database),
     verified against its recorded sha256."""

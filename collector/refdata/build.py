@@ -2,7 +2,8 @@
 files from raw downloads, validate them, and swap them in atomically.
 
 DIR has the layout of the project's ``shared/data`` (``recog/xml/*.xml`` with
-``recog/SOURCE.md`` and its licence). The packaged copy under
+``recog/SOURCE.md`` and its licence, ``wireshark-data/manuf`` and
+``enterprises.tsv``, ...). The packaged copy under
 ``collector/refdata/files`` is produced by this same code (``--to``).
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from collector.refdata import DataError
+from collector.refdata.manuf import build_oui
 from collector.refdata.recog import DATABASES, Recog, parse_database
 from collector.refdata.satori import build_satori
 
@@ -304,6 +306,11 @@ def validate(out: Path) -> None:
     satori = json.loads((out / "satori_dhcp.json").read_text())["fingerprints"]
     if not any(t["field"] == "dhcpoption55" for fp in satori for t in fp["tests"]):
         raise DataError("built Satori DHCP data has no option-55 fingerprints")
+    from collector.oui import VendorTable
+
+    vendors = VendorTable((out / "oui.bin").read_bytes())
+    if vendors.lookup("00:00:0c:01:02:03") != "Cisco Systems, Inc":
+        raise DataError("built MAC vendor table does not know Cisco's 00:00:0C")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -311,6 +318,8 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
     given, src = str(src), src.expanduser().resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".refdata-", dir=dest.parent))
+    # mkdtemp makes it 0700: the service (an unprivileged user) must read what root built
+    os.chmod(tmp, 0o755)
     try:
         files = build_recog(src, tmp)
         files.update(build_eol(src, tmp))
@@ -318,6 +327,7 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_cves(src, tmp))
         files.update(build_pen(src, tmp))
         files.update(build_satori(src, tmp, _source_info))
+        files.update(build_oui(src, tmp))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bz2
 import ipaddress
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Union
@@ -37,6 +38,16 @@ _INT_TAGS = {INTEGER, COUNTER32, GAUGE32, TIMETICKS, COUNTER64}
 _BYTES_TAGS = {OCTETS, IPADDR, OPAQUE}
 #: Longest OID accepted (RFC 2578 caps sub-identifiers at 128).
 MAX_OID_LEN = 128
+MAX_ARC = 2**32 - 1
+#: OCTET STRING (SIZE (0..65535)), RFC 2578
+MAX_OCTETS = 65535
+#: The values each integer type can hold (RFC 2578, RFC 2578 Counter64).
+INT_RANGES = {INTEGER: (-2**31, 2**31 - 1), COUNTER32: (0, MAX_ARC), GAUGE32: (0, MAX_ARC),
+              TIMETICKS: (0, MAX_ARC), COUNTER64: (0, 2**64 - 1)}
+_OID_TEXT = re.compile(r"\.?([0-9]{1,10}(?:\.[0-9]{1,10}){0,%d})" % (MAX_OID_LEN - 1))
+_INT_TEXT = re.compile(r"[+-]?[0-9]{1,20}")
+_TAG_TEXT = re.compile(r"[0-9]{1,3}")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
 
 
 class WalkError(ValueError):
@@ -49,6 +60,19 @@ def oid_key(oid: str) -> tuple[int, ...]:
         return tuple(int(p) for p in oid.strip(".").split("."))
     except ValueError:
         raise WalkError(f"not an OID: {oid[:80]!r}") from None
+
+
+def valid_oid(text: str) -> str | None:
+    """``text`` as a dotted OID (a leading dot, as net-snmp prints, dropped),
+    or None if it is not one: empty arcs (``1.3..6``, a trailing dot),
+    signs, spaces, more than 128 arcs or an arc past 2^32-1."""
+    m = _OID_TEXT.fullmatch(text)
+    if m is None:
+        return None
+    # only a 10-digit arc can pass 2^32-1
+    if _TEN_DIGITS.search(text) and any(int(arc) > MAX_ARC for arc in m.group(1).split(".")):
+        return None
+    return m.group(1)
 
 
 def is_under(oid: str, root: str) -> bool:
@@ -113,7 +137,7 @@ def display(item: Varbind) -> str | None:
     if isinstance(value, bytes):
         if tag == IPADDR and len(value) == 4:
             return str(ipaddress.IPv4Address(value))
-        text = value.decode("utf-8", errors="replace")
+        text = value[:MAX_OCTETS].decode("utf-8", errors="replace")
     else:
         text = str(value)
     text = "".join(ch if ch.isprintable() else " " for ch in text.replace("\r\n", "\n").replace("\n", " "))
@@ -144,11 +168,11 @@ def parse_snmprec_line(line: str) -> tuple[str, Varbind] | None:
         raise WalkError(f"not an snmprec line: {line[:80]!r}") from None
     hexed = tag_text.endswith("x")
     tag_part = tag_text[:-1] if hexed else tag_text
-    if not tag_part.isdigit():
+    if not _TAG_TEXT.fullmatch(tag_part):
         # a variation module (e.g. ``2:numeric|min=1,max=2,initial=2``) is an
         # snmpsim feature: keep its initial value when it states one
         tag_part = tag_part.split(":", 1)[0]
-        if not tag_part.isdigit():
+        if not _TAG_TEXT.fullmatch(tag_part):
             raise WalkError(f"unknown snmprec tag {tag_text!r}")
         params = dict(p.split("=", 1) for p in value.split(",") if "=" in p)
         if "initial" not in params and "value" not in params:
@@ -156,30 +180,59 @@ def parse_snmprec_line(line: str) -> tuple[str, Varbind] | None:
         value = params.get("initial", params.get("value", ""))
         hexed = hexed or params.get("hexvalue") is not None
     tag = int(tag_part)
-    oid_key(oid)
-    parsed: Value
+    clean_oid = valid_oid(oid)
+    if clean_oid is None:
+        raise WalkError(f"not an OID: {oid[:80]!r}")
+    try:
+        return clean_oid, (tag, _value(tag, value, hexed))
+    except _NoData:
+        return None
+    except ValueError as exc:
+        raise WalkError(f"{clean_oid}: {exc}") from None
+
+
+class _NoData(Exception):
+    pass
+
+
+def _value(tag: int, value: str, hexed: bool) -> Value:
+    """One snmprec value as its type holds it; ValueError if it cannot be one."""
     if tag in _INT_TAGS:
-        try:
-            parsed = int(value)
-        except ValueError:
-            raise WalkError(f"{oid}: not a number: {value[:40]!r}") from None
-    elif tag in _BYTES_TAGS:
+        text = value.strip()
+        if not _INT_TEXT.fullmatch(text):
+            raise ValueError(f"not a number: {value[:40]!r}")
+        number = int(text)
+        low, high = INT_RANGES[tag]
+        if not low <= number <= high:
+            raise ValueError(f"{number} is out of range for type {tag}")
+        return number
+    if tag in _BYTES_TAGS:
+        parsed: bytes | None = None
         if hexed:
             try:
                 parsed = bytes.fromhex(value)
             except ValueError:  # seen in real recordings: "4x|Juniper"
-                parsed = value.encode("latin-1", errors="replace")
-        elif tag == IPADDR and value.count(".") == 3:
-            parsed = ipaddress.IPv4Address(value).packed
-        else:
+                parsed = None
+        if parsed is None and tag == IPADDR and value.count(".") == 3:
+            try:
+                parsed = ipaddress.IPv4Address(value).packed
+            except ValueError:
+                parsed = None  # four raw bytes may hold dots too
+        if parsed is None:
             parsed = value.encode("latin-1", errors="replace")
-    elif tag == OID:
-        parsed = value
-    elif tag == NULL:
-        parsed = None
-    else:
-        return None  # noSuchObject & co. (128-130) carry no data
-    return oid, (tag, parsed)
+        if tag == IPADDR and len(parsed) != 4:
+            raise ValueError(f"not an IpAddress: {value[:40]!r}")
+        if len(parsed) > MAX_OCTETS:
+            raise ValueError(f"{len(parsed)} bytes: longer than an OCTET STRING can be")
+        return parsed
+    if tag == OID:
+        oid_value = valid_oid(value)
+        if oid_value is None:
+            raise ValueError(f"not an OBJECT IDENTIFIER value: {value[:40]!r}")
+        return oid_value
+    if tag == NULL:
+        return None
+    raise _NoData  # noSuchObject & co. (128-130) carry no data; unknown tags neither
 
 
 def load_snmprec(path: str | Path) -> Walk:

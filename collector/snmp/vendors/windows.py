@@ -26,7 +26,7 @@ def identify(walk, mibs, claims: Claims) -> None:
     # "... Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)" (XP reports itself so)
     # "... Software: Windows Version 6.3 (Build 19045 Multiprocessor Free)" (Windows 10: 6.3 by compatibility)
     nt = first_match(r"Version\s+(\d+\.\d+)", descr)
-    build = first_match(r"Build\s+(\d+)", descr)
+    build = first_match(r"Build\s+(\d{1,9})(?!\d)", descr)  # a number, not 4,000 digits to int()
     if build:
         found = releases_for(int(build), nt, server=(role == "server") if role else None)
         products = list(dict.fromkeys(r.product for r in found))

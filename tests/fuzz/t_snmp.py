@@ -1,0 +1,195 @@
+"""Fuzz targets: snmprec recordings (the walk input layer) and SNMP
+identification through its public API (``identify(walk)``), fed walks
+parsed from mutated recordings, as a live walk or a replayed file gives it.
+
+A parser of net-snmp ``snmpwalk -On`` text belongs here too, as one more
+target with the same mutators (its seeds: recorded walk texts)."""
+
+from __future__ import annotations
+
+import bz2
+import json
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+
+from fuzz.mutate import NUMBERS
+from fuzz.registry import FIXTURES, check, target
+
+#: rows kept per table column of a real recording (identification cost grows with the walk)
+ROWS_PER_COLUMN = 12
+SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
+
+
+def _recording_seed(raw: bytes) -> bytes:
+    """The part of a full recording a scan reads, a few rows per column."""
+    from collector.snmp.plan import everything_read
+
+    lines = raw.decode("latin-1").splitlines()
+    sys_oid = next((ln.split("|", 2)[2] for ln in lines if ln.startswith(SYS_OBJECT_ID + "|")), None)
+    scalars, roots = everything_read(sys_oid)
+    wanted, prefixes = set(scalars), tuple(r + "." for r in roots)
+    per_root: dict[str, int] = defaultdict(int)
+    out = []
+    for line in lines:
+        oid = line.split("|", 1)[0]
+        if oid in wanted:
+            out.append(line)
+        elif oid.startswith(prefixes):
+            root = max((p for p in prefixes if oid.startswith(p)), key=len)
+            per_root[root] += 1
+            if per_root[root] <= ROWS_PER_COLUMN:
+                out.append(line)
+    return "".join(line + "\n" for line in out).encode("latin-1")
+
+
+def _snmp_seeds() -> list[bytes]:
+    seeds = [p.read_bytes() for p in sorted((FIXTURES / "snmp" / "lab").glob("*.snmprec"))]
+    try:
+        import snmpsim_data  # a test dependency: real device recordings (BSD-2-Clause)
+        from pathlib import Path
+
+        data = Path(snmpsim_data.__file__).parent / "data"
+    except ImportError:
+        return seeds
+    for case in sorted((FIXTURES / "snmp" / "snmpsim").glob("*.json")):
+        path = data / json.loads(case.read_text())["recording"]
+        raw = bz2.decompress(path.read_bytes()) if path.suffix == ".bz2" else path.read_bytes()
+        seeds.append(_recording_seed(raw))
+    return seeds
+
+
+_TAGS = ["2", "4", "4x", "5", "6", "64", "64x", "65", "66", "67", "68", "70", "128", "129", "130", "2:numeric",
+         "3", "99", "", "x", "04"]
+_VALUES = [v.decode("latin-1") for v in NUMBERS] + [
+    "", "1.3.6.1.4.1.9.1.1208", "1.3.6.1.4.1.8072.3.2.10", "1.3.6.1.4.1.311.1.1.3.1.1", ".1.3.6", "1.3.6.",
+    "1..3", "0.0", "1.3.6.1.4.1." + "4294967296", "1." * 200 + "1", "1.2.3.999", "1.2.3", "10.0.0.1",
+    "aabbccddeeff", "00115500aabb", "zz", "f", "\x00" * 6, "RouterOS RB4011", "Cisco IOS Software, Version 15.2(7)E4",
+    "Hardware: Intel64 Family 6 - Software: Windows Version 6.1 (Build 7601 Multiprocessor Free)",
+    "Linux nas 4.4.59+ #25426 SMP PREEMPT", "A" * 70000, "\x1b[31mred", "é\udcff".encode("utf-8", "surrogatepass")
+    .decode("latin-1"), "initial=5", "value=x", "min=1,max=2", "%s%n", "|", "||||"]
+_ARCS = ["0", "1", "2", "4294967295", "4294967296", "99999999999", "", "-1", "01", " 1", "1.2.3.4", "6.0.17.1.2.3.4.5"]
+
+
+def _split(data: bytes) -> list[str]:
+    return data.decode("latin-1").split("\n")
+
+
+def _join(lines: list[str]) -> bytes:
+    return "\n".join(lines).encode("latin-1", errors="replace")
+
+
+def _snmprec_edit(rng: random.Random, data: bytes, corpus: Sequence[bytes]) -> bytes:
+    """A field-level edit of one line: its OID (an arc changed, added or
+    dropped, a trailing dot), its type tag or its value (a wrong type, huge,
+    empty, malformed)."""
+    lines = _split(data)
+    i = rng.randrange(len(lines))
+    parts = lines[i].split("|", 2)
+    if len(parts) != 3:
+        return data
+    oid, tag, value = parts
+    field = rng.randrange(3)
+    if field == 0:
+        arcs = oid.split(".")
+        op = rng.randrange(4)
+        if op == 0:
+            arcs[rng.randrange(len(arcs))] = rng.choice(_ARCS)
+        elif op == 1:
+            arcs.append(rng.choice(_ARCS))
+        elif op == 2 and len(arcs) > 1:
+            del arcs[rng.randrange(len(arcs))]
+        else:
+            arcs = [""] + arcs if rng.random() < 0.5 else arcs + [""]
+        oid = ".".join(arcs)
+    elif field == 1:
+        tag = rng.choice(_TAGS)
+    else:
+        value = rng.choice(_VALUES)
+        if tag.endswith("x") and rng.random() < 0.5:
+            value = value.encode("latin-1", errors="replace").hex()
+    lines[i] = f"{oid}|{tag}|{value}"
+    return _join(lines)
+
+
+def _snmprec_lines(rng: random.Random, data: bytes, corpus: Sequence[bytes]) -> bytes:
+    """Whole lines moved: dropped, duplicated (same OID twice), taken from
+    another device (a Cisco sysObjectID over a printer's tables), shuffled."""
+    lines = _split(data)
+    op = rng.randrange(4)
+    if op == 0 and len(lines) > 1:
+        del lines[rng.randrange(len(lines))]
+    elif op == 1:
+        i = rng.randrange(len(lines))
+        lines[i:i] = [lines[i]] * rng.choice((1, 2, 500))
+    elif op == 2:
+        other = _split(rng.choice(corpus)) if corpus else lines
+        take = [ln for ln in other if ln.startswith(SYS_OBJECT_ID) or rng.random() < 0.2]
+        lines = take + lines if rng.random() < 0.5 else lines + take
+    else:
+        rng.shuffle(lines)
+    return _join(lines)
+
+
+@target("snmprec", "snmprec lines and files (collector/snmp/walk.py parse_snmprec_line); expected: WalkError",
+        seeds=_snmp_seeds, mutators=(_snmprec_edit, _snmprec_edit, _snmprec_lines), structured_weight=0.6,
+        covers=("collector/snmp/walk.py",))
+def run_snmprec(data: bytes) -> object:
+    from collector.snmp.walk import (INT_RANGES, IPADDR, NULL, OID, Walk, WalkError, parse_snmprec_line,
+                                     snmprec_lines, valid_oid)
+
+    walk = Walk()
+    for line in data.decode("latin-1").splitlines()[:5000]:
+        try:
+            parsed = parse_snmprec_line(line)
+        except WalkError:
+            continue
+        if parsed is None:
+            continue
+        oid, (tag, value) = parsed
+        check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
+        if tag in INT_RANGES:
+            low, high = INT_RANGES[tag]
+            check(isinstance(value, int) and low <= value <= high, f"{tag} {value!r}")
+        elif tag == OID:
+            check(isinstance(value, str) and valid_oid(value) == value, f"OID value {value!r}")
+        elif tag == IPADDR:
+            check(isinstance(value, bytes) and len(value) == 4, f"IpAddress {value!r}")
+        elif tag == NULL:
+            check(value is None, "NULL")
+        else:
+            check(isinstance(value, bytes), f"{tag} {value!r}")
+        walk.data[oid] = (tag, value)
+    # what the collector records replays as the same walk
+    again = Walk(dict(p for p in map(parse_snmprec_line, snmprec_lines(walk)) if p))
+    check(again.data == walk.data, "snmprec round trip differs")
+    return walk
+
+
+@target("snmp-identify", "SNMP identification (collector.snmp.identify.identify, public API) of walks parsed "
+        "from mutated recordings, and what the snmp plugin makes of the result; never raises",
+        seeds=_snmp_seeds, mutators=(_snmprec_edit, _snmprec_edit, _snmprec_lines), structured_weight=0.7,
+        covers=("collector/snmp/identify.py", "collector/snmp/mibs.py", "collector/snmp/vendors/"))
+def run_identify(data: bytes) -> object:
+    from collector.snmp.identify import IDENTITY_FIELDS, identify
+    from collector.snmp.walk import Walk, WalkError, parse_snmprec_line
+
+    walk = Walk()
+    for line in data.decode("latin-1").splitlines()[:5000]:
+        try:
+            parsed = parse_snmprec_line(line)
+        except WalkError:
+            continue
+        if parsed:
+            walk.data[parsed[0]] = parsed[1]
+    ident = identify(walk)
+    best = ident.best()
+    check(set(best) == set(IDENTITY_FIELDS), "best() fields")
+    # the plugin stores these as JSON (store.py: json.dumps(..., default=str))
+    json.dumps({"os": ident.os, "identification": best, "vendor_modules": ident.vendor_modules,
+                "addresses": ident.addresses, "interfaces": ident.interfaces, "arp": ident.arp, "fdb": ident.fdb,
+                "neighbours": ident.neighbours, "extras": ident.extras}, sort_keys=True, default=str)
+    for fact in ident.facts:
+        check(0 <= fact.confidence <= 100, f"confidence {fact!r}")
+        check(fact.value is not None and fact.value != "", f"empty fact {fact!r}")
+    return ident
