@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from collector.refdata import DataError
+from collector.refdata.distro_build import build_distro
 from collector.refdata.recog import DATABASES, Recog, parse_database
 
 #: A rebuilt Recog set must keep at least this share of the fingerprints.
@@ -300,6 +301,12 @@ def validate(out: Path) -> None:
     pens = json.loads((out / "pen.json").read_text())
     if pens.get("9") != "Cisco" or "8072" not in pens:
         raise DataError("built enterprise-number data lacks Cisco or net-snmp")
+    from collector.assess.distro import DistroTable
+
+    table = DistroTable(json.loads((out / "distro.json").read_text()))
+    found = table.from_ssh("OpenSSH_8.2p1 Ubuntu-4ubuntu0.5")
+    if found is None or (found.distro, found.cycle) != ("ubuntu", "20.04"):
+        raise DataError("built distribution table does not place OpenSSH 8.2p1 in Ubuntu 20.04")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -313,6 +320,7 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_kev(src, tmp))
         files.update(build_cves(src, tmp))
         files.update(build_pen(src, tmp))
+        files.update(build_distro(src, tmp))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {
