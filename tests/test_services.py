@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from collector.banners import Grab, escape_banner, html_title, identify, parse_http_response
-from collector.identity import merge_services
+from collector.banners import Grab, escape_banner, identify
+from collector.webid import html_title, parse_http_response
+from collector.identity import best_facts, merge_services
 from collector.model import Observation, Service
 from collector.nmapxml import NmapXmlError, parse
 from collector.plugin import LiveHost
@@ -25,7 +26,7 @@ def load_grab(case):
     g = json.loads((case / "grab.json").read_text())
     return Grab(port=g["port"], tls=g["tls"], greeting=base64.b64decode(g["greeting"]),
                 http_status=g["http_status"], headers=g["headers"], body=base64.b64decode(g["body"]),
-                cert_subject=g["cert_subject"])
+                cert_subject=g["cert_subject"], cert_issuer=g.get("cert_issuer"), cert_sha256=g.get("cert_sha256"))
 
 
 @pytest.mark.parametrize("case", BANNER_CASES, ids=lambda p: p.name)
@@ -33,7 +34,7 @@ def test_recorded_banners(case):
     svc, facts = identify(load_grab(case))
     expected = json.loads((case / "expected.json").read_text())
     assert {k: getattr(svc, k) for k in ("name", "product", "version", "cpe")} == expected["service"]
-    assert dict(sorted({f.field: f.value for f in facts}.items())) == expected["facts"]
+    assert dict(sorted((name, f.value) for name, f in best_facts(facts).items())) == expected["facts"]
     assert svc.banner is None or all(32 <= ord(c) < 127 for c in svc.banner)
 
 
@@ -167,7 +168,8 @@ def test_nmap_gets_only_what_banners_left():
     silent = Service(445, name="microsoft-ds", source="banners", confidence=20)
     rosssh = Service(2222, name="ssh", source="banners", confidence=30)
     ftp_generic = Service(21, name="ftp", source="banners", confidence=30)
-    assert for_nmap([named, silent, rosssh, ftp_generic]) == [445, 2222]
+    # everything the banner step could not name goes on, answered or not
+    assert for_nmap([named, silent, rosssh, ftp_generic]) == [445, 2222, 21]
     obs = [Observation("banners", "10.0.0.5", services=[named, silent], raw={"for_nmap": [445]}),
            Observation("banners", "10.0.0.6", services=[named], raw={"for_nmap": []})]
     hosts = [LiveHost("10.0.0.5"), LiveHost("10.0.0.6")]
