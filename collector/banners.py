@@ -157,7 +157,8 @@ def _facts(values: dict[str, str], evidence: str, base: int, *, os_banner: bool 
                           SOURCE, evidence))
     product = values.get("hw.product")
     if product and product != values.get("hw.family"):  # "JetDirect" names a family, not a model
-        facts.append(Fact("model", product, hw_conf, SOURCE, evidence))
+        # a fingerprint that reads a model number ("VVX250") beats one that names a line ("SoundPoint")
+        facts.append(Fact("model", product, hw_conf + (5 if values.get("hw.model") else 0), SOURCE, evidence))
         if product == "Raspberry Pi" and not values.get("hw.vendor"):
             facts.append(Fact("vendor", "Raspberry Pi", hw_conf, SOURCE, evidence))
     if values.get("hw.serial_number"):

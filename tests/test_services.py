@@ -177,6 +177,21 @@ def test_nmap_gets_only_what_banners_left():
     assert work_left(hosts, [], banners_ran=False)["10.0.0.6"] == list(LAN_PORTS)
 
 
+def test_unnamed_rtsp_is_handed_to_nmap():
+    """The recorded Hikvision RTSP answer names no server: the banner step
+    learns the maker from the realm but cannot name the product, so nmap
+    gets the port (it names it "Hikvision DVR rtspd")."""
+    from collector.plugins.banners import services_from
+
+    services, facts = services_from([load_grab(FIXTURES / "banners" / "hikvision-rtsp"),
+                                     load_grab(FIXTURES / "banners" / "hikvision-http")])
+    assert [(s.port, s.name, s.product) for s in services] == [(80, "http", "App-webs"), (554, "rtsp", None)]
+    assert for_nmap(services) == [554]
+    assert {f.field: f.value for f in facts}["device_class"] == "camera"
+    obs = [Observation("banners", "198.18.0.16", services=services, raw={"for_nmap": for_nmap(services)})]
+    assert work_left([LiveHost("198.18.0.16")], obs, banners_ran=True) == {"198.18.0.16": [554]}
+
+
 def test_merge_prefers_product_and_keeps_banner():
     from_banner = Service(80, name="http", product=None, banner="HTTP/1.1 200 OK", source="banners", confidence=30)
     from_nmap = Service(80, name="http", product="MikroTik router config httpd", source="nmap", confidence=100)
