@@ -238,6 +238,15 @@ def for_nmap(services: list[Service]) -> list[int]:
     return [s.port for s in services if not s.product]
 
 
+def answered(services: list[Service]) -> list[int]:
+    """The ports among :func:`for_nmap`'s that spoke a protocol (a greeting or
+    an HTTP/RTSP answer was parsed). nmap names such a service from its first
+    probes or not at all; when it cannot, it spends half a minute on further
+    probes (a generic FTP greeting, an HTTP server that names nothing), so
+    the nmap plugin gives these a short time budget."""
+    return [s.port for s in services if not s.product and s.confidence >= 30]
+
+
 class BannersPlugin:
     name = "banners"
     phase = "enrich"
@@ -268,6 +277,7 @@ class BannersPlugin:
                                                        services=services, identifiers=identifiers_from(grabs),
                                                        raw={"open": [g.port for g in grabs],
                                                             "for_nmap": for_nmap(services),
+                                                            "answered": answered(services),
                                                             "web": web_pages(host.ip, grabs),
                                                             "legacy_tls": {str(g.port): g.legacy_tls for g in grabs
                                                                            if g.legacy_tls}}))

@@ -27,6 +27,11 @@ from collector.plugins.banners import LAN_PORTS, NEVER
 INTENSITY = 5
 PARALLEL = 8  # nmap processes at once
 HOST_TIMEOUT = "120s"
+#: for ports that answered but whose product banners could not name: nmap
+#: names those from its first probes (an RTSP server in 6 s) or spends ~30 s
+#: on further probes for nothing (lab: generic FTP, an HTTP server without a
+#: Server header), so such ports run in their own nmap with this budget
+QUICK_TIMEOUT = "15s"
 
 
 def nmap_binary() -> str:
@@ -39,11 +44,12 @@ def nmap_binary() -> str:
         return shutil.which("nmap") or "nmap"
 
 
-def command(binary: str, hosts: list[str], ports: list[int], *, rate: int, raw: bool, os_detect: bool) -> list[str]:
+def command(binary: str, hosts: list[str], ports: list[int], *, rate: int, raw: bool, os_detect: bool,
+            host_timeout: str = HOST_TIMEOUT) -> list[str]:
     safe_ports = sorted(set(ports) - NEVER)
     cmd = [binary, "-n", "-Pn", "-sS" if raw else "-sT", "-sV", "--version-intensity", str(INTENSITY),
            "-p", "T:" + ",".join(map(str, safe_ports)), "--exclude-ports", "9100-9107",
-           "--max-rate", str(rate), "--host-timeout", HOST_TIMEOUT, "-oX", "-", "--noninteractive"]
+           "--max-rate", str(rate), "--host-timeout", host_timeout, "-oX", "-", "--noninteractive"]
     if os_detect and raw:
         cmd.append("-O")
     return cmd + hosts
@@ -62,6 +68,27 @@ def work_left(hosts: list[LiveHost], earlier: list[Observation], banners_ran: bo
     return {ip: sorted(set(ports)) for ip, ports in todo.items() if ports}
 
 
+def quick_ports(earlier: list[Observation]) -> dict[str, set[int]]:
+    """host -> the handed-on ports that answered without naming a product
+    (see banners.answered): nmap gets QUICK_TIMEOUT for those."""
+    return {obs.ip: set(obs.raw.get("answered", [])) for obs in earlier if obs.plugin == "banners"}
+
+
+def nmap_groups(todo: dict[str, list[int]], quick: dict[str, set[int]]) -> dict[tuple[tuple[int, ...], bool],
+                                                                                    list[str]]:
+    """One nmap run per distinct (port list, quick) pair: a host's silent ports
+    and its answered-but-unnamed ports go to separate runs, so a slow probe of
+    the one never holds up the other."""
+    groups: dict[tuple[tuple[int, ...], bool], list[str]] = defaultdict(list)
+    for ip, ports in todo.items():
+        fast = sorted(set(ports) & quick.get(ip, set()))
+        slow = sorted(set(ports) - set(fast))
+        for part, is_quick in ((slow, False), (fast, True)):
+            if part:
+                groups[(tuple(part), is_quick)].append(ip)
+    return groups
+
+
 class NmapPlugin:
     name = "nmap"
     phase = "enrich"
@@ -74,8 +101,8 @@ class NmapPlugin:
     async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport:
         report = PluginReport()
         todo = work_left(hosts, ctx.observations, "banners" in ctx.ran)
-        ctx.advance("nmap", 0, len(todo))
         if not todo:
+            ctx.advance("nmap", 0, 0)
             return report
         raw = bool(ctx.capabilities.get("raw_sockets"))
         if not raw:
@@ -83,22 +110,23 @@ class NmapPlugin:
         binary = await asyncio.to_thread(nmap_binary)
         # One nmap per distinct port list (Windows hosts share theirs, ...), a
         # few at a time (each is a small process), so no host is probed on ports that were not open on it.
-        groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
-        for ip, ports in todo.items():
-            groups[tuple(ports)].append(ip)
+        groups = nmap_groups(todo, quick_ports(ctx.observations) if "banners" in ctx.ran else {})
+        ctx.advance("nmap", 0, sum(len(ips) for ips in groups.values()))
         at_once = asyncio.Semaphore(PARALLEL)
         rate = max(1, ctx.settings.rate // min(PARALLEL, len(groups)))  # the cap is global
 
-        async def run(ports: tuple[int, ...], ips: list[str]) -> None:
+        async def run(ports: tuple[int, ...], quick: bool, ips: list[str]) -> None:
             async with at_once:
                 await self._run(ctx, report, command(binary, sorted(ips), list(ports), rate=rate, raw=raw,
-                                                     os_detect=ctx.settings.nmap_os), ips, list(ports))
+                                                     os_detect=ctx.settings.nmap_os and not quick,
+                                                     host_timeout=QUICK_TIMEOUT if quick else HOST_TIMEOUT),
+                                ips, list(ports), quick)
 
-        await asyncio.gather(*(run(p, ips) for p, ips in groups.items()))
+        await asyncio.gather(*(run(p, quick, ips) for (p, quick), ips in groups.items()))
         return report
 
     async def _run(self, ctx: ScanContext, report: PluginReport, cmd: list[str], ips: list[str],
-                   ports: list[int]) -> None:
+                   ports: list[int], quick: bool = False) -> None:
         start = time.monotonic()
         proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.PIPE)
@@ -137,7 +165,10 @@ class NmapPlugin:
                                              f"{len(host.services)} service(s) on ports {ports}"))
             ctx.advance("nmap", 1, None)
         for ip in sorted(set(ips) - seen):
-            report.probes.append(ProbeResult(self.name, ip, Outcome.NO_RESPONSE, ms, "not in nmap's report"))
+            ctx.advance("nmap", 1, None)
+            why = (f"nmap could not name ports {ports} within {QUICK_TIMEOUT} (they answered, naming no product)"
+                   if quick else "not in nmap's report")
+            report.probes.append(ProbeResult(self.name, ip, Outcome.NO_RESPONSE, ms, why))
 
 
 @hookimpl

@@ -192,6 +192,25 @@ def test_unnamed_rtsp_is_handed_to_nmap():
     assert work_left([LiveHost("198.18.0.16")], obs, banners_ran=True) == {"198.18.0.16": [554]}
 
 
+def test_answered_unnamed_ports_get_a_short_nmap_budget():
+    from collector.plugins.banners import answered
+    from collector.plugins.nmap import QUICK_TIMEOUT, nmap_groups, quick_ports
+
+    ftp = Service(21, name="ftp", banner="220 FTP server ready.", source="banners", confidence=30)
+    rtsp = Service(554, name="rtsp", banner="RTSP/1.0 401 Unauthorized", source="banners", confidence=30)
+    silent = Service(445, name="microsoft-ds", source="banners", confidence=20)
+    named = Service(22, name="ssh", product="OpenSSH", source="banners", confidence=80)
+    assert answered([ftp, rtsp, silent, named]) == [21, 554]
+    obs = [Observation("banners", "10.0.0.5", raw={"for_nmap": [21, 445, 554], "answered": [21, 554]}),
+           Observation("banners", "10.0.0.6", raw={"for_nmap": [445], "answered": []}),
+           Observation("banners", "10.0.0.7", raw={"for_nmap": [21, 554], "answered": [21, 554]})]
+    todo = work_left([LiveHost("10.0.0.5"), LiveHost("10.0.0.6"), LiveHost("10.0.0.7")], obs, banners_ran=True)
+    assert dict(nmap_groups(todo, quick_ports(obs))) == {((445,), False): ["10.0.0.5", "10.0.0.6"],
+                                                         ((21, 554), True): ["10.0.0.5", "10.0.0.7"]}
+    cmd = command("nmap", ["10.0.0.5"], [21, 554], rate=300, raw=False, os_detect=False, host_timeout=QUICK_TIMEOUT)
+    assert cmd[cmd.index("--host-timeout") + 1] == QUICK_TIMEOUT
+
+
 def test_merge_prefers_product_and_keeps_banner():
     from_banner = Service(80, name="http", product=None, banner="HTTP/1.1 200 OK", source="banners", confidence=30)
     from_nmap = Service(80, name="http", product="MikroTik router config httpd", source="nmap", confidence=100)
