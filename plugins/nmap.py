@@ -76,16 +76,18 @@ def quick_ports(earlier: list[Observation]) -> dict[str, set[int]]:
 
 def nmap_groups(todo: dict[str, list[int]], quick: dict[str, set[int]]) -> dict[tuple[tuple[int, ...], bool],
                                                                                     list[str]]:
-    """One nmap run per distinct (port list, quick) pair: a host's silent ports
-    and its answered-but-unnamed ports go to separate runs, so a slow probe of
-    the one never holds up the other."""
+    """The nmap runs: one per distinct list of a host's silent ports (full
+    budget), and one per answered-but-unnamed port number (QUICK_TIMEOUT):
+    nmap's budget is per host, so a port it cannot name in time must not
+    take the other ports of the host down with it."""
     groups: dict[tuple[tuple[int, ...], bool], list[str]] = defaultdict(list)
     for ip, ports in todo.items():
         fast = sorted(set(ports) & quick.get(ip, set()))
         slow = sorted(set(ports) - set(fast))
-        for part, is_quick in ((slow, False), (fast, True)):
-            if part:
-                groups[(tuple(part), is_quick)].append(ip)
+        if slow:
+            groups[(tuple(slow), False)].append(ip)
+        for port in fast:
+            groups[((port,), True)].append(ip)
     return groups
 
 

@@ -205,8 +205,11 @@ def test_answered_unnamed_ports_get_a_short_nmap_budget():
            Observation("banners", "10.0.0.6", raw={"for_nmap": [445], "answered": []}),
            Observation("banners", "10.0.0.7", raw={"for_nmap": [21, 554], "answered": [21, 554]})]
     todo = work_left([LiveHost("10.0.0.5"), LiveHost("10.0.0.6"), LiveHost("10.0.0.7")], obs, banners_ran=True)
+    # one quick run per port: nmap's budget is per host, and a port it cannot name
+    # in time must not take the host's other ports with it
     assert dict(nmap_groups(todo, quick_ports(obs))) == {((445,), False): ["10.0.0.5", "10.0.0.6"],
-                                                         ((21, 554), True): ["10.0.0.5", "10.0.0.7"]}
+                                                         ((21,), True): ["10.0.0.5", "10.0.0.7"],
+                                                         ((554,), True): ["10.0.0.5", "10.0.0.7"]}
     cmd = command("nmap", ["10.0.0.5"], [21, 554], rate=300, raw=False, os_detect=False, host_timeout=QUICK_TIMEOUT)
     assert cmd[cmd.index("--host-timeout") + 1] == QUICK_TIMEOUT
 

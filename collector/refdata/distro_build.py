@@ -135,11 +135,16 @@ def build_distro(src: Path, out: Path) -> dict[str, Any]:
         packages.setdefault(package, {}).setdefault(distro, {})[version] = entry
     payload = {"releases": releases, "packages": packages}
     (out / "distro.json").write_text(json.dumps(payload, separators=(",", ":"), sort_keys=True))
+    from collector.refdata.build import _source_info
+
+    eol_src = _source_info(src / "endoflife.date" / "SOURCE.md", "MIT")
+    recog_src = _source_info(src / "recog" / "SOURCE.md", "BSD-2-Clause")
     return {"distro.json": {
         "source": {"repository": "derived: endoflife.date (debian, ubuntu, centos, rhel) + Recog ssh_banners.xml "
                                  "examples + collector/refdata/curated/distro_packages.json",
-                   "commit": None, "date": None,
+                   "commit": f"endoflife.date {(eol_src['commit'] or '?')[:12]}, recog {(recog_src['commit'] or '?')[:12]}",
+                   "date": max(filter(None, (eol_src["date"], recog_src["date"])), default=None),
                    "licence": "MIT (endoflife.date) + BSD-2-Clause (Recog); curated entries are facts with "
                               "references"},
         "inputs": inputs, "entries": len(entries), "derived_entries": derived, "curated_entries": curated,
-        "notes": notes, "max_age_days": None}}
+        "notes": notes}}
