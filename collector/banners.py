@@ -7,7 +7,6 @@ permissively, escaped before it is stored, and never executed or rendered.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,11 +30,10 @@ def recog() -> Recog:
 
 SOURCE = "banners"
 MAX_BANNER = 512  # characters kept in the inventory
-MAX_TITLE = 200
 #: OS vendors that do not make the device they run on.
-SOFTWARE_OS_VENDORS = {"centos", "ubuntu", "debian", "red hat", "redhat", "canonical", "microsoft", "freebsd",
-                       "openbsd", "netbsd", "suse", "fedora", "fedora project", "gentoo", "arch linux",
-                       "linux", "oracle", "alpine"}
+SOFTWARE_OS_VENDORS = {"centos", "ubuntu", "debian", "raspbian", "raspberry pi os", "red hat", "redhat", "canonical",
+                       "microsoft", "freebsd", "openbsd", "netbsd", "suse", "fedora", "fedora project", "gentoo",
+                       "arch linux", "linux", "oracle", "alpine", "openwrt"}
 #: Recog products that mean little without their vendor ("HTTPD" is Apache's).
 GENERIC_PRODUCTS = {"HTTPD", "SSH", "FTP", "TELNETD", "SMTPD", "HTTP Server", "Web Server", "Server"}
 
@@ -52,6 +50,9 @@ class Grab:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     cert_subject: str | None = None
+    cert_issuer: str | None = None
+    #: SHA-256 of the DER certificate (a weak identifier: some makers ship one certificate on every unit)
+    cert_sha256: str | None = None
     #: obsolete TLS versions the service still accepted
     legacy_tls: list[str] = field(default_factory=list)
 
@@ -110,14 +111,6 @@ def _strip_telnet(raw: bytes) -> bytes:
     return bytes(out)
 
 
-def html_title(body: bytes) -> str | None:
-    m = re.search(rb"<title[^>]*>(.*?)</title\s*>", body[:65536], re.I | re.S)
-    if not m:
-        return None
-    title = " ".join(html.unescape(m.group(1).decode("utf-8", "replace")).split())
-    return title[:MAX_TITLE] or None
-
-
 def _first_line(raw: bytes) -> str:
     return _text(raw).split("\n", 1)[0].strip("\r\n\x00 ")
 
@@ -130,48 +123,68 @@ def _product(values: dict[str, str]) -> str | None:
     return product
 
 
-def _facts(values: dict[str, str], evidence: str, base: int) -> list[Fact]:
-    """Host-level hints in a Recog match, with confidence scaled by Recog's certainty."""
+def _certainty(values: dict[str, str], key: str) -> float:
+    try:
+        return min(max(float(values.get(key, "1.0") or 1.0), 0.0), 1.0)
+    except ValueError:
+        return 1.0
+
+
+def _facts(values: dict[str, str], evidence: str, base: int, *, os_banner: bool = False) -> list[Fact]:
+    """Host-level hints in a Recog match, with confidence scaled by Recog's
+    certainty. ``os_banner``: the match read a software banner (SSH, ...), so
+    what it says of the hardware is an inference from the OS build."""
+    from collector.assess.distro import NAMES, TOKENS
+
     facts: list[Fact] = []
-    certainty = min(float(values.get("os.certainty", "1.0") or 1.0), 1.0)
-    os_conf = max(1, int(base * certainty))
+    os_conf = max(1, int(base * _certainty(values, "os.certainty")))
+    hw_conf = max(1, int((50 if os_banner else base) * _certainty(values, "hw.certainty")))
+    os_vendor = values.get("os.vendor") or ""
+    distro = TOKENS.get(os_vendor.lower())
     os_name = values.get("os.product") or values.get("os.family")
+    if distro and os_name in (None, "Linux"):
+        os_name = NAMES[distro]  # "Ubuntu 20.04", never "Linux 20.04"
     if os_name:
         facts.append(Fact("os_name", os_name, os_conf, SOURCE, evidence))
     if values.get("os.version"):
         facts.append(Fact("os_version", values["os.version"], os_conf, SOURCE, evidence))
     # The device's maker: the hardware vendor, or the OS vendor when that is
-    # an appliance maker (Cisco IOS, RouterOS) rather than a software OS.
-    vendor = values.get("hw.vendor") or values.get("os.vendor")
-    if vendor and (values.get("hw.vendor") or vendor.lower() not in SOFTWARE_OS_VENDORS):
-        facts.append(Fact("vendor", vendor, max(1, int(base * 0.8)), SOURCE, evidence))
+    # an appliance maker (Cisco IOS, RouterOS) rather than a software OS
+    # (an OS is not a hardware maker: Raspbian runs on a Raspberry Pi).
+    vendor = values.get("hw.vendor") or (os_vendor if os_vendor.lower() not in SOFTWARE_OS_VENDORS else None)
+    if vendor:
+        facts.append(Fact("vendor", vendor, max(1, int((hw_conf if values.get("hw.vendor") else base) * 0.8)),
+                          SOURCE, evidence))
     product = values.get("hw.product")
     if product and product != values.get("hw.family"):  # "JetDirect" names a family, not a model
-        facts.append(Fact("model", product, base, SOURCE, evidence))
+        # a fingerprint that reads a model number ("VVX250") beats one that names a line ("SoundPoint")
+        facts.append(Fact("model", product, hw_conf + (5 if values.get("hw.model") else 0), SOURCE, evidence))
+        if product == "Raspberry Pi" and not values.get("hw.vendor"):
+            facts.append(Fact("vendor", "Raspberry Pi", hw_conf, SOURCE, evidence))
     if values.get("hw.serial_number"):
-        facts.append(Fact("serial", values["hw.serial_number"], base, SOURCE, evidence))
+        facts.append(Fact("serial", values["hw.serial_number"], hw_conf, SOURCE, evidence))
     device = values.get("hw.device") or values.get("os.device")
     if device and device.lower() in device_map():
-        facts.append(Fact("device_class", device_map()[device.lower()], max(1, int(base * 0.8)), SOURCE, evidence))
+        facts.append(Fact("device_class", device_map()[device.lower()], max(1, int(hw_conf * 0.8)), SOURCE,
+                          evidence))
     if values.get("host.name"):
         facts.append(Fact("hostname", values["host.name"][:255], 40, SOURCE, evidence))
     return facts
 
 
-def _distro_facts(software: str) -> list[Fact]:
-    """Ubuntu/Debian release from the OpenSSH package a banner names
-    (``OpenSSH_8.9p1 Ubuntu-3ubuntu0.6`` is what Ubuntu 22.04 ships)."""
-    from collector.assess.distro import OPENSSH_DEBIAN, OPENSSH_UBUNTU
+def distro_facts(text: str, kind: str) -> list[Fact]:
+    """The distribution and release a package banner names: ``OpenSSH_7.4p1
+    Raspbian-10+deb9u7`` (kind "ssh") is Raspbian 9, ``Apache/2.2.15
+    (CentOS)`` (kind "server") CentOS 6 (see :mod:`collector.assess.distro`)."""
+    from collector.assess.distro import table
 
-    m = re.match(r"OpenSSH_(\S+)\s+(Ubuntu|Debian)", software)
-    if not m:
+    found = table().from_ssh(text) if kind == "ssh" else table().from_server(text)
+    if found is None:
         return []
-    table = OPENSSH_UBUNTU if m.group(2) == "Ubuntu" else OPENSSH_DEBIAN
-    release = table.get(m.group(1))
-    if release is None:
-        return []
-    evidence = f"OpenSSH {m.group(1)} is the package {m.group(2)} {release} ships"
-    return [Fact("os_name", m.group(2), 65, SOURCE, evidence), Fact("os_version", release, 60, SOURCE, evidence)]
+    facts = [Fact("os_name", found.name, 75, SOURCE, found.how)]
+    if found.cycle:
+        facts.append(Fact("os_version", found.cycle, 75 if found.exact else 70, SOURCE, found.how))
+    return facts
 
 
 def _service(grab: Grab, name: str, match: Match | None, banner: str | bytes, extra: str | None = None,
@@ -194,15 +207,21 @@ SPEAKS_FIRST = {21: "ftp", 22: "ssh", 23: "telnet", 25: "smtp", 110: "pop3", 143
 def identify(grab: Grab) -> tuple[Service, list[Fact]]:
     """Name, product, version and CPE of one service, and host-level hints."""
     rec = recog()
-    if grab.http_status is not None:
-        return _identify_http(grab)
+    if grab.http_status is not None or grab.greeting.startswith(b"RTSP/"):
+        from collector.webid import identify_http
+
+        return identify_http(grab)
     raw = grab.greeting
     line = _first_line(raw)
     if line.startswith("SSH-"):
         software = line.split("-", 2)[2] if line.count("-") >= 2 else ""
         m = rec.match("ssh_banners", software)
-        facts = _facts(m.values, f"ssh banner {line[:80]!r}", 70) if m else []
-        return _service(grab, "ssh", m, line), facts + _distro_facts(software)
+        facts = _facts(m.values, f"ssh banner {escape_banner(line, 80)!r}", 70, os_banner=True) if m else []
+        distro = distro_facts(software, "ssh")
+        if distro:  # the package suffix says more than Recog's guess ("Debian 10.2" for deb10u2)
+            known = {f.field for f in distro}
+            facts = [f for f in facts if f.field not in known]
+        return _service(grab, "ssh", m, line), facts + distro
     if raw.startswith(b"\xff") or grab.port == 23:
         text = _text(_strip_telnet(raw))
         m = rec.match("telnet_banners", text)
@@ -224,60 +243,5 @@ def identify(grab: Grab) -> tuple[Service, list[Fact]]:
     if line.startswith("RFB "):
         return Service(grab.port, grab.proto, "open", "vnc", None, None, f"protocol {line[4:]}", None,
                        escape_banner(line), SOURCE, 50), []
-    if raw.startswith(b"RTSP/"):
-        return _identify_http(grab)
     return Service(grab.port, grab.proto, "open", name, None, None, None, None,
                    escape_banner(raw) if raw else None, SOURCE, 20), []
-
-
-def _identify_http(grab: Grab) -> tuple[Service, list[Fact]]:
-    rec = recog()
-    server = grab.headers.get("server", "")
-    is_rtsp = (grab.http_status or "").startswith("RTSP/")
-    name = "rtsp" if is_rtsp else ("https" if grab.tls else "http")
-    title = None if is_rtsp else html_title(grab.body)
-    facts: list[Fact] = []
-    match = rec.match("rtsp_servers" if is_rtsp else "http_servers", server) if server else None
-    if match:
-        facts += _facts(match.values, f"HTTP Server header {server[:80]!r}", 70)
-    if title:
-        tm = rec.match("html_title", title)
-        if tm:
-            facts += _facts(tm.values, f"HTML title {title[:80]!r}", 60)
-            if match is None and tm.values.get("service.product"):
-                match = tm
-    auth = grab.headers.get("www-authenticate")
-    if auth:
-        am = rec.match("http_wwwauth", auth)
-        if am:
-            facts += _facts(am.values, f"WWW-Authenticate {auth[:80]!r}", 60)
-    if grab.cert_subject:
-        cm = rec.match("x509_subjects", grab.cert_subject)
-        if cm:
-            facts += _facts(cm.values, f"TLS certificate subject {grab.cert_subject[:80]!r}", 50)
-    extra = "; ".join(x for x in (f"title: {title}" if title else None,
-                                  f"status: {grab.http_status}" if grab.http_status else None) if x) or None
-    banner = f"{grab.http_status} Server: {server}" if server else (grab.http_status or "")
-    svc = _service(grab, name, match, banner, extra)
-    if svc.product is None and server:
-        # an unknown server still names itself: keep it, with low confidence
-        product, _, version = server.split(";", 1)[0].partition("/")
-        svc = Service(svc.port, svc.proto, "open", name, product.strip()[:80] or None,
-                      (version.split()[0][:40] if version.strip() else None), extra, None, svc.banner, SOURCE, 40)
-    return svc, facts
-
-
-def parse_http_response(raw: bytes) -> tuple[str | None, dict[str, str], bytes]:
-    """Status line, headers (lower-case names, first wins, bounded) and body."""
-    head, sep, body = raw.partition(b"\r\n\r\n")
-    if not sep:
-        head, sep, body = raw.partition(b"\n\n")
-    lines = _text(head, 16384).splitlines()
-    if not lines or not (lines[0].startswith("HTTP/") or lines[0].startswith("RTSP/")):
-        return None, {}, b""
-    headers: dict[str, str] = {}
-    for line in lines[1:65]:
-        name, colon, value = line.partition(":")
-        if colon and name.strip():
-            headers.setdefault(name.strip().lower()[:64], value.strip()[:1024])
-    return lines[0].strip()[:200], headers, body

@@ -36,8 +36,8 @@ class Settings:
     # [scan]
     targets: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "nmap", "smb", "netbios",
-                                                        "wsd", "mdns", "ssdp"])
+    plugins: list[str] = field(default_factory=lambda: ["arp", "tcpping", "snmp", "banners", "http", "dns", "nmap",
+                                                        "smb", "netbios", "wsd", "mdns", "ssdp"])
     rate: int = 2000  # packets per second, global cap
     retries: int = 1  # extra rounds for silent addresses (2 tries in all, as arp-scan)
     timeout: float = 0.5  # longest wait for late replies after a round (adaptive below it)

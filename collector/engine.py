@@ -15,7 +15,7 @@ from collector.config import Settings, public_view
 from collector.identity import fold_aliases, merge_observations
 from collector.model import Observation, PluginReport, ProbeResult
 from collector.netinfo import attached_networks, have_raw_sockets
-from collector.plugin import LiveHost, Plugin, ScanContext, after_of, load_plugins, unmet
+from collector.plugin import NEED_DESCRIPTIONS, LiveHost, Plugin, ScanContext, after_of, load_plugins, unmet
 from collector.scope import Scope, build_scope
 from collector.store import Inventory, ScanLock
 
@@ -162,7 +162,7 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
     for plugin in plugins:
         missing = unmet(plugin, "needs", settings, capabilities)
         if missing:
-            skipped[plugin.name] = "missing " + ", ".join(missing)
+            skipped[plugin.name] = "missing " + ", ".join(NEED_DESCRIPTIONS.get(n, n) for n in missing)
         else:
             runnable.append(plugin)
     addresses = scope.size()
@@ -266,7 +266,7 @@ def run_cancellable(coro: Coroutine[Any, Any, T]) -> T:
 
 
 #: Plugins whose observations alone give the rules nothing to assess.
-DISCOVERY_ONLY = frozenset({"arp", "tcpping", "snmp-arp"})
+DISCOVERY_ONLY = frozenset({"arp", "tcpping", "snmp-arp", "dns"})
 
 
 def _assessor(today: _dt.date) -> Any:

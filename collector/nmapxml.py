@@ -24,6 +24,9 @@ DEVICE_TYPES = {
     "media device": "media", "game console": "media", "specialized": "iot",
 }
 
+#: nmap device types that span several of our classes.
+VAGUE_TYPES = {"media device", "specialized"}
+
 
 PROTOCOLS = ("tcp", "udp", "sctp")
 
@@ -156,7 +159,10 @@ def _service_facts(svc: Any, port: int) -> list[Fact]:
         facts.append(Fact("os_name", _clean(svc.get("ostype"), 80) or "", 50, SOURCE, evidence))
     device = (svc.get("devicetype") or "").lower()
     if device in DEVICE_TYPES:
-        facts.append(Fact("device_class", DEVICE_TYPES[device], 60, SOURCE, evidence))
+        # nmap's "media device" covers TVs and DVRs alike (its Hikvision rtspd
+        # match says so): a weaker hint than a type that names one class
+        facts.append(Fact("device_class", DEVICE_TYPES[device], 45 if device in VAGUE_TYPES else 60, SOURCE,
+                          evidence))
     if svc.get("hostname"):
         facts.append(Fact("hostname", _clean(svc.get("hostname"), 255) or "", 50, SOURCE, evidence))
     return [f for f in facts if f.value]

@@ -29,6 +29,7 @@ NEED_DESCRIPTIONS = {
     "raw_sockets": "raw packet sockets (root or CAP_NET_RAW)",
     "binary:nmap": "the nmap program",
     "credentials:snmp": "at least one SNMP credential",
+    "dns_resolver": "a DNS resolver (a nameserver in /etc/resolv.conf)",
 }
 
 
@@ -105,6 +106,10 @@ def check_need(need: str, settings: Settings | None = None, capabilities: dict[s
         from collector.netinfo import have_raw_sockets
 
         return have_raw_sockets()
+    if need == "dns_resolver":
+        from collector.plugins.dns import system_nameservers
+
+        return bool(system_nameservers())
     return False
 
 

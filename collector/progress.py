@@ -9,7 +9,7 @@ from typing import Any
 
 log = logging.getLogger("lan_collector")
 
-LABELS = {"arp": "ARP sweep", "tcpping": "TCP ping", "snmp": "SNMP", "banners": "banners", "nmap": "nmap -sV", "store": "saving"}
+LABELS = {"arp": "ARP sweep", "tcpping": "TCP ping", "snmp": "SNMP", "banners": "banners", "http": "web pages", "dns": "reverse DNS", "nmap": "nmap -sV", "store": "saving"}
 
 
 class PlainProgress:

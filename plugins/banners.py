@@ -17,10 +17,11 @@ import warnings
 import time
 from typing import Any
 
-from collector.banners import SPEAKS_FIRST, Grab, identify, parse_http_response
+from collector.banners import SPEAKS_FIRST, Grab, identify
 from collector.identity import merge_services
 from collector.hookspecs import hookimpl
-from collector.model import Observation, Outcome, PluginReport, ProbeResult, Service
+from collector.model import Identifier, Observation, Outcome, PluginReport, ProbeResult, Service
+from collector.webid import cert_info, icon_path, parse_http_response, redirect_target
 from collector.plugin import LiveHost, ScanContext
 
 #: The curated LAN port list (also what the nmap plugin scans).
@@ -92,23 +93,12 @@ async def _read(reader: asyncio.StreamReader, deadline: float, *, until_line: bo
     return data[:MAX_READ]
 
 
-def _cert_subject(writer: asyncio.StreamWriter) -> str | None:
+def _certificate(writer: asyncio.StreamWriter, grab: Grab) -> None:
     sslobj = writer.get_extra_info("ssl_object")
-    if sslobj is None:
-        return None
-    return subject_of_der(sslobj.getpeercert(binary_form=True))
-
-
-def subject_of_der(der: bytes | None) -> str | None:
-    """A certificate's subject (RFC 4514), bounded; None if it cannot be read."""
-    if not der:
-        return None
-    try:
-        from cryptography import x509
-
-        return x509.load_der_x509_certificate(der).subject.rfc4514_string()[:512]
-    except Exception:  # a malformed certificate identifies nothing
-        return None
+    der = sslobj.getpeercert(binary_form=True) if sslobj is not None else None
+    info = cert_info(der) if der else None
+    if info:
+        grab.cert_subject, grab.cert_issuer, grab.cert_sha256 = info.subject, info.issuer, info.sha256
 
 
 def port_mode(port: int) -> str:
@@ -143,7 +133,7 @@ async def grab_port(ip: str, port: int, limiter: RateLimiter, mode: str | None =
     deadline = time.monotonic() + READ_DEADLINE
     try:
         if tls:
-            grab.cert_subject = _cert_subject(writer)
+            _certificate(writer, grab)
             grab.legacy_tls = await legacy_tls(ip, port, limiter)
         if mode in ("http", "https"):
             writer.write(f"GET / HTTP/1.0\r\nHost: {ip}\r\nUser-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
@@ -219,23 +209,42 @@ def services_from(grabs: list[Grab]) -> tuple[list[Service], list[Any]]:
     return merge_services(services), facts
 
 
-#: Protocols whose unknown greetings nmap tends to name at once from its
-#: NULL probe (worth a try); other answered protocols it mostly cannot
-#: improve on, slowly.
-NMAP_CHEAP = {"ssh", "telnet"}
+def identifiers_from(grabs: list[Grab]) -> list[Identifier]:
+    """The TLS certificates the host showed (weak: some makers ship one on every unit)."""
+    seen = dict.fromkeys(g.cert_sha256 for g in grabs if g.cert_sha256)
+    return [Identifier("tls_cert_sha256", digest, "banners") for digest in seen if digest]
+
+
+def web_pages(ip: str, grabs: list[Grab]) -> list[dict[str, Any]]:
+    """What the ``http`` plugin needs to go on from each web service: where
+    its first page sends the browser and which favicon it declares."""
+    out = []
+    for g in grabs:
+        if g.http_status is None or not g.http_status.startswith("HTTP/"):
+            continue
+        scheme = "https" if g.tls else "http"
+        origin = (scheme, ip, g.port)
+        out.append({"port": g.port, "tls": g.tls, "status": g.http_status,
+                    "redirect": redirect_target(origin, g.http_status, g.headers, g.body),
+                    "icon": icon_path(origin, "/", g.body)})
+    return out
 
 
 def for_nmap(services: list[Service]) -> list[int]:
-    """Open ports worth nmap -sV: those that said nothing we understood, and
-    SSH/telnet greetings that Recog could not attribute to a product."""
-    out = []
-    for s in services:
-        if s.product:
-            continue
-        said_something = s.confidence >= 30  # a protocol greeting or HTTP answer was parsed
-        if not said_something or s.name in NMAP_CHEAP:
-            out.append(s.port)
-    return out
+    """Open ports worth nmap -sV: every service the banner step could not
+    name (no product), whether it said nothing or spoke a protocol we read
+    without recognising the product (an RTSP or HTTP answer without a Server
+    header, an unattributed SSH or telnet greeting): nmap's probes often do."""
+    return [s.port for s in services if not s.product]
+
+
+def answered(services: list[Service]) -> list[int]:
+    """The ports among :func:`for_nmap`'s that spoke a protocol (a greeting or
+    an HTTP/RTSP answer was parsed). nmap names such a service from its first
+    probes or not at all; when it cannot, it spends half a minute on further
+    probes (a generic FTP greeting, an HTTP server that names nothing), so
+    the nmap plugin gives these a short time budget."""
+    return [s.port for s in services if not s.product and s.confidence >= 30]
 
 
 class BannersPlugin:
@@ -265,9 +274,11 @@ class BannersPlugin:
             ms = (time.monotonic() - start) * 1000
             if services:
                 report.observations.append(Observation(plugin=self.name, ip=host.ip, facts=facts,
-                                                       services=services,
+                                                       services=services, identifiers=identifiers_from(grabs),
                                                        raw={"open": [g.port for g in grabs],
                                                             "for_nmap": for_nmap(services),
+                                                            "answered": answered(services),
+                                                            "web": web_pages(host.ip, grabs),
                                                             "legacy_tls": {str(g.port): g.legacy_tls for g in grabs
                                                                            if g.legacy_tls}}))
             report.probes.append(ProbeResult(self.name, host.ip, Outcome.OK, ms,

@@ -31,6 +31,11 @@ from collector.plugins.banners import LAN_PORTS, NEVER
 INTENSITY = 5
 PARALLEL = 8  # nmap processes at once
 HOST_TIMEOUT = "120s"
+#: for ports that answered but whose product banners could not name: nmap
+#: names those from its first probes (an RTSP server in 6 s) or spends ~30 s
+#: on further probes for nothing (lab: generic FTP, an HTTP server without a
+#: Server header), so such ports run in their own nmap with this budget
+QUICK_TIMEOUT = "15s"
 
 
 def nmap_binary() -> str:
@@ -44,7 +49,7 @@ def nmap_binary() -> str:
 
 
 def command(binary: str, hosts: list[str], ports: list[int], *, rate: int, raw: bool, os_detect: bool,
-            privileged: bool = False) -> list[str]:
+            privileged: bool = False, host_timeout: str = HOST_TIMEOUT) -> list[str]:
     """``privileged``: raw sockets without root (CAP_NET_RAW, as the systemd
     unit grants): nmap assumes only root may send raw packets and refuses
     -sS unless told with --privileged, which it documents for this case."""
@@ -52,7 +57,7 @@ def command(binary: str, hosts: list[str], ports: list[int], *, rate: int, raw: 
     cmd = [binary, "-n", "-Pn", *(["--privileged"] if raw and privileged else []),
            "-sS" if raw else "-sT", "-sV", "--version-intensity", str(INTENSITY),
            "-p", "T:" + ",".join(map(str, safe_ports)), "--exclude-ports", "9100-9107",
-           "--max-rate", str(rate), "--host-timeout", HOST_TIMEOUT, "-oX", "-", "--noninteractive"]
+           "--max-rate", str(rate), "--host-timeout", host_timeout, "-oX", "-", "--noninteractive"]
     if os_detect and raw:
         cmd.append("-O")
     return cmd + hosts
@@ -71,6 +76,29 @@ def work_left(hosts: list[LiveHost], earlier: list[Observation], banners_ran: bo
     return {ip: sorted(set(ports)) for ip, ports in todo.items() if ports}
 
 
+def quick_ports(earlier: list[Observation]) -> dict[str, set[int]]:
+    """host -> the handed-on ports that answered without naming a product
+    (see banners.answered): nmap gets QUICK_TIMEOUT for those."""
+    return {obs.ip: set(obs.raw.get("answered", [])) for obs in earlier if obs.plugin == "banners"}
+
+
+def nmap_groups(todo: dict[str, list[int]], quick: dict[str, set[int]]) -> dict[tuple[tuple[int, ...], bool],
+                                                                                    list[str]]:
+    """The nmap runs: one per distinct list of a host's silent ports (full
+    budget), and one per answered-but-unnamed port number (QUICK_TIMEOUT):
+    nmap's budget is per host, so a port it cannot name in time must not
+    take the other ports of the host down with it."""
+    groups: dict[tuple[tuple[int, ...], bool], list[str]] = defaultdict(list)
+    for ip, ports in todo.items():
+        fast = sorted(set(ports) & quick.get(ip, set()))
+        slow = sorted(set(ports) - set(fast))
+        if slow:
+            groups[(tuple(slow), False)].append(ip)
+        for port in fast:
+            groups[((port,), True)].append(ip)
+    return groups
+
+
 class NmapPlugin:
     name = "nmap"
     phase = "enrich"
@@ -83,8 +111,8 @@ class NmapPlugin:
     async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport:
         report = PluginReport()
         todo = work_left(hosts, ctx.observations, "banners" in ctx.ran)
-        ctx.advance("nmap", 0, len(todo))
         if not todo:
+            ctx.advance("nmap", 0, 0)
             return report
         raw = bool(ctx.capabilities.get("raw_sockets"))
         privileged = raw and os.geteuid() != 0
@@ -93,23 +121,24 @@ class NmapPlugin:
         binary = await asyncio.to_thread(nmap_binary)
         # One nmap per distinct port list (Windows hosts share theirs, ...), a
         # few at a time (each is a small process), so no host is probed on ports that were not open on it.
-        groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
-        for ip, ports in todo.items():
-            groups[tuple(ports)].append(ip)
+        groups = nmap_groups(todo, quick_ports(ctx.observations) if "banners" in ctx.ran else {})
+        ctx.advance("nmap", 0, sum(len(ips) for ips in groups.values()))
         at_once = asyncio.Semaphore(PARALLEL)
         rate = max(1, ctx.settings.rate // min(PARALLEL, len(groups)))  # the cap is global
 
-        async def run(ports: tuple[int, ...], ips: list[str]) -> None:
+        async def run(ports: tuple[int, ...], quick: bool, ips: list[str]) -> None:
             async with at_once:
                 await self._run(ctx, report, command(binary, sorted(ips), list(ports), rate=rate, raw=raw,
-                                                     os_detect=ctx.settings.nmap_os, privileged=privileged),
-                                ips, list(ports))
+                                                     os_detect=ctx.settings.nmap_os and not quick,
+                                                     privileged=privileged,
+                                                     host_timeout=QUICK_TIMEOUT if quick else HOST_TIMEOUT),
+                                ips, list(ports), quick)
 
-        await asyncio.gather(*(run(p, ips) for p, ips in groups.items()))
+        await asyncio.gather(*(run(p, quick, ips) for (p, quick), ips in groups.items()))
         return report
 
     async def _run(self, ctx: ScanContext, report: PluginReport, cmd: list[str], ips: list[str],
-                   ports: list[int]) -> None:
+                   ports: list[int], quick: bool = False) -> None:
         start = time.monotonic()
         # Its own process group: a Ctrl-C at the terminal reaches the scanner,
         # which stops nmap itself; and nmap dies with the scanner (kill -9).
@@ -130,14 +159,14 @@ class NmapPlugin:
             detail = err.decode(errors="replace").strip()[-300:] or f"exit {proc.returncode}"
             report.probes.extend(ProbeResult(self.name, ip, Outcome.ERROR, ms, detail) for ip in ips)
             return
-        observations, probes = read_report(out, ips, ports, ms, self.name)
+        observations, probes = read_report(out, ips, ports, ms, self.name, quick)
         report.observations.extend(observations)
         report.probes.extend(probes)
-        ctx.advance("nmap", sum(p.outcome == Outcome.OK for p in probes), None)
+        ctx.advance("nmap", len(probes), None)
 
 
-def read_report(xml: bytes, ips: list[str], ports: list[int], ms: float,
-                plugin: str = "nmap") -> tuple[list[Observation], list[ProbeResult]]:
+def read_report(xml: bytes, ips: list[str], ports: list[int], ms: float, plugin: str = "nmap",
+                quick: bool = False) -> tuple[list[Observation], list[ProbeResult]]:
     """One nmap run's XML -> observations and a probe result per asked host.
     Pure (fuzzed with the parser): a report that is not one becomes an
     error outcome for its hosts, never an exception."""
@@ -163,8 +192,10 @@ def read_report(xml: bytes, ips: list[str], ports: list[int], ms: float,
                                         services=host.services, raw={"ports_probed": ports}))
         probes.append(ProbeResult(plugin, host.ip, Outcome.OK, ms,
                                   f"{len(host.services)} service(s) on ports {ports}"))
+    why = (f"nmap could not name ports {ports} within {QUICK_TIMEOUT} (they answered, naming no product)"
+           if quick else "not in nmap's report")
     for ip in sorted(set(ips) - seen):
-        probes.append(ProbeResult(plugin, ip, Outcome.NO_RESPONSE, ms, "not in nmap's report"))
+        probes.append(ProbeResult(plugin, ip, Outcome.NO_RESPONSE, ms, why))
     return observations, probes
 
 

@@ -109,10 +109,12 @@ def test_recog_nested_repeat_cannot_stall_matching():
     assert m is not None and m.values.get("service.version") == "2.0.1"
 
 
-def test_certificate_subject_of_garbage_is_none():
-    from collector.plugins.banners import subject_of_der
+def test_certificate_of_garbage_has_no_subject():
+    from collector.webid import cert_info
 
-    assert subject_of_der(b"") is None and subject_of_der(b"\x30\x82\xff\xff garbage") is None
+    assert cert_info(b"") is None
+    info = cert_info(b"\x30\x82\xff\xff garbage")
+    assert info is not None and info.subject is None and info.issuer is None and len(info.sha256) == 64
 
 
 @pytest.mark.parametrize("ruby, python", [

@@ -1,6 +1,7 @@
 """Recog fingerprints as shipped: every example string Recog carries is a
 test case (the fingerprint's own expected values must come out)."""
 
+import os
 import datetime as dt
 import json
 import re
@@ -13,7 +14,8 @@ from collector import refdata
 from collector.refdata.build import build
 from collector.refdata.recog import DATABASES, Recog, ruby_to_python, recog
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SHARED = Path(os.environ.get("LAN_COLLECTOR_SHARED_DATA")
+              or Path(__file__).resolve().parent.parent.parent / "shared" / "data")
 REC = recog()
 
 
@@ -94,8 +96,9 @@ def test_age_warning_uses_given_day():
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/data not beside the checkout")
 def test_packaged_data_rebuilds_identically(tmp_path):
     build(SHARED, tmp_path / "out")
-    packaged = Path(str(refdata.PACKAGED)) / "recog.json"
-    assert (tmp_path / "out" / "recog.json").read_bytes() == packaged.read_bytes()
+    for name in ("recog.json", "distro.json"):
+        packaged = Path(str(refdata.PACKAGED)) / name
+        assert (tmp_path / "out" / name).read_bytes() == packaged.read_bytes(), name
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/data not beside the checkout")

@@ -180,12 +180,28 @@ def test_distro_package_of_dead_release_is_eol():
         "system": {"sysDescr": "Linux srv 2.6.32-754.35.1.el6.x86_64 #1 SMP x86_64"}})])
     eol = {f.title.split(":")[0]: f for f in assess(host, TODAY) if f.rule == "legacy/eol"}
     assert eol["Apache HTTPD 2.2.15"].confidence == VERSION and "unsupported too" in eol["Apache HTTPD 2.2.15"].evidence["note"]
-    assert eol["Red Hat Enterprise Linux 6"].confidence == VERSION
+    # the kernel's .el6 gives the release, the Apache banner names CentOS
+    assert eol["CentOS 6"].confidence == VERSION and eol["CentOS 6"].evidence["endoflife_product"] == "centos"
+
+
+def test_enterprise_linux_kernel_alone():
+    host = HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
+        "system": {"sysDescr": "Linux srv 2.6.32-754.35.1.el6.x86_64 #1 SMP x86_64"}})])
+    eol = [f for f in assess(host, TODAY) if f.rule == "legacy/eol"]
+    assert [f.title.split(":")[0] for f in eol] == ["Red Hat Enterprise Linux 6"] and eol[0].confidence == VERSION
 
 
 def test_distro_package_of_unknown_release_is_only_possible():
-    eol = [f for f in assess(HostEvidence("10.0.0.1", services=[APACHE_CENTOS]), TODAY) if f.rule == "legacy/eol"]
+    apache = svc(80, "http", "Apache HTTPD", "2.2.22", "cpe:2.3:a:apache:http_server:2.2.22:*:*:*:*:*:*:*",
+                 "HTTP/1.1 200 OK Server: Apache/2.2.22 (Ubuntu)")  # Ubuntu 12.04's: not in the table
+    eol = [f for f in assess(HostEvidence("10.0.0.1", services=[apache]), TODAY) if f.rule == "legacy/eol"]
     assert eol and eol[0].confidence == POSSIBLE
+
+
+def test_apache_version_places_centos_release():
+    eol = {f.title.split(":")[0]: f for f in assess(HostEvidence("10.0.0.1", services=[APACHE_CENTOS]), TODAY)
+           if f.rule == "legacy/eol"}
+    assert eol["CentOS 6"].confidence == VERSION and eol["Apache HTTPD 2.2.15"].confidence == VERSION
 
 
 @pytest.mark.parametrize("banner, release", [
@@ -198,7 +214,7 @@ def test_distro_release_from_openssh(banner, release):
     from collector.assess.distro import distro_release
 
     found = distro_release(HostEvidence("10.0.0.1", services=[svc(22, "ssh", banner=banner)]))
-    assert (found[:2] if found else None) == release
+    assert ((found.slug, found.cycle) if found else None) == release
 
 
 def test_supported_ubuntu_is_not_eol_at_70():

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from collector.banners import Grab, escape_banner, html_title, identify, parse_http_response
-from collector.identity import merge_services
+from collector.banners import Grab, escape_banner, identify
+from collector.webid import html_title, parse_http_response
+from collector.identity import best_facts, merge_services
 from collector.model import Observation, Service
 from collector.nmapxml import NmapXmlError, parse
 from collector.plugin import LiveHost
@@ -25,7 +26,7 @@ def load_grab(case):
     g = json.loads((case / "grab.json").read_text())
     return Grab(port=g["port"], tls=g["tls"], greeting=base64.b64decode(g["greeting"]),
                 http_status=g["http_status"], headers=g["headers"], body=base64.b64decode(g["body"]),
-                cert_subject=g["cert_subject"])
+                cert_subject=g["cert_subject"], cert_issuer=g.get("cert_issuer"), cert_sha256=g.get("cert_sha256"))
 
 
 @pytest.mark.parametrize("case", BANNER_CASES, ids=lambda p: p.name)
@@ -33,7 +34,7 @@ def test_recorded_banners(case):
     svc, facts = identify(load_grab(case))
     expected = json.loads((case / "expected.json").read_text())
     assert {k: getattr(svc, k) for k in ("name", "product", "version", "cpe")} == expected["service"]
-    assert dict(sorted({f.field: f.value for f in facts}.items())) == expected["facts"]
+    assert dict(sorted((name, f.value) for name, f in best_facts(facts).items())) == expected["facts"]
     assert svc.banner is None or all(32 <= ord(c) < 127 for c in svc.banner)
 
 
@@ -167,12 +168,50 @@ def test_nmap_gets_only_what_banners_left():
     silent = Service(445, name="microsoft-ds", source="banners", confidence=20)
     rosssh = Service(2222, name="ssh", source="banners", confidence=30)
     ftp_generic = Service(21, name="ftp", source="banners", confidence=30)
-    assert for_nmap([named, silent, rosssh, ftp_generic]) == [445, 2222]
+    # everything the banner step could not name goes on, answered or not
+    assert for_nmap([named, silent, rosssh, ftp_generic]) == [445, 2222, 21]
     obs = [Observation("banners", "10.0.0.5", services=[named, silent], raw={"for_nmap": [445]}),
            Observation("banners", "10.0.0.6", services=[named], raw={"for_nmap": []})]
     hosts = [LiveHost("10.0.0.5"), LiveHost("10.0.0.6")]
     assert work_left(hosts, obs, banners_ran=True) == {"10.0.0.5": [445]}
     assert work_left(hosts, [], banners_ran=False)["10.0.0.6"] == list(LAN_PORTS)
+
+
+def test_unnamed_rtsp_is_handed_to_nmap():
+    """The recorded Hikvision RTSP answer names no server: the banner step
+    learns the maker from the realm but cannot name the product, so nmap
+    gets the port (it names it "Hikvision DVR rtspd")."""
+    from collector.plugins.banners import services_from
+
+    services, facts = services_from([load_grab(FIXTURES / "banners" / "hikvision-rtsp"),
+                                     load_grab(FIXTURES / "banners" / "hikvision-http")])
+    assert [(s.port, s.name, s.product) for s in services] == [(80, "http", "App-webs"), (554, "rtsp", None)]
+    assert for_nmap(services) == [554]
+    assert {f.field: f.value for f in facts}["device_class"] == "camera"
+    obs = [Observation("banners", "198.18.0.16", services=services, raw={"for_nmap": for_nmap(services)})]
+    assert work_left([LiveHost("198.18.0.16")], obs, banners_ran=True) == {"198.18.0.16": [554]}
+
+
+def test_answered_unnamed_ports_get_a_short_nmap_budget():
+    from collector.plugins.banners import answered
+    from collector.plugins.nmap import QUICK_TIMEOUT, nmap_groups, quick_ports
+
+    ftp = Service(21, name="ftp", banner="220 FTP server ready.", source="banners", confidence=30)
+    rtsp = Service(554, name="rtsp", banner="RTSP/1.0 401 Unauthorized", source="banners", confidence=30)
+    silent = Service(445, name="microsoft-ds", source="banners", confidence=20)
+    named = Service(22, name="ssh", product="OpenSSH", source="banners", confidence=80)
+    assert answered([ftp, rtsp, silent, named]) == [21, 554]
+    obs = [Observation("banners", "10.0.0.5", raw={"for_nmap": [21, 445, 554], "answered": [21, 554]}),
+           Observation("banners", "10.0.0.6", raw={"for_nmap": [445], "answered": []}),
+           Observation("banners", "10.0.0.7", raw={"for_nmap": [21, 554], "answered": [21, 554]})]
+    todo = work_left([LiveHost("10.0.0.5"), LiveHost("10.0.0.6"), LiveHost("10.0.0.7")], obs, banners_ran=True)
+    # one quick run per port: nmap's budget is per host, and a port it cannot name
+    # in time must not take the host's other ports with it
+    assert dict(nmap_groups(todo, quick_ports(obs))) == {((445,), False): ["10.0.0.5", "10.0.0.6"],
+                                                         ((21,), True): ["10.0.0.5", "10.0.0.7"],
+                                                         ((554,), True): ["10.0.0.5", "10.0.0.7"]}
+    cmd = command("nmap", ["10.0.0.5"], [21, 554], rate=300, raw=False, os_detect=False, host_timeout=QUICK_TIMEOUT)
+    assert cmd[cmd.index("--host-timeout") + 1] == QUICK_TIMEOUT
 
 
 def test_merge_prefers_product_and_keeps_banner():

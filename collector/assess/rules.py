@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from collector.assess.model import CONFIRMED, POSSIBLE, VERSION, Flag, Severity
-from collector.assess.distro import distro_release
+from collector.assess.distro import distro_release, support_state
 from collector.assess.versions import TRAIN_PRODUCTS, in_range
 from collector.assess.windows import windows_release
 from collector.cpe import cpe23_fields
@@ -249,19 +249,40 @@ def _eol_flag(title: str, release: dict[str, Any], today: _dt.date, evidence: di
 
 
 def _distro_support(host: HostEvidence, ref: Reference, today: _dt.date, marker: str) -> tuple[int, str]:
+    """How likely a distribution package of an ended upstream cycle is unpatched:
+    it depends on whether the distribution still supports its release."""
     found = distro_release(host)
-    if found:
-        slug, cycle, how = found
-        release = next((r for r in ref.eol["products"].get(slug, {}).get("releases", []) if r["cycle"] == cycle), None)
-        eol = release.get("eol") if release else None
-        if eol is True or (isinstance(eol, str) and _dt.date.fromisoformat(eol) <= today):
-            return VERSION, (f"a distribution package ({marker!r}), but its release is unsupported too ({how}; "
-                             f"{slug} {cycle} ended {eol})")
-        if release:
-            return POSSIBLE, (f"a distribution package ({marker!r}) of a supported release ({how}): the "
-                              "distribution may still patch it")
+    state = support_state(found, ref.eol["products"].get(found.slug, {}).get("releases", []), today) \
+        if found else None
+    if found and state:
+        phase, confidence, why = state
+        if phase == "ended":
+            return VERSION, f"a distribution package ({marker!r}), but its release is unsupported too ({found.how}; {why})"
+        if phase == "extended":
+            return min(confidence, POSSIBLE * 2), f"a distribution package ({marker!r}) ({found.how}; {why})"
+        return POSSIBLE, (f"a distribution package ({marker!r}) of a supported release ({found.how}): the "
+                          "distribution may still patch it")
     return POSSIBLE, (f"the banner says {marker!r}: the upstream cycle has ended, but the distribution may support "
                       "its package longer and we cannot tell which release this is")
+
+
+def _distro_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> Flag | None:
+    """The distribution release itself past its security support (Debian 6,
+    Raspbian 9, CentOS 6, Ubuntu 20.04 after standard support, ...)."""
+    found = distro_release(host)
+    if found is None:
+        return None
+    releases = ref.eol["products"].get(found.slug, {}).get("releases", [])
+    state = support_state(found, releases, today)
+    if state is None or state[0] == "supported":
+        return None
+    phase, confidence, why = state
+    record = next(r for r in releases if r["cycle"] == found.cycle)
+    return Flag("legacy", "legacy/eol", f"{found.label}: {why.split(': ', 1)[1]}", "high", confidence,
+                {"how": found.how, "distribution": found.name, "release": found.cycle, "support": phase,
+                 "note": why, "cycle": record["cycle"], "eol": record.get("eol"),
+                 "extended_support_until": record.get("eoes"), "endoflife_product": found.slug},
+                "upgrade to a supported release of the distribution", f"endoflife.date {found.slug}")
 
 
 def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
@@ -282,15 +303,9 @@ def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
             flag = _eol_flag(f"{svc.product} {version}", release, today, evidence, confidence, slug)
             if flag:
                 flags.append(flag)
-    os_release = distro_release(host)
-    if os_release:
-        slug, cycle, how = os_release
-        release = next((r for r in ref.eol["products"].get(slug, {}).get("releases", []) if r["cycle"] == cycle), None)
-        if release:
-            label = f"{ref.eol['products'][slug]['title']} {cycle}"
-            flag = _eol_flag(label, release, today, {"how": how}, VERSION, slug)
-            if flag:
-                flags.append(flag)
+    os_flag = _distro_eol(host, ref, today)
+    if os_flag:
+        flags.append(os_flag)
     win = windows_release(host, today)
     if win:
         slug, release, label, evidence, confidence = win

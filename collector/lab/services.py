@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from collector.lab import topology as topo
+from collector.lab import web
 from collector.lab.netns import _restore_ns, _setns
 from collector.lab.topology import ServiceSpec
 
@@ -177,17 +178,17 @@ async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, wr
                 await writer.drain()
         elif spec.kind in ("http", "https", "https-legacy"):
             request = await _read_request(reader)
-            if request:
+            first = request.split(b"\n", 1)[0].rstrip(b"\r")
+            if request and spec.site and _REQUEST_LINE.match(first):
+                method, path = first.decode("latin-1").split()[:2]
+                writer.write(web.respond(spec.site, spec.banner, host, method, path))
+                await writer.drain()
+            elif request:
                 writer.write(http_response(spec, request))
                 await writer.drain()
         elif spec.kind == "rtsp":
             request = await _read_request(reader)
-            cseq = b"1"
-            for line in request.split(b"\r\n"):
-                if line.lower().startswith(b"cseq:"):
-                    cseq = line.split(b":", 1)[1].strip()[:16]
-            writer.write(b"RTSP/1.0 200 OK\r\nCSeq: " + cseq + b"\r\nServer: " + spec.banner.encode()
-                         + b"\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n")
+            writer.write(web.rtsp_response(spec.site, spec.banner, request))
             await writer.drain()
         elif spec.kind == "smb":
             await _smb_session(spec, host, reader, writer)
@@ -197,6 +198,21 @@ async def handle(spec: ServiceSpec, host: dict, reader: asyncio.StreamReader, wr
         pass
     finally:
         writer.close()
+
+
+def server_context(kind: str, cert_file: Path, key_file: Path) -> ssl.SSLContext:
+    """A modern server context (TLS 1.2+), or for "https-legacy" one that still
+    accepts TLS 1.0, as old management cards do (OpenSSL 3 needs @SECLEVEL=0)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if kind == "https-legacy":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    else:
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert_file, key_file)
+    return ctx
 
 
 def tls_contexts(directory: Path) -> dict[str, ssl.SSLContext]:
@@ -220,16 +236,7 @@ def tls_contexts(directory: Path) -> dict[str, ssl.SSLContext]:
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
-    modern = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    modern.minimum_version = ssl.TLSVersion.TLSv1_2
-    modern.load_cert_chain(cert_file, key_file)
-    legacy = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        legacy.minimum_version = ssl.TLSVersion.TLSv1
-    legacy.set_ciphers("DEFAULT:@SECLEVEL=0")
-    legacy.load_cert_chain(cert_file, key_file)
-    return {"https": modern, "https-legacy": legacy}
+    return {kind: server_context(kind, cert_file, key_file) for kind in ("https", "https-legacy")}
 
 
 def listen(ns: str, ip: str, port: int) -> socket.socket:
@@ -254,8 +261,11 @@ async def serve(state_path: Path) -> None:
             if spec.proto != "tcp":
                 continue
             sock = listen(host["ns"], host["ip"], spec.port)
-            servers.append(await asyncio.start_server(functools.partial(handle, spec, host), sock=sock,
-                                                      ssl=contexts.get(spec.kind)))
+            ctx = contexts.get(spec.kind)
+            own = web.certificate(spec.site, host, state_path.parent) if ctx and spec.site else None
+            if own:  # the product's own certificate, made for this host
+                ctx = server_context(spec.kind, *own)
+            servers.append(await asyncio.start_server(functools.partial(handle, spec, host), sock=sock, ssl=ctx))
     servers += await _windows_extras(state)
     (state_path.parent / "services.ready").write_text(str(len(servers)))
     stop = asyncio.Event()

@@ -35,6 +35,8 @@ class ServiceSpec:
     banner: str = ""
     title: str = ""  # HTML title for http
     proto: str = "tcp"
+    #: web content and certificate of the real product (collector.lab.web.SITES)
+    site: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ _CISCO_IOS = ("Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Versi
               "RELEASE SOFTWARE (fc2)\r\nTechnical Support: http://www.cisco.com/techsupport\r\n"
               "Copyright (c) 1986-2021 by Cisco Systems, Inc.\r\nCompiled Tue 09-Feb-21 02:05 by mcpre")
 
+_HP_SERVER = ("HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: {serial}; "
+              "Built:Thu Feb 18, 2022 09:14:20AM {TJSJPBP2207}")
+
 PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("router", "Routerboard.com", "4c:5e:0c", "gw",
             SnmpSpec("RouterOS RB4011iGS+", "1.3.6.1.4.1.14988.1"),
@@ -70,11 +75,8 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("printer", "Hewlett Packard", "3c:d9:2b", "printer",
             SnmpSpec("HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI24090012,CIDATE 02/18/2022",
                      "1.3.6.1.4.1.11.2.3.9.1"),
-            (ServiceSpec(80, "http", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: {serial}; "
-                         "Built:Thu Feb 18, 2022 09:14:20AM {TJSJPBP2207}",
-                         "HP LaserJet Pro M404dn"),
-             ServiceSpec(443, "https-legacy", "HP HTTP Server; HP LaserJet Pro M404dn - W1A53A; Serial Number: "
-                         "{serial}; Built:Thu Feb 18, 2022 09:14:20AM {TJSJPBP2207}", "HP LaserJet Pro M404dn"),
+            (ServiceSpec(80, "http", _HP_SERVER, "HP LaserJet Pro M404dn", site="hp-printer"),
+             ServiceSpec(443, "https-legacy", _HP_SERVER, "HP LaserJet Pro M404dn", site="hp-printer"),
              ServiceSpec(631, "http", "HP HTTP Server", "IPP"))),
     Profile("switch", "Cisco Systems, Inc", "f4:cf:e2", "sw",
             SnmpSpec(_CISCO_IOS, "1.3.6.1.4.1.9.1.1208"),
@@ -104,10 +106,16 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
             (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_7.4"), ServiceSpec(5000, "http", "nginx", "Synology DiskStation"))),
     Profile("camera", "Hangzhou Hikvision Digital Technology Co.,Ltd.", "c0:56:e3", "cam",
             None,
-            (ServiceSpec(80, "http", "App-webs/", "Hikvision Web Client"),
-             ServiceSpec(554, "rtsp", "Hikvision-Webs"))),
+            # Hikvision firmware: "App-webs/" web server, a factory certificate, an RTSP
+            # server that names nothing and asks for credentials (realm "Hikvision")
+            (ServiceSpec(80, "http", "App-webs/", site="hikvision"),
+             ServiceSpec(443, "https", "App-webs/", site="hikvision"),
+             ServiceSpec(554, "rtsp", "", site="hikvision"))),
     Profile("voip", "Yealink(Xiamen) Network Technology Co.,Ltd.", "80:5e:c0", "phone",
-            None, (ServiceSpec(80, "http", "yealink embed httpd", "Yealink T46S"), ServiceSpec(5060, "open"))),
+            None, (ServiceSpec(80, "http", "yealink embed httpd", "Yealink T46S", site="yealink"),
+                   # HTTPS with the device certificate Yealink's factory CA issued
+                   ServiceSpec(443, "https", "yealink embed httpd", site="yealink"),
+                   ServiceSpec(5060, "open"))),
     Profile("wireless_ap", "Ubiquiti Inc", "fc:ec:da", "ap",
             SnmpSpec("Linux 3.3.8 #1 Tue Jan 28 09:38:15 UTC 2020 mips", "1.3.6.1.4.1.41112.1.6"),
             (ServiceSpec(22, "ssh", "SSH-2.0-dropbear_2019.78"),)),
@@ -116,8 +124,8 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
             SnmpSpec("APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.8.2 PN:apc_hw05_aos_682.bin AF1:v6.8.2 "
                      "AN1:apc_hw05_sumx_682.bin MN:AP9630 HR:05 SN: 5A1234E56789 MD:01/01/2018)",
                      "1.3.6.1.4.1.318.1.3.27"),
-            (ServiceSpec(80, "http", "Allegro-Software-RomPager/4.01", "APC Management Card"),
-             ServiceSpec(443, "https-legacy", "Allegro-Software-RomPager/4.01", "APC Management Card"),
+            (ServiceSpec(80, "http", "Allegro-Software-RomPager/4.01", site="apc"),
+             ServiceSpec(443, "https-legacy", "Allegro-Software-RomPager/4.01", site="apc"),
              ServiceSpec(21, "ftp", "220 FTP server ready."))),
     Profile("modern_linux", "Raspberry Pi Trading Ltd", "dc:a6:32", "pi",
             # a well-run modern host: SNMP only with a site-specific community
@@ -133,6 +141,20 @@ PROFILES: dict[str, Profile] = {p.kind: p for p in (
     Profile("windows_server2022", "Hewlett Packard Enterprise", "94:40:c9", "dc",
             None, (ServiceSpec(53, "open"), ServiceSpec(88, "open"), ServiceSpec(135, "open"), ServiceSpec(139, "open"),
                    ServiceSpec(389, "open"), ServiceSpec(445, "smb", "win2022"), ServiceSpec(3389, "open"))),
+    # distributions as their package banners name them (issue 11)
+    Profile("debian6", "Dell Inc.", "14:18:77", "deb",
+            None, (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_5.5p1 Debian-6+squeeze5"),
+                   ServiceSpec(80, "http", "Apache/2.2.16 (Debian)", site="apache-debian"))),
+    Profile("raspbian9", "Raspberry Pi Foundation", "b8:27:eb", "rpi",
+            None, (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_7.4p1 Raspbian-10+deb9u7"),
+                   ServiceSpec(80, "http", "Apache/2.4.25 (Raspbian)", site="apache-raspbian"))),
+    Profile("ubuntu2004", "VMware, Inc.", "00:0c:29", "ubu",
+            None, (ServiceSpec(22, "ssh", "SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5"),
+                   ServiceSpec(80, "http", "Apache/2.4.41 (Ubuntu)", site="apache-ubuntu"))),
+    Profile("polycom", "Polycom", "64:16:7f", "vvx",
+            None, (ServiceSpec(80, "http", "Polycom SoundPoint IP Telephone HTTPd", site="polycom"),
+                   ServiceSpec(443, "https", "Polycom SoundPoint IP Telephone HTTPd", site="polycom"),
+                   ServiceSpec(5060, "open"))),
     # announcing devices (collector.lab.announce): avahi-daemon publishes their
     # recorded mDNS records, cupsd serves the print queue, gmediarender (a
     # real UPnP MediaRenderer) makes a Raspberry Pi a network speaker
@@ -178,11 +200,18 @@ EXPECTED_FLAGS: dict[str, frozenset[str]] = {
     "windows_server2022": frozenset(),
     # Windows 7 SP1 (its SMB1 NativeOS says so)
     "workstation": frozenset({"legacy/smbv1", "legacy/eol"}),
+    "debian6": frozenset({"legacy/eol"}),  # Debian 6 and its Apache 2.2
+    "raspbian9": frozenset({"legacy/eol"}),
+    # Ubuntu 20.04 left standard support on 2025-05-31: flagged below 70, as
+    # Expanded Security Maintenance may still patch it
+    "ubuntu2004": frozenset(),
+    "polycom": frozenset({_HTTP}),
 }
 
 #: One of each kind first (the order the first hosts get), then office filler.
 CORE_KINDS = ("router", "printer", "switch", "windows_workstation", "windows_server", "linux_server", "nas",
               "camera", "voip", "wireless_ap", "laptop", "ups", "modern_linux", "windows10", "windows_server2022",
+              "debian6", "raspbian9", "ubuntu2004", "polycom",
               "mac", "iphone", "apple_tv", "ipp_printer", "media_renderer", "homekit")
 
 
@@ -190,7 +219,6 @@ def full_size() -> int:
     """A lab with one host of every kind and a few office fillers (tests, the
     demo, the benchmarks' default)."""
     return len(CORE_KINDS) + 4
-
 
 
 FILLER_KINDS = ("workstation", "laptop", "workstation", "voip", "workstation", "printer", "laptop", "camera")

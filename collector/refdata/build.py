@@ -21,6 +21,7 @@ from typing import Any
 
 from collector.refdata import DataError
 from collector.refdata.manuf import build_oui
+from collector.refdata.distro_build import build_distro
 from collector.refdata.recog import DATABASES, Recog, parse_database
 from collector.refdata.satori import build_satori
 
@@ -311,6 +312,12 @@ def validate(out: Path) -> None:
     vendors = VendorTable((out / "oui.bin").read_bytes())
     if vendors.lookup("00:00:0c:01:02:03") != "Cisco Systems, Inc":
         raise DataError("built MAC vendor table does not know Cisco's 00:00:0C")
+    from collector.assess.distro import DistroTable
+
+    table = DistroTable(json.loads((out / "distro.json").read_text()))
+    found = table.from_ssh("OpenSSH_8.2p1 Ubuntu-4ubuntu0.5")
+    if found is None or (found.distro, found.cycle) != ("ubuntu", "20.04"):
+        raise DataError("built distribution table does not place OpenSSH 8.2p1 in Ubuntu 20.04")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -328,6 +335,7 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_pen(src, tmp))
         files.update(build_satori(src, tmp, _source_info))
         files.update(build_oui(src, tmp))
+        files.update(build_distro(src, tmp))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {

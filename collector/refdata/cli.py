@@ -12,6 +12,12 @@ from collector import refdata
 from collector.refdata import DataError
 
 
+def _short(commit: object) -> str:
+    """A git hash shortened; a derived file's list of source commits as it is."""
+    text = str(commit)
+    return text[:12] if len(text) == 40 and all(c in "0123456789abcdef" for c in text) else text
+
+
 @click.group()
 def data() -> None:
     """Reference data (Recog fingerprints, ...): where it comes from, rebuilding it."""
@@ -36,7 +42,7 @@ def build(src: str, dest: str | None) -> None:
     for name, entry in prov["files"].items():
         count = entry.get("fingerprints", entry.get("entries", "?"))
         click.echo(f"{name}: {count} entries, {entry.get('dropped', 0)} dropped, "
-                   f"source {entry['source'].get('repository')} @ {str(entry['source'].get('commit'))[:12]} "
+                   f"source {entry['source'].get('repository')} @ {_short(entry['source'].get('commit'))} "
                    f"({entry['source'].get('date')})")
     click.echo(f"installed in {target}")
 
@@ -57,7 +63,7 @@ def status(max_age_days: int) -> None:
         src = entry["source"]
         count = entry.get("fingerprints", entry.get("entries", "?"))
         click.echo(f"  {name}: {count} entries; {src.get('repository')} @ "
-                   f"{str(src.get('commit'))[:12]} ({src.get('date')}), licence {src.get('licence')}, "
+                   f"{_short(src.get('commit'))} ({src.get('date')}), licence {src.get('licence')}, "
                    f"sha256 {entry['sha256'][:16]}...")
     warnings = refdata.age_warnings(_dt.date.today(), max_age_days)
     for w in warnings:

@@ -24,7 +24,7 @@ DATABASES = (
     "ssh_banners", "ftp_banners", "telnet_banners", "smtp_banners", "pop_banners", "imap_banners",
     "http_servers", "html_title", "http_wwwauth", "rtsp_servers", "sip_banners", "smb_native_os",
     "smb_native_lm", "snmp_sysdescr", "snmp_sysobjid", "hp_pjl_id", "x509_subjects", "ntp_banners",
-    "dns_versionbind", "mdns_device-info_txt", "dhcp_vendor_class", "mysql_banners",
+    "dns_versionbind", "mdns_device-info_txt", "dhcp_vendor_class", "mysql_banners", "favicons", "x509_issuers",
 )
 #: Recog's flag names in Ruby's sense: Ruby's "multiline" is Python's DOTALL
 #: (and Ruby's ^/$ always match at line breaks: re.M is always on).

@@ -50,11 +50,12 @@ _SERVICE_TOKENS = (b"\r\n", b"\r\n\r\n", b"\n\n", b"HTTP/1.1 200 OK\r\n", b"RTSP
 
 
 @target("banners", "raw service bytes through the banner path (plugins/banners.py port_mode, "
-        "collector/banners.py parse_http_response, identify, Recog matching); never raises",
+        "collector/webid.py parse_http_response, collector/banners.py identify, Recog matching); never raises",
         seeds=_banner_seeds, mutators=(_banner_port, with_tokens(_SERVICE_TOKENS)),
         covers=("collector/banners.py", "plugins/banners.py", "collector/refdata/recog.py", "collector/cpe.py"))
 def run_banners(data: bytes) -> object:
-    from collector.banners import MAX_BANNER, Grab, identify, parse_http_response
+    from collector.banners import MAX_BANNER, Grab, identify
+    from collector.webid import parse_http_response
     from collector.plugins.banners import port_mode, services_from
 
     m = _HEADER.match(data)
@@ -119,16 +120,22 @@ def _tls_seeds() -> list[bytes]:
     return [_cert(s, i + 1) for i, s in enumerate(subjects)]
 
 
-@target("tls", "TLS certificates (DER) -> subject (plugins/banners.py subject_of_der) -> identification of an "
-        "HTTPS service by its subject (Recog x509_subjects); never raises", seeds=_tls_seeds,
-        covers=("plugins/banners.py", "collector/banners.py"))
+@target("tls", "TLS certificates (DER) -> subject, issuer, sha256 (collector/webid.py cert_info) -> identification "
+        "of an HTTPS service by its certificate (Recog x509_subjects, x509_issuers); never raises", seeds=_tls_seeds,
+        covers=("collector/webid.py", "collector/banners.py"))
 def run_tls(data: bytes) -> object:
     from collector.banners import Grab, identify
-    from collector.plugins.banners import subject_of_der
+    from collector.webid import cert_info
 
-    subject = subject_of_der(data)
-    check(subject is None or (isinstance(subject, str) and len(subject) <= 512), "subject")
-    svc, facts = identify(Grab(port=443, tls=True, http_status="HTTP/1.1 200 OK", headers={}, cert_subject=subject))
+    info = cert_info(data)
+    subject = issuer = digest = None
+    if info is not None:
+        subject, issuer, digest = info.subject, info.issuer, info.sha256
+        check(subject is None or (isinstance(subject, str) and len(subject) <= 512), "subject")
+        check(issuer is None or (isinstance(issuer, str) and len(issuer) <= 512), "issuer")
+        check(isinstance(digest, str) and len(digest) == 64, "sha256")
+    svc, facts = identify(Grab(port=443, tls=True, http_status="HTTP/1.1 200 OK", headers={}, cert_subject=subject,
+                               cert_issuer=issuer, cert_sha256=digest))
     return svc, facts
 
 

@@ -48,6 +48,7 @@ def identify(walk, mibs, claims: Claims) -> None:
             claims.add("os_version", el, 70, "sysDescr kernel .el release")
         if kernel:
             claims.extras["kernel"] = kernel
+            claims.add("kernel_version", kernel, 85, "sysDescr kernel (net-snmp)")
     for bsd in ("FreeBSD", "OpenBSD", "NetBSD"):
         if descr.startswith(bsd):
             claims.add("os_name", bsd, 80, "sysDescr (net-snmp)")
