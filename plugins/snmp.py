@@ -31,7 +31,7 @@ class SnmpPlugin:
     name = "snmp"
     phase = "enrich"
     description = ("SNMP v1/v2c/v3 inventory: system group, ENTITY, HOST-RESOURCES, IF, IP (ARP), BRIDGE, "
-                   "LLDP/CDP, Printer and UPS MIBs, vendor modules")
+                   "LLDP/CDP, Printer and UPS MIBs; device definitions")
     needs: tuple[str, ...] = ("credentials:snmp",)
     wants: tuple[str, ...] = ()
 
@@ -105,7 +105,7 @@ class SnmpPlugin:
         from collector.snmp.client import SnmpFailure
         from collector.snmp.identify import identify
         from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
-        from collector.snmp.plan import vendor_scalars, walk_groups
+        from collector.snmp.plan import first_scalars, more_scalars, walk_groups
 
         s = ctx.settings
         start = time.monotonic()
@@ -115,13 +115,13 @@ class SnmpPlugin:
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
         agent.cap = s.snmp_max_values
         agent.deadline = start + s.snmp_device_budget
-        sys_oid = walk.oid(SYS_OBJECT_ID)
         problems: list[str] = []
         try:
-            scalars = vendor_scalars(sys_oid)
-            if scalars:
-                walk.update(await agent.get(scalars))
-            for group in walk_groups(sys_oid):
+            for scalars in (first_scalars(walk), None):
+                scalars = scalars if scalars is not None else more_scalars(walk)
+                if scalars:
+                    walk.update(await agent.get(scalars))
+            for group in walk_groups(walk):
                 await agent.walk(group, walk)
         except SnmpFailure as exc:
             problems.append(f"stopped early ({exc.kind}): {exc}")
@@ -141,7 +141,7 @@ class SnmpPlugin:
             # whether it was a well-known default; the string itself is never stored
             "default_community": cred.is_default_community,
             "os": ident.os,
-            "identification": ident.best(), "vendor_modules": ident.vendor_modules,
+            "identification": ident.best(), "definitions": ident.definitions,
             "addresses": ident.addresses, "interfaces": ident.interfaces[:1000],
             "arp": ident.arp[:5000], "fdb": ident.fdb[:20000], "neighbours": ident.neighbours[:1000],
             "extras": ident.extras, "requests": agent.stats.requests, "values": agent.stats.varbinds,

@@ -292,8 +292,9 @@ def rule_eol(host: HostEvidence, ref: Reference, today: _dt.date) -> list[Flag]:
                 flags.append(flag)
     win = windows_release(host)
     if win:
-        slug, cycle, label, evidence, confidence = win
-        release = next((r for r in ref.eol["products"].get(slug, {}).get("releases", []) if r["cycle"] == cycle), None)
+        slug, cycles, label, evidence, confidence = win
+        releases = {r["cycle"]: r for r in ref.eol["products"].get(slug, {}).get("releases", [])}
+        release = next((releases[c] for c in cycles if c in releases), None)
         if release:
             flag = _eol_flag(label, release, today, evidence, confidence, slug)
             if flag:

@@ -106,6 +106,32 @@ class Walk:
         return any(k.startswith(prefix) for k in self.data)
 
 
+def walk_from_mapping(data: dict[Any, Any]) -> Walk:
+    """A walk written as a mapping (definition examples): OID -> value, where
+    a string is an OCTET STRING, an integer an INTEGER, ``oid:1.3...`` an
+    OBJECT IDENTIFIER (sysObjectID's value always is), ``hex:0a0b`` bytes and
+    ``ip:10.0.0.1`` an IpAddress."""
+    walk = Walk()
+    for key, value in data.items():
+        oid = str(key).strip().lstrip(".")
+        oid_key(oid)
+        if isinstance(value, bool) or value is None:
+            raise WalkError(f"{oid}: unsupported value {value!r}")
+        if isinstance(value, int):
+            walk.set(oid, INTEGER, value)
+            continue
+        text = str(value)
+        if oid == "1.3.6.1.2.1.1.2.0" or text.startswith("oid:"):
+            walk.set(oid, OID, text.removeprefix("oid:").lstrip("."))
+        elif text.startswith("hex:"):
+            walk.set(oid, OCTETS, bytes.fromhex(text[4:]))
+        elif text.startswith("ip:"):
+            walk.set(oid, IPADDR, ipaddress.IPv4Address(text[3:]).packed)
+        else:
+            walk.set(oid, OCTETS, text.encode("utf-8"))
+    return walk
+
+
 def display(item: Varbind) -> str | None:
     tag, value = item
     if value is None:
