@@ -40,7 +40,8 @@ PRINTER_COLUMNS = ("name", "serial")
 UPS_COLUMNS = ("manufacturer", "model", "ups_software", "agent_software", "name")
 HR_DEVICE_TYPES = ("printer", "processor", "network", "disk", "video", "audio")
 CONDITION_KEYS = ("sys_object_id", "sys_descr", "sys_name", "sys_contact", "sys_location", "oid", "value", "walked",
-                  "software", "probe", "confidence", "not", "any")
+                  "enterprise", "software", "probe", "confidence", "not", "any")
+ENTERPRISES = "1.3.6.1.4.1"
 _OID = re.compile(r"^[0-2](?:\.\d{1,10}){1,60}$")
 DEFAULT_CONFIDENCE = 80
 
@@ -67,6 +68,8 @@ class Definition:
     probe_on: tuple[str, ...] = ()
     scalars: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    #: enterprise subtrees (1.3.6.1.4.1.N) whose presence recognises it
+    enterprises: tuple[str, ...] = ()
     source: Any = None
 
 
@@ -141,9 +144,15 @@ def _condition(chk: _Checker, where: str, cond: Any, reads: dict[str, Any]) -> d
     if "walked" in cond:
         out["walked"] = chk.oid(f"{where}.walked", cond["walked"])
         reads["columns"].append(out["walked"])
+    if "enterprise" in cond:
+        raw = cond["enterprise"] if isinstance(cond["enterprise"], list) else [cond["enterprise"]]
+        if not raw or not all(isinstance(p, int) and not isinstance(p, bool) and 0 < p < 2**31 for p in raw):
+            chk.fail(f"{where}.enterprise", "an IANA enterprise number (or a list of them)")
+        out["enterprise"] = tuple(f"{ENTERPRISES}.{p}" for p in raw)
+        reads["enterprises"].extend(out["enterprise"])
     if "probe" in cond:
         kinds = cond["probe"] if isinstance(cond["probe"], list) else [cond["probe"]]
-        if not ("oid" in cond or "walked" in cond):
+        if not ("oid" in cond or "walked" in cond or "enterprise" in cond):
             chk.fail(f"{where}.probe", "probe applies to an oid or walked condition")
         bad = [k for k in kinds if k not in AGENT_KINDS]
         if bad:
@@ -264,7 +273,7 @@ def parse(data: Any, path: str) -> Definition:
         chk.fail("family", "required: lower-case name, letters, digits, '.', '+', '-'")
     if Path(path).stem != family:
         chk.fail("family", f"must equal the file name ({Path(path).stem})")
-    reads: dict[str, list[str]] = {"prefixes": [], "scalars": [], "columns": [], "probe_on": []}
+    reads: dict[str, list[str]] = {"prefixes": [], "scalars": [], "columns": [], "probe_on": [], "enterprises": []}
     vendor = data.get("vendor")
     if vendor is not None and (not isinstance(vendor, str) or not vendor.strip()):
         chk.fail("vendor", "must be a name")
@@ -308,7 +317,7 @@ def parse(data: Any, path: str) -> Definition:
         fields=fields, examples=tuple(examples), hooks=hooks,
         prefixes=tuple(dict.fromkeys(reads["prefixes"])), probe_on=tuple(dict.fromkeys(reads["probe_on"])),
         scalars=tuple(dict.fromkeys(reads["scalars"])), columns=tuple(dict.fromkeys(reads["columns"])),
-        source=data.get("source"))
+        enterprises=tuple(dict.fromkeys(reads["enterprises"])), source=data.get("source"))
 
 
 def definition_files(root: Path | None = None) -> list[Path]:

@@ -39,6 +39,21 @@ class View:
     claims: Claims
     #: fact id -> the definition (or generic source) that claimed it
     origin: dict[int, str] = field(default_factory=dict)
+    _subtrees: dict[str, bool] = field(default_factory=dict)
+    _pens: frozenset[str] | None = None
+
+    def has(self, root: str) -> bool:
+        """Whether the walk holds anything under ``root`` (memoised)."""
+        if root not in self._subtrees:
+            self._subtrees[root] = self.walk.has_subtree(root)
+        return self._subtrees[root]
+
+    def enterprises(self) -> frozenset[str]:
+        """The enterprise subtrees (1.3.6.1.4.1.N) the walk holds."""
+        if self._pens is None:
+            self._pens = frozenset(".".join(o.split(".", 7)[:7]) for o in self.walk.data
+                                   if o.startswith("1.3.6.1.4.1."))
+        return self._pens
 
     def system(self, name: str) -> str | None:
         oid = SYSTEM[name]
@@ -74,6 +89,8 @@ def describe_condition(cond: dict[str, Any]) -> str:
         parts.append(f"{cond['oid']} answered")
     if "walked" in cond:
         parts.append(f"{cond['walked']} has rows")
+    if "enterprise" in cond:
+        parts.append(f"enterprise subtree {cond['enterprise'][0]} answers")
     if "software" in cond:
         parts.append(f"installed package /{cond['software'].pattern[:40]}/")
     if "any" in cond:
@@ -113,7 +130,9 @@ def holds(cond: dict[str, Any], view: View) -> tuple[dict[str, str], int] | None
             if got is None:
                 return None
             groups.update(got)
-    if "walked" in cond and not view.walk.has_subtree(cond["walked"]):
+    if "walked" in cond and not view.has(cond["walked"]):
+        return None
+    if "enterprise" in cond and not view.enterprises() & set(cond["enterprise"]):
         return None
     if "software" in cond:
         got = next((g for name in view.mibs.software[:5000] if (g := _search(cond["software"], name)) is not None),

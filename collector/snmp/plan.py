@@ -2,26 +2,36 @@
 the definitions that may describe it need:
 
 1. the system group (first contact);
-2. the objects of every definition the system group may recognise (its
-   sysObjectID prefix or sysDescr pattern holds), and the probe objects of
-   definitions that hide behind this kind of agent (a Synology NAS answers
-   with net-snmp's sysObjectID: its model object is probed on net-snmp
-   agents);
-3. the remaining objects of definitions whose probe answered;
-4. the standard subtrees, and the table columns the applicable definitions
+2. for agents whose sysObjectID names only their software (net-snmp,
+   Windows, bsnmpd), no definition's, or none at all: which enterprise
+   subtrees answer, one GETNEXT per enterprise (a Synology NAS answers with
+   net-snmp's sysObjectID, and its MIB at 1.3.6.1.4.1.6574);
+3. the objects of every definition the system group or those subtrees may
+   recognise, and the probe objects of definitions that hide behind this
+   kind of agent;
+4. the remaining objects of definitions whose probe answered;
+5. the standard subtrees, and the table columns the applicable definitions
    read.
+
+:func:`simulate` replays these rounds on a full recording: the tests feed
+identification what a scan would have read, never more.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
+
 from collector.snmp.claims import Claims
-from collector.snmp.definitions import Definition, definitions
+from collector.snmp.definitions import ENTERPRISES, Definition, definitions, index
 from collector.snmp.engine import View, holds
 from collector.snmp.mibs import CISCO_WALKS, STANDARD_WALKS, SYS_OBJECT_ID, SYSTEM_SCALARS, Mibs
-from collector.snmp.walk import Walk, restrict
+from collector.snmp.walk import Walk, oid_key, restrict
 
 _SYSTEM_KEYS = ("sys_object_id", "sys_descr", "sys_name", "sys_contact", "sys_location")
 _DATA_KEYS = ("oid", "walked", "software")
+#: Most enterprise subtrees discovered per agent (one GETNEXT each).
+MAX_ENTERPRISES = 10
 
 
 def agent_kinds(sys_object_id: str | None) -> set[str]:
@@ -39,33 +49,63 @@ def agent_kinds(sys_object_id: str | None) -> set[str]:
     return kinds
 
 
+@functools.lru_cache(maxsize=4096)
+def _claimed_by_a_definition(sys_object_id: str) -> bool:
+    parts = sys_object_id.split(".")
+    prefixes = index().by_prefix
+    return any(".".join(parts[:n]) in prefixes for n in range(7, len(parts) + 1))
+
+
+def discover_enterprises(system: Walk) -> bool:
+    """Whether to look for the enterprise subtrees this agent answers."""
+    oid = system.oid(SYS_OBJECT_ID)
+    if agent_kinds(oid) & {"none", "net-snmp", "windows", "bsnmpd"}:
+        return True
+    return not _claimed_by_a_definition(oid or "")
+
+
+def next_enterprise(oid: str) -> str | None:
+    """Where the next GETNEXT of the discovery starts, after an answer at ``oid``."""
+    parts = oid.split(".")
+    if oid.startswith(ENTERPRISES + ".") and len(parts) > 6 and parts[6].isdigit():
+        return f"{ENTERPRISES}.{int(parts[6]) + 1}"
+    return None
+
+
 def _system_part(cond: dict) -> dict:
     return {k: v for k, v in cond.items() if k in _SYSTEM_KEYS}
 
 
 def _may_hold(cond: dict, view: View, kinds: set[str]) -> str | None:
     """'all' (read all of the definition), 'probe' (read the condition's
-    probe object first) or None, from the system group alone."""
+    probe object first) or None, from the system group (and the enterprise
+    subtrees found) alone."""
     if "any" in cond:
         results = [_may_hold(c, view, kinds) for c in cond["any"]]
         if "all" in results:
             return "all"
         if "probe" in results:
             return "probe"
+    if "enterprise" in cond and not view.enterprises() & set(cond["enterprise"]):
+        return None
     system = _system_part(cond)
     if system and holds(system, view) is None:
         return None
-    if system:
+    if system or "enterprise" in cond:
         return "all"
     if any(k in cond for k in _DATA_KEYS) and kinds & set(cond.get("probe", ())):
         return "probe"
     return None
 
 
+def _view(walk: Walk) -> View:
+    return View(walk, Mibs(Walk()), Claims())
+
+
 def candidates(system: Walk) -> tuple[list[Definition], list[tuple[Definition, list[str]]]]:
     """(definitions whose objects to read, (definition, probe objects) to try)
-    given the system group."""
-    view = View(system, Mibs(Walk()), Claims())
+    given the system group and the enterprise subtrees found."""
+    view = _view(system)
     kinds = agent_kinds(system.oid(SYS_OBJECT_ID))
     full: list[Definition] = []
     probes: list[tuple[Definition, list[str]]] = []
@@ -73,40 +113,38 @@ def candidates(system: Walk) -> tuple[list[Definition], list[tuple[Definition, l
         verdicts = [(_may_hold(c, view, kinds), c) for c in d.match]
         if any(v == "all" for v, _c in verdicts):
             full.append(d)
-        else:
-            oids = [c["oid"] for v, c in verdicts if v == "probe" and "oid" in c]
-            if oids or any(v == "probe" for v, _c in verdicts):
-                probes.append((d, oids))
+        elif any(v == "probe" for v, _c in verdicts):
+            probes.append((d, [c["oid"] for v, c in verdicts if v == "probe" and "oid" in c]))
     return full, probes
 
 
 def first_scalars(system: Walk) -> list[str]:
-    """Round 2: every object of the candidates, the probe objects of the rest."""
+    """Every object of the candidates, the probe objects of the rest."""
     full, probes = candidates(system)
     oids = [o for d in full for o in d.scalars] + [o for _d, ps in probes for o in ps]
     return [o for o in dict.fromkeys(oids) if o not in system]
 
 
+def _probe_answered(d: Definition, view: View) -> bool:
+    return any(holds(c, view) is not None for c in d.match if ("oid" in c or "walked" in c) and not _system_part(c))
+
+
 def more_scalars(walk: Walk) -> list[str]:
-    """Round 3: the other objects of definitions whose probe answered."""
+    """The other objects of definitions whose probe answered."""
     _full, probes = candidates(walk)
-    view = View(walk, Mibs(Walk()), Claims())
-    out: list[str] = []
-    for d, _oids in probes:
-        if any(holds(c, view) is not None for c in d.match if "oid" in c and not _system_part(c)):
-            out.extend(o for o in d.scalars if o not in walk)
+    view = _view(walk)
+    out = [o for d, _oids in probes if _probe_answered(d, view) for o in d.scalars if o not in walk]
     return list(dict.fromkeys(out))
 
 
 def walk_groups(walk: Walk) -> list[list[str]]:
-    """Round 4: the standard subtrees, then the columns of the candidates."""
+    """The standard subtrees, then the columns of the candidates."""
     groups = [list(g) for g in STANDARD_WALKS]
     if (walk.oid(SYS_OBJECT_ID) or "").startswith("1.3.6.1.4.1.9."):
         groups += [list(g) for g in CISCO_WALKS]
     full, probes = candidates(walk)
-    view = View(walk, Mibs(Walk()), Claims())
-    answered = [d for d, _o in probes
-                if any(holds(c, view) is not None for c in d.match if "oid" in c and not _system_part(c))]
+    view = _view(walk)
+    answered = [d for d, _o in probes if _probe_answered(d, view)]
     columns = [c for d in full + answered for c in d.columns]
     columns += [c["walked"] for d, _o in probes for c in d.match if "walked" in c and "probe" in c]
     walked = {c for g in groups for c in g}
@@ -116,11 +154,37 @@ def walk_groups(walk: Walk) -> list[list[str]]:
     return groups
 
 
+class Replay:
+    """GETNEXT over a full recording (what :func:`simulate` asks it)."""
+
+    def __init__(self, full: Walk) -> None:
+        self.full = full
+        self.keys = sorted((oid_key(o), o) for o in full.data)
+
+    def next(self, oid: str) -> str | None:
+        i = bisect.bisect_right(self.keys, (oid_key(oid), "\uffff"))
+        return self.keys[i][1] if i < len(self.keys) else None
+
+
+def discovered(replay: Replay) -> list[str]:
+    """The enterprise discovery's answers on a recording: the first OID of
+    each enterprise subtree, at most :data:`MAX_ENTERPRISES`."""
+    out: list[str] = []
+    start: str | None = ENTERPRISES
+    while start and len(out) < MAX_ENTERPRISES:
+        got = replay.next(start)
+        if got is None or not got.startswith(ENTERPRISES + "."):
+            break
+        out.append(got)
+        start = next_enterprise(got)
+    return out
+
+
 def simulate(full: Walk) -> Walk:
-    """The part of a full recording a scan reads, round by round: what tests
-    feed identification, so a recording cannot help it with data the
-    collector never asks for."""
+    """The part of a full recording a scan reads, round by round."""
     walk = restrict(full, (), SYSTEM_SCALARS)
+    if discover_enterprises(walk):
+        walk.update(restrict(full, (), discovered(Replay(full))))
     walk.update(restrict(full, (), first_scalars(walk)))
     walk.update(restrict(full, (), more_scalars(walk)))
     roots = [r for g in walk_groups(walk) for r in g]

@@ -241,10 +241,19 @@ def restrict(walk: Walk, roots: Iterable[str], scalars: Iterable[str] = ()) -> W
     """The part of a full recording a scan would have read: what lies under
     ``roots`` plus the ``scalars``. Tests feed identification this, so a
     recording cannot help it with data the collector never asks for."""
-    roots = tuple(roots)
+    root_set = set(roots)
     wanted = set(scalars)
     out = Walk()
+    for oid in wanted:
+        if oid in walk.data:
+            out.data[oid] = walk.data[oid]
+    if not root_set:
+        return out
     for oid, vb in walk.data.items():
-        if oid in wanted or any(is_under(oid, r) for r in roots):
-            out.data[oid] = vb
+        prefix = oid
+        while "." in prefix:  # is some prefix of this OID a root?
+            if prefix in root_set:
+                out.data[oid] = vb
+                break
+            prefix = prefix.rsplit(".", 1)[0]
     return out
