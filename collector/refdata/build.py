@@ -277,6 +277,56 @@ def build_pen(src: Path, out: Path) -> dict[str, Any]:
                          "max_age_days": None}}
 
 
+#: GLPI's device types, kept as they are (identification maps them to classes).
+SYSOBJECT_TYPES = ("NETWORKING", "PRINTER", "STORAGE", "POWER", "COMPUTER", "PHONE", "VIDEO", "KVM")
+
+
+def build_sysobject(src: Path, out: Path) -> dict[str, Any]:
+    """GLPI Agent's sysObjectID table -> {absolute sysObjectID: [vendor, type,
+    model or null]}. Vendors take the curated display name of their
+    enterprise number where there is one; models that are MIB identifiers
+    ("ciscoMCU4500", "cat375012S") rather than product names are dropped."""
+    folder = src / "sysobject-ids"
+    path = folder / "sysobject.ids"
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise DataError(f"{path}: unreadable ({exc.strerror or exc})") from None
+    ids: dict[str, list[str | None]] = {}
+    dropped_models = 0
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 3 or not re.fullmatch(r"\d+(?:\.\d+)*", parts[0]) or parts[2] not in SYSOBJECT_TYPES:
+            continue
+        oid = parts[0] if parts[0].startswith(("1.3.6.1.", "1.2.", "0.")) else f"1.3.6.1.4.1.{parts[0]}"
+        vendor = parts[1]
+        pen = oid.split(".")[6] if oid.startswith("1.3.6.1.4.1.") and len(oid.split(".")) > 6 else None
+        if pen and pen.isdigit() and int(pen) in PEN_NAMES:
+            vendor = PEN_NAMES[int(pen)]
+        model = parts[3] if len(parts) > 3 and parts[3] else None
+        if model and (re.match(r"^[a-z]", model) or model.isdigit()):
+            model, dropped_models = None, dropped_models + 1
+        ids[oid] = [vendor, parts[2], model]
+    if len(ids) < 5000:
+        raise DataError(f"{path}: only {len(ids)} sysObjectIDs (expected > 5,000)")
+    (out / "sysobject.json").write_text(json.dumps({"ids": ids}, separators=(",", ":"), sort_keys=True))
+    if (folder / "LICENSE").exists():
+        shutil.copyfile(folder / "LICENSE", out / "sysobject.LICENSE")
+    text = (folder / "SOURCE.md").read_text(encoding="utf-8") if (folder / "SOURCE.md").exists() else ""
+    m = re.search(r"github\.com/(\S+?)\s+@\s+([0-9a-f]{7,40})\s+\((\d{4}-\d{2}-\d{2})\)", text)
+    info = {"repository": f"https://github.com/{m.group(1)}" if m else "github.com/glpi-project/sysobject.ids",
+            "commit": m.group(2) if m else None, "date": m.group(3) if m else None, "licence": "GPL-2.0"}
+    return {"sysobject.json": {"source": info, "inputs": {"sysobject-ids/sysobject.ids": _sha256(path)},
+                               "entries": len(ids), "models_dropped_as_mib_names": dropped_models,
+                               "licence_files": ["sysobject.LICENSE"],
+                               "caution": "a model for an id is a lower-confidence claim (ids are reused by "
+                                          "newer products); net-snmp's generic ids name only the agent",
+                               # ids are only ever added upstream: an old copy lacks the newest products
+                               "max_age_days": None}}
+
+
 def validate(out: Path) -> None:
     """Load what was built the way the product will, and exercise it."""
     data = json.loads((out / "recog.json").read_text())
@@ -300,6 +350,9 @@ def validate(out: Path) -> None:
     pens = json.loads((out / "pen.json").read_text())
     if pens.get("9") != "Cisco" or "8072" not in pens:
         raise DataError("built enterprise-number data lacks Cisco or net-snmp")
+    sysobject = json.loads((out / "sysobject.json").read_text())["ids"]
+    if sysobject.get("1.3.6.1.4.1.9.1.516", [None])[0] != "Cisco":
+        raise DataError("built sysObjectID table lacks Cisco's 1.3.6.1.4.1.9.1.516")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -313,6 +366,7 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_kev(src, tmp))
         files.update(build_cves(src, tmp))
         files.update(build_pen(src, tmp))
+        files.update(build_sysobject(src, tmp))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {

@@ -211,6 +211,65 @@ def descr_model(view: View) -> None:
         view.claim("heuristic", "model", m.group(1), 45, "sysDescr model code")
 
 
+@functools.lru_cache(maxsize=1)
+def _sysobject_ids() -> dict[str, list[str | None]]:
+    from collector.refdata import DataError, load_json
+
+    try:
+        data = load_json("sysobject.json")
+    except DataError:
+        return {}
+    return data.get("ids", {}) if isinstance(data, dict) else {}
+
+
+#: GLPI's device types that say a class by themselves (POWER may be a UPS
+#: or a PDU, STORAGE a NAS or an array, NETWORKING anything: the model decides).
+_GLPI_CLASS = {"PRINTER": "printer", "PHONE": "voip", "VIDEO": "camera"}
+_MODEL_CLASS = ((r"\bPDU\b|Rack PDU|ePDU", "pdu"), (r"\bUPS\b|Smart-UPS|Back-UPS", "ups"),
+                (r"(?i)\bswitch\b", "switch"), (r"(?i)\brouter\b", "router"), (r"(?i)firewall", "firewall"),
+                (r"(?i)access point|\bAP\b", "wireless_ap"))
+
+
+def sysobject_claims(view: View) -> None:
+    """GLPI Agent's sysObjectID table: the exact id gives vendor, model and
+    type; a known shorter prefix the vendor only. Lower-confidence claims:
+    ids are reused by newer products, so ENTITY-MIB and vendor MIBs win."""
+    oid = view.system("sys_object_id")
+    table = _sysobject_ids()
+    if not oid or not table or not oid.startswith("1.3.6.1.4.1.") or pen_of(oid) in SOFTWARE_AGENT_PENS:
+        return
+    entry = table.get(oid)
+    if entry:
+        vendor, kind, model = entry
+        ev = f"sysObjectID {oid} (GLPI sysObjectID table: {kind}{', ' + str(model) if model else ''})"
+        view.claim("glpi-sysobject", "vendor", vendor, 70, ev)
+        view.claim("glpi-sysobject", "model", model, 50, ev)
+        cls = _GLPI_CLASS.get(str(kind))
+        if cls is None and model:
+            cls = next((c for pattern, c in _MODEL_CLASS if re.search(pattern, str(model))), None)
+        if cls:
+            view.claim("glpi-sysobject", "device_class", cls, 50, ev)
+        return
+    parts = oid.split(".")
+    for n in range(len(parts) - 1, 6, -1):
+        entry = table.get(".".join(parts[:n]))
+        if entry:
+            view.claim("glpi-sysobject", "vendor", entry[0], 65,
+                       f"sysObjectID under {'.'.join(parts[:n])} (GLPI sysObjectID table)")
+            return
+
+
+def enterprise_vendor(view: View) -> None:
+    """No sysObjectID: the first enterprise subtree that answers (other than
+    an agent's own, like net-snmp's) names the vendor, weakly."""
+    if view.system("sys_object_id"):
+        return
+    pens = sorted((int(p.split(".")[6]) for p in view.enterprises()), key=int)
+    pen = next((str(p) for p in pens if str(p) not in SOFTWARE_AGENT_PENS and p != 77), None)
+    if pen:
+        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 55, f"enterprise subtree 1.3.6.1.4.1.{pen} answers")
+
+
 def pen_vendor(view: View) -> None:
     """The vendor the enterprise number of the sysObjectID names (unless it
     names the agent's software, not the box's maker)."""

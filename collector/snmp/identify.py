@@ -88,6 +88,8 @@ def identify(walk: Walk) -> Identification:
     os_info = generic.recog_claims(view)
     generic.entity_claims(view)
     generic.pen_vendor(view)
+    generic.sysobject_claims(view)
+    generic.enterprise_vendor(view)
     generic.descr_class(view)
     generic.descr_model(view)
     generic.heuristic_class(view)
