@@ -31,7 +31,7 @@ ALIASES = {"class": "device_class", "os": "os_name", "version": "os_version", "k
 AGENT_KINDS = ("net-snmp", "windows", "bsnmpd", "none", "any")
 #: Where a value may come from (exactly one per source).
 SOURCE_KINDS = ("oid", "column", "from", "group", "entity", "printer", "hr_device", "ups", "software", "value",
-                "field", "hook")
+                "field", "hook", "enterprise")
 SOURCE_OPTIONS = ("regex", "template", "map", "default", "case", "confidence", "name", "evidence", "when")
 SYSTEM = {"sys_descr": "1.3.6.1.2.1.1.1.0", "sys_object_id": "1.3.6.1.2.1.1.2.0", "sys_contact": "1.3.6.1.2.1.1.4.0",
           "sys_name": "1.3.6.1.2.1.1.5.0", "sys_location": "1.3.6.1.2.1.1.6.0"}
@@ -200,6 +200,11 @@ def _source(chk: _Checker, where: str, field_name: str, src: Any, reads: dict[st
         chk.fail(f"{where}.hr_device", f"one of {', '.join(HR_DEVICE_TYPES)}")
     elif kind == "software":
         out["arg"] = chk.regex(f"{where}.software", arg)
+    elif kind == "enterprise":
+        pens = arg if isinstance(arg, list) else [arg]
+        if not pens or not all(isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in pens):
+            chk.fail(f"{where}.enterprise", "an enterprise number or a list of them")
+        out["arg"] = tuple(str(p) for p in pens)
     elif kind == "field":
         arg = ALIASES.get(arg, arg)
         if arg not in FIELDS:

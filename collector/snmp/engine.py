@@ -196,6 +196,9 @@ def _raw(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> 
         return None, {}
     if kind == "value":
         return arg, {}
+    if kind == "enterprise":
+        present = view.enterprises()
+        return next((pen for pen in arg if f"1.3.6.1.4.1.{pen}" in present), None), {}
     if kind == "field":
         return view.claims.best(arg), {}
     if kind == "hook":
@@ -246,7 +249,8 @@ def _describe(src: dict[str, Any]) -> str:
             "group": f"sysDescr/{arg}", "entity": f"ENTITY-MIB chassis {arg}",
             "printer": f"Printer-MIB prtGeneral {arg}", "ups": f"UPS-MIB upsIdent {arg}",
             "hr_device": f"hrDeviceDescr ({arg})", "software": "hrSWInstalledName",
-            "value": "recognised family", "field": f"{arg}", "hook": f"hook {arg}"}[kind]
+            "value": "recognised family", "field": f"{arg}", "hook": f"hook {arg}",
+            "enterprise": "enterprise subtree that answers"}[kind]
 
 
 def sources_for(definition: Definition) -> dict[str, tuple[dict[str, Any], ...]]:

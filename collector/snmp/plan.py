@@ -80,6 +80,8 @@ def _may_hold(cond: dict, view: View, kinds: set[str]) -> str | None:
     """'all' (read all of the definition), 'probe' (read the condition's
     probe object first) or None, from the system group (and the enterprise
     subtrees found) alone."""
+    if holds(cond, view) is not None:
+        return "all"  # already holds on what was read (an enterprise subtree found, a probe answered)
     if "any" in cond:
         results = [_may_hold(c, view, kinds) for c in cond["any"]]
         if "all" in results:
