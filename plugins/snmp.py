@@ -97,15 +97,33 @@ class SnmpPlugin:
                     continue
                 # (an agent may answer with no system group at all, as some cameras do: keep it)
                 agent.contact_attempts = attempts
+                if attempt is not cred:
+                    agent = await self._prefer_v2c(engine, ctx, agent, cred, ip)
                 return agent, system, Outcome.OK, ""
         return None, None, outcome, last
 
+    @staticmethod
+    async def _prefer_v2c(engine: Any, ctx: ScanContext, v1_agent: Any, cred: Any, ip: str) -> Any:
+        """A v2c credential that timed out at first contact while v1 answered
+        may only have met a busy agent: ask once more with the normal timeout,
+        and keep v2c (GETBULK, no noSuchName surprises) if it answers."""
+        from collector.snmp.client import Agent, SnmpFailure
+        from collector.snmp.mibs import SYS_OBJECT_ID
+
+        agent = Agent(engine, ip, cred, timeout=ctx.settings.snmp_timeout, retries=0, port=ctx.settings.snmp_port)
+        try:
+            if SYS_OBJECT_ID in await agent.get([SYS_OBJECT_ID]):
+                agent.contact_attempts = v1_agent.contact_attempts
+                return agent
+        except SnmpFailure:
+            pass
+        return v1_agent
+
     async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
                     mac: str | None = None) -> tuple[list[Observation], ProbeResult]:
-        from collector.snmp.client import SnmpFailure
+        from collector.snmp.collect import collect
         from collector.snmp.identify import identify
         from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
-        from collector.snmp.plan import first_scalars, more_scalars, walk_groups
 
         s = ctx.settings
         start = time.monotonic()
@@ -115,16 +133,7 @@ class SnmpPlugin:
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
         agent.cap = s.snmp_max_values
         agent.deadline = start + s.snmp_device_budget
-        problems: list[str] = []
-        try:
-            for scalars in (first_scalars(walk), None):
-                scalars = scalars if scalars is not None else more_scalars(walk)
-                if scalars:
-                    walk.update(await agent.get(scalars))
-            for group in walk_groups(walk):
-                await agent.walk(group, walk)
-        except SnmpFailure as exc:
-            problems.append(f"stopped early ({exc.kind}): {exc}")
+        walk, problems = await collect(agent, walk)
         if s.snmp_record_dir:
             self._record(s.snmp_record_dir, ip, walk, problems)
         ident = identify(walk)

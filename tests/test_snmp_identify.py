@@ -147,3 +147,22 @@ def test_synology_answering_behind_net_snmp_is_a_nas():
     best = identify(walk).best()
     assert (best["vendor"], best["device_class"], best["model"], best["serial"], best["os_name"],
             best["os_version"]) == ("Synology", "nas", "DS918+", "1780PDN123456", "DSM", "7.1-42661")
+
+
+def test_the_summary_lists_agents_snmp_could_not_classify():
+    from collector.engine import ScanSummary, snmp_gap
+    from collector.identity import HostEvidence
+    from collector.model import Fact, Observation
+
+    unknown = HostEvidence("10.0.0.7", facts=[Fact("hostname", "box", 70, "snmp")],
+                           observations=[Observation("snmp", "10.0.0.7")])
+    known = HostEvidence("10.0.0.8", facts=[Fact("device_class", "printer", 85, "snmp"),
+                                             Fact("vendor", "HP", 85, "snmp")],
+                         observations=[Observation("snmp", "10.0.0.8")])
+    silent = HostEvidence("10.0.0.9", facts=[Fact("device_class", "printer", 60, "banners")])
+    assert snmp_gap(unknown) == "no class, no vendor or OS"
+    assert snmp_gap(known) is None and snmp_gap(silent) is None
+    summary = ScanSummary(1, "x.db", "10.0.0.0/24", 256, "complete", 1.0, unclassified=["10.0.0.7 (no class)"])
+    line = summary.unclassified_line()
+    assert line and line.startswith("1: 10.0.0.7 (no class)") and "snmp.record_dir" in line
+    assert ScanSummary(1, "x.db", "s", 1, "complete", 1.0).unclassified_line() is None

@@ -24,6 +24,8 @@ from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR,
 
 #: Longest value kept from an agent (hostile agents send megabytes).
 MAX_VALUE = 4096
+#: Objects per GET / GETNEXT request (halved for agents that say tooBig).
+GET_BATCH = 64
 _TAGS = {
     "Integer": INTEGER, "Integer32": INTEGER, "OctetString": OCTETS, "Bits": OCTETS, "Null": NULL,
     "ObjectIdentifier": OID, "IpAddress": IPADDR, "Counter32": COUNTER32, "Gauge32": GAUGE32,
@@ -139,23 +141,33 @@ class Agent:
             if name == "noSuchName" and kind != "get":
                 return [(o, None) for o in oids]  # v1 end of MIB
             if name == "noSuchName":
-                return []
+                # v1: one absent object fails the whole GET; say which (1-based)
+                raise SnmpFailure("nosuchname", str(int(err_idx or 0)))
             raise SnmpFailure("error", f"error-status {name} at index {int(err_idx or 0)}")
         return [(str(o), v) for o, v in vbs]
 
     async def get(self, oids: list[str]) -> Walk:
-        """GET a list of scalars (in batches of 20); absent ones are simply missing."""
+        """GET a list of scalars (in batches of :data:`GET_BATCH`); absent ones
+        are simply missing. A batch too big for the agent is halved; a v1
+        agent's noSuchName drops the absent object and asks again."""
         walk = Walk()
-        for i in range(0, len(oids), 20):
-            batch = oids[i:i + 20]
+        pending = [oids[i:i + GET_BATCH] for i in range(0, len(oids), GET_BATCH)]
+        while pending:
+            batch = pending.pop(0)
             try:
                 rows = await self._request("get", batch)
             except SnmpFailure as exc:
-                if exc.kind != "toobig" or len(batch) == 1:
-                    raise
-                for oid in batch:  # an agent that cannot answer 20 at once
-                    walk.update(await self.get([oid]))
-                continue
+                if exc.kind == "toobig" and len(batch) > 1:
+                    half = len(batch) // 2
+                    pending[:0] = [batch[:half], batch[half:]]
+                    continue
+                if exc.kind == "nosuchname":
+                    index = int(str(exc)) if str(exc).isdigit() else 0
+                    rest = [o for i, o in enumerate(batch, 1) if i != index] if 0 < index <= len(batch) else []
+                    if rest:
+                        pending.insert(0, rest)
+                    continue
+                raise
             for oid, value in rows:
                 vb = convert(value) if value is not None else None
                 if vb is not None:
@@ -163,12 +175,56 @@ class Agent:
                     self.stats.varbinds += 1
         return walk
 
-    async def walk(self, roots: list[str], walk: Walk | None = None) -> Walk:
-        """Walk several subtrees (table columns) together. Partial results are
-        kept when the budget or the cap ends the walk; the reason is noted."""
+    async def next_after(self, oid: str) -> tuple[str, Varbind] | None:
+        """One GETNEXT: the first object after ``oid`` (None at the end of the MIB)."""
+        rows = await self._request("next", [oid])
+        if not rows or rows[0][1] is None or type(rows[0][1]).__name__ == _END:
+            return None
+        vb = convert(rows[0][1])
+        if vb is None:
+            return None
+        self.stats.varbinds += 1
+        return rows[0][0], vb
+
+    async def first_rows(self, roots: list[str]) -> dict[str, tuple[str, Varbind]]:
+        """One GETNEXT per column, many columns per request: the first row of
+        each column that has rows (what is worth walking)."""
+        found: dict[str, tuple[str, Varbind]] = {}
+        pending = [roots[i:i + GET_BATCH] for i in range(0, len(roots), GET_BATCH)]
+        while pending:
+            batch = pending.pop(0)
+            try:
+                rows = await self._request("next", batch)
+            except SnmpFailure as exc:
+                if exc.kind == "toobig" and len(batch) > 1:
+                    half = len(batch) // 2
+                    pending[:0] = [batch[:half], batch[half:]]
+                    continue
+                raise
+            for root, (oid, value) in zip(batch, rows):
+                if value is None or type(value).__name__ == _END or not is_under(oid, root):
+                    continue
+                try:
+                    ahead = oid_key(oid) > oid_key(root)
+                except ValueError:
+                    ahead = False
+                if not ahead:
+                    self.stats.notes.append(f"{root}: agent returned a non-increasing OID ({oid}); column skipped")
+                    continue
+                vb = convert(value)
+                if vb is not None:
+                    found[root] = (oid, vb)
+                    self.stats.varbinds += 1
+        return found
+
+    async def walk(self, roots: list[str], walk: Walk | None = None,
+                   start: dict[str, str] | None = None) -> Walk:
+        """Walk several subtrees (table columns) together, each from ``start``
+        (an OID already read) or its root. Partial results are kept when the
+        budget or the cap ends the walk; the reason is noted."""
         walk = walk if walk is not None else Walk()
-        current = {root: root for root in roots}
-        last_key: dict[str, tuple[int, ...]] = {root: oid_key(root) for root in roots}
+        current = {root: (start or {}).get(root, root) for root in roots}
+        last_key: dict[str, tuple[int, ...]] = {root: oid_key(current[root]) for root in roots}
         bulk = self.credential.version != "1"
         max_rep = self.max_repetitions
         while current:
@@ -186,7 +242,7 @@ class Agent:
                 if exc.kind == "toobig" and len(active) > 1:
                     # walk the columns one at a time
                     for root in active:
-                        await self.walk([root], walk)
+                        await self.walk([root], walk, {root: current[root]})
                     return walk
                 raise
             if not rows:

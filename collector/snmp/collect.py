@@ -1,0 +1,101 @@
+"""One agent's collection, round by round (see :mod:`collector.snmp.plan`),
+robust to slow agents: every step that times out or errs is tried once more
+with the normal timeout before it is given up, and what is still missing is
+reported (the probe becomes "degraded" with the reason), never silently lost.
+The order of requests is fixed, so the same agent gives the same walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from collector.snmp.client import SnmpFailure
+from collector.snmp.mibs import SYS_DESCR, SYS_OBJECT_ID, SYSTEM_SCALARS
+from collector.snmp.plan import (MAX_ENTERPRISES, discover_enterprises, first_scalars, more_scalars,
+                                 next_enterprise, walk_groups)
+from collector.snmp.walk import Walk
+
+#: Failures worth a second try (a busy or lossy agent); others are final.
+RETRYABLE = ("timeout", "error", "toobig")
+
+
+class Collection:
+    def __init__(self, agent: Any, walk: Walk) -> None:
+        self.agent = agent
+        self.walk = walk
+        self.problems: list[str] = []
+        self.stopped = False
+
+    async def step(self, name: str, action: Callable[[], Awaitable[Any]]) -> Any:
+        """Run one step, once more if it failed for a reason that may pass."""
+        if self.stopped:
+            return None
+        for attempt in (1, 2):
+            try:
+                return await action()
+            except SnmpFailure as exc:
+                if exc.kind == "budget" or exc.kind not in RETRYABLE or attempt == 2:
+                    self.problems.append(f"{name}: {exc.kind} ({str(exc)[:120]})")
+                    self.stopped = exc.kind == "budget"
+                    return None
+        return None
+
+    async def get_into(self, oids: list[str]) -> None:
+        if oids:
+            self.walk.update(await self.agent.get(oids))
+
+    async def discover(self) -> None:
+        """One GETNEXT per enterprise subtree that answers (at most
+        :data:`~collector.snmp.plan.MAX_ENTERPRISES`)."""
+        start: str | None = "1.3.6.1.4.1"
+        for _ in range(MAX_ENTERPRISES):
+            if start is None:
+                break
+            found = await self.agent.next_after(start)
+            if found is None or not found[0].startswith("1.3.6.1.4.1."):
+                break
+            self.walk.data[found[0]] = found[1]
+            start = next_enterprise(found[0])
+
+    async def walk_columns(self) -> None:
+        groups = walk_groups(self.walk)
+        if self.agent.credential.version == "1":
+            # v1 answers a GETNEXT that runs off the MIB with an error for the
+            # whole request: walk each group as it comes
+            for group in groups:
+                await self.step(f"walk {group[0]}", self._walker(group, {}))
+            return
+        roots = [r for g in groups for r in g]
+        got = await self.step("first rows", lambda: self.agent.first_rows(roots))
+        # could not tell which columns have rows: walk them all
+        firsts: dict[str, Any] = got if got is not None else {r: None for r in roots}
+        for root, found in firsts.items():
+            if found is not None:
+                self.walk.data[found[0]] = found[1]
+        for group in groups:
+            live = [r for r in group if r in firsts]
+            if live:
+                start = {r: found[0] for r in live if (found := firsts[r]) is not None}
+                await self.step(f"walk {live[0]}", self._walker(live, start))
+
+    def _walker(self, roots: list[str], start: dict[str, str]) -> Callable[[], Awaitable[Any]]:
+        async def run() -> Any:
+            return await self.agent.walk(roots, self.walk, start)
+        return run
+
+
+async def collect(agent: Any, system: Walk) -> tuple[Walk, list[str]]:
+    """Everything a scan reads from an agent that answered the first contact
+    (``system``: what it said then). Returns the walk and the problems."""
+    c = Collection(agent, system)
+    missing = [o for o in SYSTEM_SCALARS if o not in system]
+    if SYS_DESCR not in system or SYS_OBJECT_ID not in system:
+        # the first contact's short timeout lost part of the system group
+        await c.step("system group", lambda: c.get_into(missing))
+    if discover_enterprises(c.walk):
+        await c.step("enterprise discovery", c.discover)
+    await c.step("definition objects", lambda: c.get_into(first_scalars(c.walk)))
+    await c.step("probed objects", lambda: c.get_into(more_scalars(c.walk)))
+    await c.walk_columns()
+    return c.walk, c.problems
