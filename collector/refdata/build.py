@@ -306,7 +306,10 @@ def build_sysobject(src: Path, out: Path) -> dict[str, Any]:
         if pen and pen.isdigit() and int(pen) in PEN_NAMES:
             vendor = PEN_NAMES[int(pen)]
         model = parts[3] if len(parts) > 3 and parts[3] else None
-        if model and (re.match(r"^[a-z]", model) or model.isdigit()):
+        # keep product names: not MIB identifiers ("ciscoMCU4500"), not bare numbers, not product-line
+        # names ("UniFi", "EdgeMax") or software descriptions ("Catalyst 2960S Software")
+        if model and (re.match(r"^[a-z]", model) or model.isdigit() or not re.search(r"\d", model)
+                      or re.search(r"(?i)\b(?:software|stack|series|family|agent|generic|unknown)\b", model)):
             model, dropped_models = None, dropped_models + 1
         ids[oid] = [vendor, parts[2], model]
     if len(ids) < 5000:
@@ -319,7 +322,7 @@ def build_sysobject(src: Path, out: Path) -> dict[str, Any]:
     info = {"repository": f"https://github.com/{m.group(1)}" if m else "github.com/glpi-project/sysobject.ids",
             "commit": m.group(2) if m else None, "date": m.group(3) if m else None, "licence": "GPL-2.0"}
     return {"sysobject.json": {"source": info, "inputs": {"sysobject-ids/sysobject.ids": _sha256(path)},
-                               "entries": len(ids), "models_dropped_as_mib_names": dropped_models,
+                               "entries": len(ids), "models_dropped": dropped_models,
                                "licence_files": ["sysobject.LICENSE"],
                                "caution": "a model for an id is a lower-confidence claim (ids are reused by "
                                           "newer products); net-snmp's generic ids name only the agent",
