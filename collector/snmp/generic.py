@@ -169,11 +169,15 @@ _DESCR_CLASSES = (
 
 
 def descr_class(view: View) -> None:
-    descr = (view.system("sys_descr") or "")[:1024]
-    for pattern, cls in _DESCR_CLASSES:
-        if descr and re.search(pattern, descr, re.I):
-            view.claim("heuristic", "device_class", cls, 55, f"sysDescr keyword /{pattern}/")
-            return
+    """A class keyword in sysDescr, else in the ENTITY-MIB chassis description
+    ("Cisco Catalyst 9300 Series Switch", "... Wireless Access Point")."""
+    chassis = view.mibs.chassis[0].get("descr") if view.mibs.chassis else None
+    for text, where, confidence in ((view.system("sys_descr"), "sysDescr", 55),
+                                    (chassis, "ENTITY-MIB chassis description", 52)):
+        for pattern, cls in _DESCR_CLASSES:
+            if text and re.search(pattern, text[:1024], re.I):
+                view.claim("heuristic", "device_class", cls, confidence, f"{where} keyword /{pattern}/")
+                return
 
 
 def heuristic_class(view: View) -> None:
