@@ -55,10 +55,15 @@ class View:
                                    if o.startswith("1.3.6.1.4.1."))
         return self._pens
 
+    _system: dict[str, str | None] = field(default_factory=dict)
+
     def system(self, name: str) -> str | None:
-        oid = SYSTEM[name]
-        value = self.walk.oid(oid) if name == "sys_object_id" else self.walk.text(oid)
-        return value[:MAX_TEXT] if value else None
+        """A system-group value as text (memoised: conditions ask often)."""
+        if name not in self._system:
+            oid = SYSTEM[name]
+            value = self.walk.oid(oid) if name == "sys_object_id" else self.walk.text(oid)
+            self._system[name] = value[:MAX_TEXT] if value else None
+        return self._system[name]
 
     def claim(self, origin: str, field_name: str, value: Any, confidence: int, evidence: str,
               os: str | None = None) -> bool:

@@ -25,7 +25,8 @@ import functools
 from collector.snmp.claims import Claims
 from collector.snmp.definitions import ENTERPRISES, Definition, definitions, index
 from collector.snmp.engine import View, holds
-from collector.snmp.mibs import CISCO_WALKS, STANDARD_WALKS, SYS_OBJECT_ID, SYSTEM_SCALARS, Mibs
+from collector.snmp.mibs import (CISCO_WALKS, STANDARD_WALKS, SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME,
+                                 SYS_OBJECT_ID, SYSTEM_SCALARS, Mibs)
 from collector.snmp.walk import Walk, oid_key, restrict
 
 _SYSTEM_KEYS = ("sys_object_id", "sys_descr", "sys_name", "sys_contact", "sys_location")
@@ -72,26 +73,56 @@ def next_enterprise(oid: str) -> str | None:
     return None
 
 
+_PARTS: dict[int, dict] = {}
+
+
 def _system_part(cond: dict) -> dict:
-    return {k: v for k, v in cond.items() if k in _SYSTEM_KEYS}
+    """The part of a condition the system group decides (kept per condition)."""
+    part = _PARTS.get(id(cond))
+    if part is None:
+        part = _PARTS[id(cond)] = {k: v for k, v in cond.items() if k in _SYSTEM_KEYS}
+    return part
 
 
-def _may_hold(cond: dict, view: View, kinds: set[str]) -> str | None:
+def _conditions(cond: dict) -> list[dict]:
+    return [cond, *(c for sub in cond.get("any", ()) for c in _conditions(sub))]
+
+
+@functools.lru_cache(maxsize=64)
+def _system_verdicts(values: tuple[str | None, ...]) -> dict[int, bool]:
+    """id(condition) -> whether its system part holds, for one system group
+    (the rounds of one device ask the same questions: ask them once)."""
+    walk = Walk()
+    for oid, value in zip((SYS_DESCR, SYS_OBJECT_ID, SYS_NAME, SYS_CONTACT, SYS_LOCATION), values):
+        if value is not None:
+            walk.set(oid, 6 if oid == SYS_OBJECT_ID else 4, value if oid == SYS_OBJECT_ID else value.encode())
+    view = _view(walk)
+    out: dict[int, bool] = {}
+    for d in definitions():
+        for top in d.match:
+            for cond in _conditions(top):
+                part = _system_part(cond)
+                if part:
+                    out[id(cond)] = holds(part, view) is not None
+    return out
+
+
+def _may_hold(cond: dict, view: View, kinds: set[str], verdicts: dict[int, bool]) -> str | None:
     """'all' (read all of the definition), 'probe' (read the condition's
-    probe object first) or None, from the system group (and the enterprise
-    subtrees found) alone."""
-    if holds(cond, view) is not None:
+    probe object first) or None, from the system group and what was read."""
+    system = _system_part(cond)
+    if system and not verdicts.get(id(cond), False):
+        return None
+    if any(k in cond for k in ("oid", "walked", "software", "enterprise", "not", "any")) \
+            and holds(cond, view) is not None:
         return "all"  # already holds on what was read (an enterprise subtree found, a probe answered)
     if "any" in cond:
-        results = [_may_hold(c, view, kinds) for c in cond["any"]]
+        results = [_may_hold(c, view, kinds, verdicts) for c in cond["any"]]
         if "all" in results:
             return "all"
         if "probe" in results:
             return "probe"
     if "enterprise" in cond and not view.enterprises() & set(cond["enterprise"]):
-        return None
-    system = _system_part(cond)
-    if system and holds(system, view) is None:
         return None
     if system or "enterprise" in cond:
         return "all"
@@ -109,14 +140,16 @@ def candidates(system: Walk) -> tuple[list[Definition], list[tuple[Definition, l
     given the system group and the enterprise subtrees found."""
     view = _view(system)
     kinds = agent_kinds(system.oid(SYS_OBJECT_ID))
+    verdicts = _system_verdicts(tuple(view.system(k) for k in ("sys_descr", "sys_object_id", "sys_name",
+                                                                "sys_contact", "sys_location")))
     full: list[Definition] = []
     probes: list[tuple[Definition, list[str]]] = []
     for d in definitions():
-        verdicts = [(_may_hold(c, view, kinds), c) for c in d.match]
-        if any(v == "all" for v, _c in verdicts):
+        results = [(_may_hold(c, view, kinds, verdicts), c) for c in d.match]
+        if any(v == "all" for v, _c in results):
             full.append(d)
-        elif any(v == "probe" for v, _c in verdicts):
-            probes.append((d, [c["oid"] for v, c in verdicts if v == "probe" and "oid" in c]))
+        elif any(v == "probe" for v, _c in results):
+            probes.append((d, [c["oid"] for v, c in results if v == "probe" and "oid" in c]))
     return full, probes
 
 

@@ -22,6 +22,7 @@ tag   type            value kept as
 
 from __future__ import annotations
 
+import bisect
 import bz2
 import ipaddress
 from collections.abc import Iterable, Iterator
@@ -37,6 +38,10 @@ _INT_TAGS = {INTEGER, COUNTER32, GAUGE32, TIMETICKS, COUNTER64}
 _BYTES_TAGS = {OCTETS, IPADDR, OPAQUE}
 #: Longest OID accepted (RFC 2578 caps sub-identifiers at 128).
 MAX_OID_LEN = 128
+
+
+#: An OID as a sortable tuple of numbers.
+OidKey = tuple[int, ...]
 
 
 class WalkError(ValueError):
@@ -60,6 +65,10 @@ class Walk:
 
     def __init__(self, data: dict[str, Varbind] | None = None) -> None:
         self.data: dict[str, Varbind] = dict(data or {})
+        # sorted (key, oid) index for subtree look-ups, rebuilt when OIDs are
+        # added (the data only ever grows; values may be replaced in place)
+        self._index: list[tuple[OidKey, str]] = []
+        self._indexed = -1
 
     def __len__(self) -> int:
         return len(self.data)
@@ -90,20 +99,38 @@ class Walk:
         item = self.data.get(oid)
         return item[1] if item is not None and item[0] == OID and isinstance(item[1], str) else None
 
+    def _sorted(self) -> list[tuple[OidKey, str]]:
+        if self._indexed != len(self.data):
+            keyed = []
+            for oid in self.data:
+                try:
+                    keyed.append((oid_key(oid), oid))
+                except WalkError:
+                    continue
+            keyed.sort()
+            self._index, self._indexed = keyed, len(self.data)
+        return self._index
+
     def subtree(self, root: str) -> Iterator[tuple[str, Varbind]]:
         """(suffix, varbind) under ``root``, in OID order."""
         prefix = root + "."
-        items = [(k[len(prefix):], v) for k, v in self.data.items() if k.startswith(prefix)]
-        items.sort(key=lambda kv: oid_key(kv[0]))
-        yield from items
+        try:
+            start = oid_key(root)
+        except WalkError:
+            return
+        index = self._sorted()
+        i = bisect.bisect_right(index, (start, "\uffff"))
+        while i < len(index) and index[i][1].startswith(prefix):
+            oid = index[i][1]
+            yield oid[len(prefix):], self.data[oid]
+            i += 1
 
     def column(self, root: str) -> dict[str, Varbind]:
         """Index (the OID suffix) -> varbind for one table column."""
         return dict(self.subtree(root))
 
     def has_subtree(self, root: str) -> bool:
-        prefix = root + "."
-        return any(k.startswith(prefix) for k in self.data)
+        return next(self.subtree(root), None) is not None
 
 
 def walk_from_mapping(data: dict[Any, Any]) -> Walk:
