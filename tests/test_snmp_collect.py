@@ -116,3 +116,18 @@ def test_centreon_style_walk_without_system_group(tmp_path):
     best = identify(walk).best()
     assert (best["vendor"], best["device_class"], best["os_name"]) == (
         spec["expected"]["vendor"], spec["expected"]["device_class"], spec["expected"]["os_name"])
+
+
+def test_first_contact_waits_as_long_as_agents_here_need():
+    from collector.snmp.client import Latency
+
+    quiet = Latency()
+    quiet.record([0.004, 0.01, 0.02] * 20)
+    assert quiet.contact_timeout(0.5, 1.0) == 0.5 and not quiet.congested(0.5)
+    busy = Latency()
+    busy.record([0.05] * 5 + [0.3] * 20)
+    assert busy.contact_timeout(0.5, 1.0) == pytest.approx(0.9) and busy.congested(0.5)
+    assert Latency().contact_timeout(0.5, 1.0) == 0.5
+    swamped = Latency()
+    swamped.record([2.0] * 10)
+    assert swamped.contact_timeout(0.5, 1.0) == 1.0  # never longer than the normal timeout
