@@ -45,8 +45,9 @@ def prepare(work: Path, shared: Path | None) -> list[dict]:
     sources = [(p.stem, FIXTURES / "lab" / json.loads(p.read_text())["recording"])
                for p in sorted((FIXTURES / "lab").glob("*.json"))]
     if shared is not None:
-        sources += [(p.stem, shared / "snmp-walks-centreon" / json.loads(p.read_text())["recording"])
-                    for p in sorted((FIXTURES / "centreon").glob("*.json"))]
+        sources += [(p.stem, shared / "snmp-walks-centreon" / spec["recording"])
+                    for p in sorted((FIXTURES / "centreon").glob("*.json"))
+                    if "recording" in (spec := json.loads(p.read_text()))]
     devices = []
     for i, (name, path) in enumerate(sources):
         dst = work / "data" / "public" / f"1.3.6.1.6.1.2.{i}.snmprec"

@@ -26,6 +26,8 @@ from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR,
 MAX_VALUE = 4096
 #: Objects per GET / GETNEXT request (halved for agents that say tooBig).
 GET_BATCH = 64
+#: Repetitions of a walk's first GETBULK (doubled while columns run on).
+FIRST_REPETITIONS = 8
 _TAGS = {
     "Integer": INTEGER, "Integer32": INTEGER, "OctetString": OCTETS, "Bits": OCTETS, "Null": NULL,
     "ObjectIdentifier": OID, "IpAddress": IPADDR, "Counter32": COUNTER32, "Gauge32": GAUGE32,
@@ -218,6 +220,18 @@ class Agent:
         self.stats.varbinds += 1
         return rows[0][0], vb
 
+    async def next_rows(self, oids: list[str]) -> list[tuple[str, Varbind]]:
+        """One GETNEXT of several objects: what follows each (end of MIB left out)."""
+        out = []
+        for oid, value in await self._request("next", oids):
+            if value is None or type(value).__name__ == _END:
+                continue
+            vb = convert(value)
+            if vb is not None:
+                out.append((oid, vb))
+                self.stats.varbinds += 1
+        return out
+
     async def first_rows(self, roots: list[str]) -> dict[str, tuple[str, Varbind]]:
         """One GETNEXT per column, many columns per request: the first row of
         each column that has rows (what is worth walking)."""
@@ -258,7 +272,11 @@ class Agent:
         current = {root: (start or {}).get(root, root) for root in roots}
         last_key: dict[str, tuple[int, ...]] = {root: oid_key(current[root]) for root in roots}
         bulk = self.credential.version != "1"
-        max_rep = self.max_repetitions
+        # start small and double while every column runs on: most columns of
+        # most devices are short, and every repetition past a column's end is
+        # a varbind both ends encode and decode for nothing
+        ceiling = self.max_repetitions
+        max_rep = min(FIRST_REPETITIONS, ceiling)
         while current:
             if self.stats.varbinds >= self.cap:
                 self.stats.notes.append(f"stopped at the per-device cap of {self.cap} values")
@@ -269,7 +287,7 @@ class Agent:
                 rows = await self._request("bulk" if bulk else "next", oids, max_rep)
             except SnmpFailure as exc:
                 if exc.kind == "toobig" and bulk and max_rep > 1:
-                    max_rep = max(1, max_rep // 2)
+                    max_rep = ceiling = max(1, max_rep // 2)
                     continue
                 if exc.kind == "toobig" and len(active) > 1:
                     # walk the columns one at a time
@@ -306,4 +324,6 @@ class Agent:
                 finished.update(active[len(rows):])
             for root in finished:
                 current.pop(root, None)
+            if not finished:
+                max_rep = min(ceiling, max_rep * 2)
         return walk

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from collector.snmp.client import SnmpFailure
-from collector.snmp.mibs import SYS_DESCR, SYS_OBJECT_ID, SYSTEM_SCALARS
-from collector.snmp.plan import (MAX_ENTERPRISES, discover_enterprises, first_scalars, more_scalars,
-                                 next_enterprise, walk_groups)
+from collector.snmp.mibs import SYSTEM_SCALARS
+from collector.snmp.plan import (DISCOVERY_STARTS, MAX_ENTERPRISES, discover_enterprises, first_scalars,
+                                 more_scalars, next_enterprise, walk_groups)
 from collector.snmp.walk import Walk
 
 #: Failures worth a second try (a busy or lossy agent); others are final.
@@ -46,8 +46,14 @@ class Collection:
             self.walk.update(await self.agent.get(oids))
 
     async def discover(self) -> None:
-        """One GETNEXT per enterprise subtree that answers (at most
-        :data:`~collector.snmp.plan.MAX_ENTERPRISES`)."""
+        """Which enterprise subtrees answer: one GETNEXT request from each of
+        :data:`~collector.snmp.plan.DISCOVERY_STARTS` (v1 agents, which fail
+        a whole GETNEXT that runs off the MIB: one enterprise at a time)."""
+        if self.agent.credential.version != "1":
+            for oid, vb in await self.agent.next_rows(list(DISCOVERY_STARTS)):
+                if oid.startswith("1.3.6.1.4.1."):
+                    self.walk.data[oid] = vb
+            return
         start: str | None = "1.3.6.1.4.1"
         for _ in range(MAX_ENTERPRISES):
             if start is None:
@@ -89,10 +95,10 @@ async def collect(agent: Any, system: Walk) -> tuple[Walk, list[str]]:
     """Everything a scan reads from an agent that answered the first contact
     (``system``: what it said then). Returns the walk and the problems."""
     c = Collection(agent, system)
-    missing = [o for o in SYSTEM_SCALARS if o not in system]
-    if SYS_DESCR not in system or SYS_OBJECT_ID not in system:
-        # the first contact's short timeout lost part of the system group
-        await c.step("system group", lambda: c.get_into(missing))
+    if not system.data:
+        # nothing came back from a GET that answered (an agent without a
+        # system group, or a v1 agent's answers all lost): ask once more
+        await c.step("system group", lambda: c.get_into(SYSTEM_SCALARS))
     if discover_enterprises(c.walk):
         await c.step("enterprise discovery", c.discover)
     await c.step("definition objects", lambda: c.get_into(first_scalars(c.walk)))

@@ -31,8 +31,15 @@ from collector.snmp.walk import Walk, oid_key, restrict
 
 _SYSTEM_KEYS = ("sys_object_id", "sys_descr", "sys_name", "sys_contact", "sys_location")
 _DATA_KEYS = ("oid", "walked", "software")
-#: Most enterprise subtrees discovered per agent (one GETNEXT each).
+#: Most enterprise subtrees discovered per agent.
 MAX_ENTERPRISES = 10
+#: Where the enterprise discovery's GETNEXTs start, all in one request: the
+#: first enterprise subtree at or after each of these points answers. The
+#: points skip past the agents' own subtrees (LanMgr 77, Microsoft 311, UCD
+#: 2021, net-snmp 8072) and spread over the enterprise numbers in use.
+DISCOVERY_STARTS = tuple(f"{ENTERPRISES}{suffix}" for suffix in (
+    "", ".78", ".312", ".1000", ".2022", ".3000", ".5000", ".8073", ".10000", ".15000", ".20000", ".25000",
+    ".30000", ".40000", ".50000", ".60000"))
 
 
 def agent_kinds(sys_object_id: str | None) -> set[str]:
@@ -202,17 +209,10 @@ class Replay:
 
 
 def discovered(replay: Replay) -> list[str]:
-    """The enterprise discovery's answers on a recording: the first OID of
-    each enterprise subtree, at most :data:`MAX_ENTERPRISES`."""
-    out: list[str] = []
-    start: str | None = ENTERPRISES
-    while start and len(out) < MAX_ENTERPRISES:
-        got = replay.next(start)
-        if got is None or not got.startswith(ENTERPRISES + "."):
-            break
-        out.append(got)
-        start = next_enterprise(got)
-    return out
+    """The enterprise discovery's answers on a recording (what one GETNEXT
+    of :data:`DISCOVERY_STARTS` gives)."""
+    found = (replay.next(start) for start in DISCOVERY_STARTS)
+    return list(dict.fromkeys(o for o in found if o and o.startswith(ENTERPRISES + ".")))
 
 
 def simulate(full: Walk) -> Walk:
