@@ -72,23 +72,28 @@ class Collection:
             for group in groups:
                 await self.step(f"walk {group[0]}", self._walker(group, {}))
             return
-        roots = [r for g in groups for r in g]
-        got = await self.step("first rows", lambda: self.agent.first_rows(roots))
-        # could not tell which columns have rows: walk them all
-        firsts: dict[str, Any] = got if got is not None else {r: None for r in roots}
-        for root, found in firsts.items():
-            if found is not None:
-                self.walk.data[found[0]] = found[1]
+        # one GETNEXT per table (the column's parent: its entry), all in one
+        # request: the first object of a table says it has rows, whichever
+        # columns the agent fills
+        tables = list(dict.fromkeys(table_of(r) for g in groups for r in g))
+        got = await self.step("first rows", lambda: self.agent.first_rows(tables))
+        live_tables: set[str] = set(got) if got is not None else set(tables)  # unknown: walk them all
+        for found in (got or {}).values():
+            self.walk.data[found[0]] = found[1]
         for group in groups:
-            live = [r for r in group if r in firsts]
+            live = [r for r in group if table_of(r) in live_tables]
             if live:
-                start = {r: found[0] for r in live if (found := firsts[r]) is not None}
-                await self.step(f"walk {live[0]}", self._walker(live, start))
+                await self.step(f"walk {live[0]}", self._walker(live, {}))
 
     def _walker(self, roots: list[str], start: dict[str, str]) -> Callable[[], Awaitable[Any]]:
         async def run() -> Any:
             return await self.agent.walk(roots, self.walk, start)
         return run
+
+
+def table_of(column: str) -> str:
+    """The table (entry) a column belongs to: the column's OID less its last arc."""
+    return column.rsplit(".", 1)[0]
 
 
 async def collect(agent: Any, system: Walk) -> tuple[Walk, list[str]]:

@@ -341,12 +341,50 @@ def load_file(path: Path) -> Definition:
     return parse(data, str(path))
 
 
+def _cache_path(digest: str) -> Path:
+    base = os.environ.get("CACHE_DIRECTORY") or os.environ.get("XDG_CACHE_HOME") or \
+        str(Path(os.environ.get("HOME") or "/nonexistent") / ".cache" / "lan-collector")
+    return Path(base) / f"snmp-defs-{digest[:16]}.json"
+
+
+def _load_all(paths: list[Path]) -> list[Definition]:
+    """Parse every file. YAML costs ~0.15 s for all of them, so the parsed
+    data is kept in the cache directory keyed by a digest of the files (as
+    the OUI index is); validation runs on every load either way."""
+    digest = fingerprint(paths)
+    cache = _cache_path(digest)
+    try:
+        raw = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(raw, list) and len(raw) == len(paths):
+            return [parse(data, str(path)) for path, data in zip(paths, raw)]
+    except (OSError, ValueError):
+        pass
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    datas = []
+    for path in paths:
+        try:
+            datas.append(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise DefinitionError(f"{path}: not readable YAML ({str(exc).splitlines()[0][:200]})") from None
+    out = [parse(data, str(path)) for path, data in zip(paths, datas)]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(datas, default=str), encoding="utf-8")
+        os.replace(tmp, cache)
+    except (OSError, TypeError, ValueError):
+        pass  # read-only home: parse the YAML again next time
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def definitions() -> tuple[Definition, ...]:
     """Every packaged definition (loaded once; a bad file raises)."""
     extra = os.environ.get("LAN_COLLECTOR_SNMP_DEFS")  # a directory of the user's own definitions
     paths = definition_files() + (definition_files(Path(extra)) if extra else [])
-    out = [load_file(p) for p in paths]
+    out = _load_all(paths)
     seen: dict[str, str] = {}
     for d in out:
         if d.family in seen:
