@@ -127,3 +127,16 @@ def test_families_by_class_cover_the_small_office():
     classes = Counter(d.device_class for d in definitions())
     for cls in ("switch", "router", "firewall", "wireless_ap", "printer", "ups", "nas", "camera"):
         assert classes[cls] >= 1, cls
+
+
+def test_parsed_definitions_are_cached_and_a_bad_cache_is_ignored(tmp_path, monkeypatch):
+    from collector.snmp import definitions as defs
+
+    monkeypatch.setenv("CACHE_DIRECTORY", str(tmp_path))
+    paths = defs.definition_files()[:5]
+    first = defs._load_all(paths)
+    cached = list(tmp_path.glob("snmp-defs-*.json"))
+    assert len(cached) == 1
+    assert [d.family for d in defs._load_all(paths)] == [d.family for d in first]
+    cached[0].write_text("{not json")
+    assert [d.family for d in defs._load_all(paths)] == [d.family for d in first]
