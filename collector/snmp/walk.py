@@ -40,10 +40,6 @@ _BYTES_TAGS = {OCTETS, IPADDR, OPAQUE}
 MAX_OID_LEN = 128
 
 
-#: An OID as a sortable tuple of numbers.
-OidKey = tuple[int, ...]
-
-
 class WalkError(ValueError):
     pass
 
@@ -67,7 +63,7 @@ class Walk:
         self.data: dict[str, Varbind] = dict(data or {})
         # sorted (key, oid) index for subtree look-ups, rebuilt when OIDs are
         # added (the data only ever grows; values may be replaced in place)
-        self._index: list[tuple[OidKey, str]] = []
+        self._index: list[str] = []
         self._indexed = -1
 
     def __len__(self) -> int:
@@ -99,16 +95,17 @@ class Walk:
         item = self.data.get(oid)
         return item[1] if item is not None and item[0] == OID and isinstance(item[1], str) else None
 
-    def _sorted(self) -> list[tuple[OidKey, str]]:
+    def _sorted(self) -> list[str]:
         if self._indexed != len(self.data):
-            keyed = []
+            oids = []
             for oid in self.data:
                 try:
-                    keyed.append((oid_key(oid), oid))
+                    oid_key(oid)
                 except WalkError:
                     continue
-            keyed.sort()
-            self._index, self._indexed = keyed, len(self.data)
+                oids.append(oid)
+            oids.sort(key=oid_key)
+            self._index, self._indexed = oids, len(self.data)
         return self._index
 
     def subtree(self, root: str) -> Iterator[tuple[str, Varbind]]:
@@ -119,15 +116,11 @@ class Walk:
         except WalkError:
             return
         index = self._sorted()
-        i = bisect.bisect_right(index, (start, "\uffff"))
-        while i < len(index) and index[i][1].startswith(prefix):
-            oid = index[i][1]
+        i = bisect.bisect_right(index, start, key=oid_key)
+        while i < len(index) and index[i].startswith(prefix):
+            oid = index[i]
             yield oid[len(prefix):], self.data[oid]
             i += 1
-
-    def column(self, root: str) -> dict[str, Varbind]:
-        """Index (the OID suffix) -> varbind for one table column."""
-        return dict(self.subtree(root))
 
     def has_subtree(self, root: str) -> bool:
         return next(self.subtree(root), None) is not None
