@@ -232,9 +232,12 @@ class Agent:
                 self.stats.varbinds += 1
         return out
 
-    async def first_rows(self, roots: list[str]) -> dict[str, tuple[str, Varbind]]:
-        """One GETNEXT per column, many columns per request: the first row of
-        each column that has rows (what is worth walking)."""
+    async def first_rows(self, roots: list[str], within: dict[str, str] | None = None
+                         ) -> dict[str, tuple[str, Varbind]]:
+        """One GETNEXT per root, many roots per request: the first object
+        after each root that lies in its subtree (or in ``within[root]``), for
+        the roots that have one (what is worth walking)."""
+        within = within or {}
         found: dict[str, tuple[str, Varbind]] = {}
         pending = [roots[i:i + GET_BATCH] for i in range(0, len(roots), GET_BATCH)]
         while pending:
@@ -248,7 +251,7 @@ class Agent:
                     continue
                 raise
             for root, (oid, value) in zip(batch, rows):
-                if value is None or type(value).__name__ == _END or not is_under(oid, root):
+                if value is None or type(value).__name__ == _END or not is_under(oid, within.get(root, root)):
                     continue
                 try:
                     ahead = oid_key(oid) > oid_key(root)

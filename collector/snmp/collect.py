@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from collector.snmp.client import SnmpFailure
-from collector.snmp.mibs import SYSTEM_SCALARS
+from collector.snmp.mibs import STANDARD_WALKS, SYSTEM_SCALARS
 from collector.snmp.plan import (DISCOVERY_STARTS, MAX_ENTERPRISES, discover_enterprises, first_scalars,
                                  more_scalars, next_enterprise, walk_groups)
 from collector.snmp.walk import Walk
@@ -20,12 +20,18 @@ from collector.snmp.walk import Walk
 RETRYABLE = ("timeout", "error", "toobig")
 
 
+#: Most columns walked together in one GETBULK.
+COLUMNS_PER_WALK = 24
+
+
 class Collection:
     def __init__(self, agent: Any, walk: Walk) -> None:
         self.agent = agent
         self.walk = walk
         self.problems: list[str] = []
         self.stopped = False
+        #: tables already probed (table -> has rows)
+        self.tables: dict[str, bool] = {}
 
     async def step(self, name: str, action: Callable[[], Awaitable[Any]]) -> Any:
         """Run one step, once more if it failed for a reason that may pass."""
@@ -50,9 +56,13 @@ class Collection:
         :data:`~collector.snmp.plan.DISCOVERY_STARTS` (v1 agents, which fail
         a whole GETNEXT that runs off the MIB: one enterprise at a time)."""
         if self.agent.credential.version != "1":
-            for oid, vb in await self.agent.next_rows(list(DISCOVERY_STARTS)):
-                if oid.startswith("1.3.6.1.4.1."):
-                    self.walk.data[oid] = vb
+            # the standard tables' probe rides along: one request for both
+            tables = standard_tables()
+            starts = list(DISCOVERY_STARTS) + tables
+            got = await self.agent.first_rows(starts, {s: "1.3.6.1.4.1" for s in DISCOVERY_STARTS})
+            for found in got.values():
+                self.walk.data[found[0]] = found[1]
+            self.tables.update({t: t in got for t in tables})
             return
         start: str | None = "1.3.6.1.4.1"
         for _ in range(MAX_ENTERPRISES):
@@ -75,15 +85,17 @@ class Collection:
         # one GETNEXT per table (the column's parent: its entry), all in one
         # request: the first object of a table says it has rows, whichever
         # columns the agent fills
-        tables = list(dict.fromkeys(table_of(r) for g in groups for r in g))
-        got = await self.step("first rows", lambda: self.agent.first_rows(tables))
-        live_tables: set[str] = set(got) if got is not None else set(tables)  # unknown: walk them all
-        for found in (got or {}).values():
-            self.walk.data[found[0]] = found[1]
-        for group in groups:
-            live = [r for r in group if table_of(r) in live_tables]
-            if live:
-                await self.step(f"walk {live[0]}", self._walker(live, {}))
+        tables = [t for t in dict.fromkeys(table_of(r) for g in groups for r in g) if t not in self.tables]
+        if tables:
+            got = await self.step("first rows", lambda: self.agent.first_rows(tables))
+            for found in (got or {}).values():
+                self.walk.data[found[0]] = found[1]
+            # not known (the probe failed twice): walk them all
+            self.tables.update({t: got is None or t in got for t in tables})
+        live = [r for g in groups for r in g if self.tables.get(table_of(r))]
+        for i in range(0, len(live), COLUMNS_PER_WALK):
+            chunk = live[i:i + COLUMNS_PER_WALK]
+            await self.step(f"walk {chunk[0]}", self._walker(chunk, {}))
 
     def _walker(self, roots: list[str], start: dict[str, str]) -> Callable[[], Awaitable[Any]]:
         async def run() -> Any:
@@ -94,6 +106,10 @@ class Collection:
 def table_of(column: str) -> str:
     """The table (entry) a column belongs to: the column's OID less its last arc."""
     return column.rsplit(".", 1)[0]
+
+
+def standard_tables() -> list[str]:
+    return list(dict.fromkeys(table_of(r) for g in STANDARD_WALKS for r in g))
 
 
 async def collect(agent: Any, system: Walk) -> tuple[Walk, list[str]]:
