@@ -64,7 +64,8 @@ class LazyGroup(click.Group):
     """Command groups imported only when used (click's documented lazy
     loading): `lab` and `data` stay off the start-up path of a scan."""
 
-    lazy = {"lab": "collector.lab.cli:lab", "data": "collector.refdata.cli:data", "systemd": "collector.units:systemd"}
+    lazy = {"lab": "collector.lab.cli:lab", "data": "collector.refdata.cli:data", "systemd": "collector.units:systemd",
+            "identify": "collector.snmp.cli:identify"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -186,6 +187,8 @@ def _print_summary(summary: Any) -> None:
             ("plugins ran", ", ".join(summary.ran) or "none")]
     rows += [(f"plugin {name}", f"skipped: {why}") for name, why in summary.skipped.items()]
     rows += [(f"plugin {name}", f"degraded: {why}") for name, why in summary.degraded.items()]
+    if getattr(summary, "unclassified_line", None) and summary.unclassified_line():
+        rows.append(("not identified by SNMP", summary.unclassified_line()))
     rows += [("duration", f"{summary.seconds:.1f} s"), ("status", summary.status),
              ("inventory", str(Path(summary.db).resolve()))]
     final = (f"scan {summary.scan_id}: {len(summary.hosts)} host(s) up of {summary.addresses} address(es) "

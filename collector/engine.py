@@ -56,6 +56,17 @@ class ScanSummary:
     missing: int = 0
     #: flags at confidence >= 70 in the inventory after this scan
     flags: int = 0
+    #: SNMP agents identification could not classify: "ip (what is missing)"
+    unclassified: list[str] = field(default_factory=list)
+
+    def unclassified_line(self, limit: int = 10) -> str | None:
+        """The summary line about them, with what the user can do."""
+        if not self.unclassified:
+            return None
+        shown = ", ".join(self.unclassified[:limit])
+        more = f" and {len(self.unclassified) - limit} more" if len(self.unclassified) > limit else ""
+        return (f"{len(self.unclassified)}: {shown}{more}. Set snmp.record_dir to save their walks and send them "
+                "in so a device definition can be written (`lan-collector identify FILE` shows what is known)")
 
     @property
     def new_devices(self) -> int:
@@ -200,6 +211,9 @@ def run_scan(settings: Settings, progress: Any = None, scope: Scope | None = Non
                 brings_evidence = bool(host.services) or any(o.plugin not in DISCOVERY_ONLY
                                                              for o in host.observations)
                 device_id, is_new = inv.record_host(scan_id, host, assess_fn if brings_evidence else None)
+                gap = snmp_gap(host)
+                if gap:
+                    summary.unclassified.append(f"{host.ip} ({gap})")
                 summary.hosts.append(HostLine(device_id, host.ip, host.mac, _str(host.value("vendor")),
                                               _str(host.value("hostname")), _str(host.value("device_class")),
                                               is_new))
@@ -263,6 +277,20 @@ def run_cancellable(coro: Coroutine[Any, Any, T]) -> T:
                 signal.signal(signum, previous)
 
     return asyncio.run(main())
+
+
+def snmp_gap(host: Any) -> str | None:
+    """What SNMP could not tell about a host whose agent answered: its
+    class, or what it is at all (neither maker nor OS). None otherwise."""
+    if not any(o.plugin == "snmp" for o in host.observations):
+        return None
+    said = {f.field for f in host.facts if f.source == "snmp"}
+    missing = []
+    if "device_class" not in said:
+        missing.append("no class")
+    if "vendor" not in said and "os_name" not in said:
+        missing.append("no vendor or OS")
+    return ", ".join(missing) or None
 
 
 #: Plugins whose observations alone give the rules nothing to assess.

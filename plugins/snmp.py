@@ -31,7 +31,7 @@ class SnmpPlugin:
     name = "snmp"
     phase = "enrich"
     description = ("SNMP v1/v2c/v3 inventory: system group, ENTITY, HOST-RESOURCES, IF, IP (ARP), BRIDGE, "
-                   "LLDP/CDP, Printer and UPS MIBs, vendor modules")
+                   "LLDP/CDP, Printer and UPS MIBs; device definitions")
     needs: tuple[str, ...] = ("credentials:snmp",)
     wants: tuple[str, ...] = ()
 
@@ -40,26 +40,46 @@ class SnmpPlugin:
 
         from collector.snmp.credentials import credentials_from
 
+        from collector.snmp.client import Latency
+
         report = PluginReport()
         credentials = credentials_from(ctx.settings)
         engine = SnmpEngine()
         sem = asyncio.Semaphore(max(1, ctx.settings.concurrency))
+        latency = Latency()
         ctx.advance("snmp", 0, len(hosts))
+        silent: list[LiveHost] = []
 
-        async def one(host: LiveHost) -> None:
+        async def one(host: LiveHost, patient: bool = False) -> None:
             async with sem:
                 try:
-                    observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac)
+                    observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac, latency,
+                                                           patient)
                 except Exception as exc:  # a bad device is a probe outcome; the scan goes on
                     observations = []
                     probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
                                         f"{type(exc).__name__}: {str(exc)[:200]}")
+            if probe.outcome == Outcome.NO_RESPONSE and not patient:
+                silent.append(host)  # maybe asked again below
+                return
             report.observations.extend(observations)
             report.probes.append(probe)
             ctx.advance("snmp", 1, None)
 
         try:
             await asyncio.gather(*(one(h) for h in hosts))
+            # agents here answer slowly (a busy agent or network): a timeout at
+            # first contact may have been congestion, so ask the silent ones
+            # once more, patiently; on a quiet network silent addresses cost
+            # nothing more
+            second = silent if latency.congested(CONTACT_TIMEOUT) else []
+            missing = [h for h in silent if h not in second]
+            silent[:] = []
+            await asyncio.gather(*(one(h, patient=True) for h in second))
+            for host in missing:
+                report.probes.append(ProbeResult(self.name, host.ip, Outcome.NO_RESPONSE, 0.0,
+                                                 "no answer to first contact"))
+                ctx.advance("snmp", 1, None)
         finally:
             engine.close_dispatcher()
         return report
@@ -70,7 +90,7 @@ class SnmpPlugin:
         return sorted(allowed, key=lambda c: c.name != remembered)
 
     async def _contact(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
-                       mac: str | None = None) -> tuple[Any, Any, Outcome, str]:
+                       mac: str | None = None, timeout: float = CONTACT_TIMEOUT) -> tuple[Any, Any, Outcome, str]:
         """(agent, system walk, outcome, why-not) with the first credential that answers."""
         from collector.snmp.client import Agent, SnmpFailure
         from collector.snmp.mibs import SYSTEM_SCALARS
@@ -82,8 +102,8 @@ class SnmpPlugin:
             if cred.v1_fallback:  # v1-only agents drop v2c requests silently
                 tries.append(dataclasses.replace(cred, version="1", v1_fallback=False))
             for attempt in tries:
-                agent = Agent(engine, ip, attempt, timeout=min(CONTACT_TIMEOUT, ctx.settings.snmp_timeout),
-                              retries=CONTACT_RETRIES, port=ctx.settings.snmp_port)
+                agent = Agent(engine, ip, attempt, timeout=timeout, retries=CONTACT_RETRIES,
+                              port=ctx.settings.snmp_port)
                 attempts += 1
                 try:
                     system = await agent.get(SYSTEM_SCALARS)
@@ -97,34 +117,48 @@ class SnmpPlugin:
                     continue
                 # (an agent may answer with no system group at all, as some cameras do: keep it)
                 agent.contact_attempts = attempts
+                if attempt is not cred:
+                    agent = await self._prefer_v2c(engine, ctx, agent, cred, ip)
                 return agent, system, Outcome.OK, ""
         return None, None, outcome, last
 
+    @staticmethod
+    async def _prefer_v2c(engine: Any, ctx: ScanContext, v1_agent: Any, cred: Any, ip: str) -> Any:
+        """A v2c credential that timed out at first contact while v1 answered
+        may only have met a busy agent: ask once more with the normal timeout,
+        and keep v2c (GETBULK, no noSuchName surprises) if it answers."""
+        from collector.snmp.client import Agent, SnmpFailure
+        from collector.snmp.mibs import SYS_OBJECT_ID
+
+        agent = Agent(engine, ip, cred, timeout=ctx.settings.snmp_timeout, retries=0, port=ctx.settings.snmp_port)
+        try:
+            if SYS_OBJECT_ID in await agent.get([SYS_OBJECT_ID]):
+                agent.contact_attempts = v1_agent.contact_attempts
+                return agent
+        except SnmpFailure:
+            pass
+        return v1_agent
+
     async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
-                    mac: str | None = None) -> tuple[list[Observation], ProbeResult]:
-        from collector.snmp.client import SnmpFailure
+                    mac: str | None = None, latency: Any = None,
+                    patient: bool = False) -> tuple[list[Observation], ProbeResult]:
+        from collector.snmp.collect import collect
         from collector.snmp.identify import identify
         from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
-        from collector.snmp.plan import vendor_scalars, walk_groups
 
         s = ctx.settings
         start = time.monotonic()
-        agent, walk, outcome, why = await self._contact(engine, ctx, credentials, ip, mac)
+        base = min(CONTACT_TIMEOUT, s.snmp_timeout)
+        timeout = s.snmp_timeout if patient else (latency.contact_timeout(base, s.snmp_timeout) if latency else base)
+        agent, walk, outcome, why = await self._contact(engine, ctx, credentials, ip, mac, timeout)
         if agent is None:
             return [], ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
         agent.cap = s.snmp_max_values
         agent.deadline = start + s.snmp_device_budget
-        sys_oid = walk.oid(SYS_OBJECT_ID)
-        problems: list[str] = []
-        try:
-            scalars = vendor_scalars(sys_oid)
-            if scalars:
-                walk.update(await agent.get(scalars))
-            for group in walk_groups(sys_oid):
-                await agent.walk(group, walk)
-        except SnmpFailure as exc:
-            problems.append(f"stopped early ({exc.kind}): {exc}")
+        walk, problems = await collect(agent, walk)
+        if latency is not None:
+            latency.record(agent.stats.latencies)
         if s.snmp_record_dir:
             self._record(s.snmp_record_dir, ip, walk, problems)
         ident = identify(walk)
@@ -141,7 +175,7 @@ class SnmpPlugin:
             # whether it was a well-known default; the string itself is never stored
             "default_community": cred.is_default_community,
             "os": ident.os,
-            "identification": ident.best(), "vendor_modules": ident.vendor_modules,
+            "identification": ident.best(), "definitions": ident.definitions,
             "addresses": ident.addresses, "interfaces": ident.interfaces[:1000],
             "arp": ident.arp[:5000], "fdb": ident.fdb[:20000], "neighbours": ident.neighbours[:1000],
             "extras": ident.extras, "requests": agent.stats.requests, "values": agent.stats.varbinds,

@@ -7,7 +7,11 @@ Modes (one per agent):
 - ``endless``: walks never end (every answer is a larger OID in the subtree);
 - ``huge``: a 60 KB sysDescr and 60 KB table values;
 - ``wrongtypes``: sysObjectID as an integer, MACs as integers, ifIndex as text;
-- ``good``: a small, correct agent (the control).
+- ``good``: a small, correct agent (the control);
+- ``flaky``: the good agent, but it drops every other request (a busy agent:
+  first contact and later steps time out and must be retried);
+- ``v1``: the good agent speaking SNMPv1 only (v2c requests go unanswered;
+  a GET with an absent object fails whole, with noSuchName).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pyasn1.codec.ber import decoder, encoder
 from pysnmp.proto import api
 
 P = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
+P1 = api.PROTOCOL_MODULES[api.SNMP_VERSION_1]
 SYS = "1.3.6.1.2.1.1"
 GOOD = {
     f"{SYS}.1.0": P.OctetString("Linux hostile-test 6.1.0 #1 SMP x86_64"),
@@ -80,6 +85,11 @@ class HostileAgent:
             if self.mode == "garbage":
                 self.sock.sendto(b"\x30\x82\xff\xff garbage \x00\x01" * 3, addr)
                 continue
+            if self.mode == "flaky" and self.requests % 2 == 1:
+                continue  # busy: this one is lost
+            if self.mode == "v1":
+                self._serve_v1(msg, addr)
+                continue
             try:
                 req, _ = decoder.decode(msg, asn1Spec=P.Message())
             except Exception:
@@ -108,3 +118,38 @@ class HostileAgent:
                 self.sock.sendto(encoder.encode(rsp_msg), addr)
             except OSError:
                 pass
+
+    def _serve_v1(self, msg: bytes, addr: object) -> None:
+        """SNMPv1 only: GET of an absent object -> noSuchName for the whole
+        request (error-index names it); GETNEXT past the end -> noSuchName."""
+        try:
+            if int(api.decodeMessageVersion(msg)) != api.SNMP_VERSION_1:
+                return  # a v2c request: a v1 agent does not answer
+            req, _ = decoder.decode(msg, asn1Spec=P1.Message())
+        except Exception:
+            return
+        pdu = P1.apiMessage.get_pdu(req)
+        rsp_msg = P1.apiMessage.get_response(req)
+        rsp = P1.apiMessage.get_pdu(rsp_msg)
+        data = {o: (P1.OctetString(bytes(v)) if isinstance(v, P.OctetString) else
+                    P1.ObjectIdentifier(str(v)) if isinstance(v, P.ObjectIdentifier) else v)
+                for o, v in GOOD.items()}
+        binds = [(str(o), v) for o, v in P1.apiPDU.get_varbinds(pdu)]
+        out = []
+        for i, (oid, value) in enumerate(binds, 1):
+            if pdu.isSameTypeWith(P1.GetRequestPDU()):
+                found = data.get(oid)
+            else:
+                later = sorted((o for o in data if _key(o) > _key(oid)), key=_key)
+                oid, found = (later[0], data[later[0]]) if later else (oid, None)
+            if found is None:
+                P1.apiPDU.set_error_status(rsp, 2)
+                P1.apiPDU.set_error_index(rsp, i)
+                out = binds
+                break
+            out.append((oid, found))
+        P1.apiPDU.set_varbinds(rsp, out)
+        try:
+            self.sock.sendto(encoder.encode(rsp_msg), addr)
+        except OSError:
+            pass

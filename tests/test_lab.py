@@ -46,7 +46,7 @@ def test_scan_finds_every_lan_host_with_mac_and_vendor(lab, tmp_path):
             with Inventory(db) as inv:
                 facts = {(f["field"], f["value"], f["source"]) for f in inv.device_facts(d["id"])}
             assert ("vendor", vendor, "arp") in facts and d["mac_random"] is False
-            assert d["vendor"] in (vendor, "MikroTik", "Cisco", "HP", "APC", "Ubiquiti")
+            assert d["vendor"] in (vendor, "MikroTik", "Cisco", "HP", "APC", "Ubiquiti", "Synology")
         snmp = lab.topology.PROFILES[host["kind"]].snmp
         if snmp and snmp.community == "public":
             assert d["hostname"] == host["hostname"]  # sysName from the host's own snmpd

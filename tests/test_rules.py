@@ -109,6 +109,36 @@ def test_windows_eol_by_build(oid, label):
     assert eol and eol[0].title.startswith(label) and eol[0].evidence["eol"] == "2020-01-14"
 
 
+@pytest.mark.parametrize("descr, oid, label, eol", [
+    # XP reports itself as "Windows 2000 Version 5.1"; its role does not matter: XP has no server build
+    ("Hardware: x86 Family 6 Model 15 Stepping 13 AT/AT COMPATIBLE - Software: Windows 2000 Version 5.1 "
+     "(Build 2600 Uniprocessor Free)", "1.3.6.1.4.1.311.1.1.3.1.1", "Windows XP", "2014-04-08"),
+    ("Hardware: x86 Family 6 - Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)",
+     "1.3.6.1.4.1.311.1.1.3.1", "Windows XP", "2014-04-08"),
+    ("Hardware: Intel64 Family 6 Model 42 Stepping 7 AT/AT COMPATIBLE - Software: Windows Version 6.1 "
+     "(Build 7600 Multiprocessor Free)", "1.3.6.1.4.1.311.1.1.3.1.1", "Windows 7", "2013-04-09"),  # RTM, before SP1
+    ("Hardware: Intel64 - Software: Windows Version 6.3 (Build 19045 Multiprocessor Free)",
+     "1.3.6.1.4.1.311.1.1.3.1.1", "Windows 10 22H2", "2025-10-14"),
+    ("Hardware: Intel64 - Software: Windows Version 6.3 (Build 14393 Multiprocessor Free)",
+     "1.3.6.1.4.1.311.1.1.3.1.1", "Windows 10 1607", "2019-04-09"),
+    ("Hardware: Intel64 - Software: Windows Version 5.2 (Build 3790 Multiprocessor Free)",
+     "1.3.6.1.4.1.311.1.1.3.1.2", "Windows Server 2003", "2015-07-14"),
+])
+def test_windows_eol_every_old_release(descr, oid, label, eol):
+    host = HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
+        "system": {"sysDescr": descr, "sysObjectID": oid}})])
+    flags = [f for f in assess(host, TODAY) if f.rule == "legacy/eol"]
+    assert flags and flags[0].title.startswith(label) and flags[0].evidence["eol"] == eol
+    assert flags[0].confidence >= 70
+
+
+def test_windows_current_release_is_not_flagged():
+    host = HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={
+        "system": {"sysDescr": "Hardware: Intel64 - Software: Windows Version 6.3 (Build 20348 Multiprocessor Free)",
+                   "sysObjectID": "1.3.6.1.4.1.311.1.1.3.1.2"}})])
+    assert not [f for f in assess(host, TODAY) if f.rule == "legacy/eol"]
+
+
 def test_windows_unknown_role_names_both_releases_when_both_ended():
     # 6.1.7601 is Windows 7 SP1 or Server 2008 R2 SP1: both ended (and 2008 R2's paid ESU too)
     host = HostEvidence("10.0.0.1", observations=[Observation("snmp", "10.0.0.1", raw={

@@ -98,6 +98,34 @@ def test_wrong_types_do_not_break_identification(tmp_path):
     assert_good_neighbour_complete(probes, records)
 
 
+def test_a_busy_agent_loses_nothing(tmp_path):
+    """Every other request is lost: first contact and every later step time
+    out once and are asked again with the normal timeout (issue 10, #8)."""
+    _summary, probes, records, _ = scan_pair(tmp_path, "flaky")
+    rec = records["127.0.0.2"]
+    assert (rec["hostname"], rec["os_name"], rec["kernel_version"]) == ("hostile", "Linux", "6.1.0")
+    assert probes["127.0.0.2"]["outcome"] == "ok"
+
+
+def test_a_v1_only_agent_gets_its_system_group(tmp_path):
+    """v2c goes unanswered; over v1 a GET that names one absent object fails
+    whole (noSuchName): the absent object is dropped and the rest asked again."""
+    _summary, probes, records, _ = scan_pair(tmp_path, "v1")
+    rec = records["127.0.0.2"]
+    assert (rec["hostname"], rec["os_name"]) == ("hostile", "Linux")
+    assert probes["127.0.0.2"]["detail"].startswith("v1 ")
+
+
+def test_the_same_walk_gives_the_same_identification():
+    from collector.snmp.plan import simulate
+    from collector.snmp.walk import load_snmprec
+    from pathlib import Path
+
+    walk = load_snmprec(Path(__file__).parent / "fixtures" / "snmp" / "lab" / "switch.snmprec")
+    runs = [[(f.field, f.value, f.confidence, f.evidence) for f in identify(simulate(walk)).facts] for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+
+
 # -- fuzzing the decode-side code paths -----------------------------------------
 
 ROOTS = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.7.0", "1.3.6.1.2.1.47.1.1.1.1.5",

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from collector.snmp.identify import IDENTITY_FIELDS, identify
-from collector.snmp.plan import everything_read
-from collector.snmp.walk import load_snmprec, restrict
+from collector.snmp.plan import simulate
+from collector.snmp.walk import load_snmprec
 
 FIXTURES = Path(__file__).parent / "fixtures" / "snmp" / "snmpsim"
 CASES = sorted(FIXTURES.glob("*.json"))
@@ -26,9 +26,7 @@ def recordings_dir() -> Path:
 
 
 def identify_recording(rel: str) -> dict[str, str | None]:
-    full = load_snmprec(recordings_dir() / rel)
-    scalars, roots = everything_read(full.oid("1.3.6.1.2.1.1.2.0"))
-    return identify(restrict(full, roots, scalars)).best()
+    return identify(simulate(load_snmprec(recordings_dir() / rel))).best()
 
 
 @pytest.fixture(scope="module")
@@ -126,24 +124,15 @@ def test_ups_mib_battery_and_ident():
     assert (ups["model"], ups["battery_status"], ups["battery_charge_percent"]) == ("EATON 93E 80", "normal", 100)
 
 
-def test_every_vendor_module_is_well_formed_and_survives_a_bare_agent():
-    from collector.snmp.vendors import MODULES, modules_for, scalars_of
+def test_nas_definitions_probe_behind_net_snmp():
+    from collector.snmp.plan import first_scalars
     from collector.snmp.walk import Walk
 
-    for mod in MODULES:
-        assert mod.NAME and mod.PREFIXES and all(p.startswith("1.3.6.1.4.1.") for p in mod.PREFIXES), mod
-        assert all(isinstance(s, str) and s[0].isdigit() for s in scalars_of(mod))
-        walk = Walk()
-        walk.set("1.3.6.1.2.1.1.2.0", 6, mod.PREFIXES[0] + ".1")
-        assert mod in modules_for(mod.PREFIXES[0] + ".1")
-        identify(walk)  # only a sysObjectID: no exception, nothing needed
-
-
-def test_nas_modules_probe_behind_net_snmp():
-    from collector.snmp.vendors import modules_for
-
-    names = [m.__name__.rsplit(".", 1)[-1] for m in modules_for("1.3.6.1.4.1.8072.3.2.10")]
-    assert names[0] == "netsnmp" and {"synology", "qnap"} <= set(names)
+    system = Walk()
+    system.set("1.3.6.1.2.1.1.1.0", 4, b"Linux nas 4.4.59+ #1 SMP x86_64")
+    system.set("1.3.6.1.2.1.1.2.0", 6, "1.3.6.1.4.1.8072.3.2.10")
+    probed = first_scalars(system)
+    assert "1.3.6.1.4.1.6574.1.5.1.0" in probed and "1.3.6.1.4.1.24681.1.2.12.0" in probed
 
 
 def test_synology_answering_behind_net_snmp_is_a_nas():
@@ -158,3 +147,22 @@ def test_synology_answering_behind_net_snmp_is_a_nas():
     best = identify(walk).best()
     assert (best["vendor"], best["device_class"], best["model"], best["serial"], best["os_name"],
             best["os_version"]) == ("Synology", "nas", "DS918+", "1780PDN123456", "DSM", "7.1-42661")
+
+
+def test_the_summary_lists_agents_snmp_could_not_classify():
+    from collector.engine import ScanSummary, snmp_gap
+    from collector.identity import HostEvidence
+    from collector.model import Fact, Observation
+
+    unknown = HostEvidence("10.0.0.7", facts=[Fact("hostname", "box", 70, "snmp")],
+                           observations=[Observation("snmp", "10.0.0.7")])
+    known = HostEvidence("10.0.0.8", facts=[Fact("device_class", "printer", 85, "snmp"),
+                                             Fact("vendor", "HP", 85, "snmp")],
+                         observations=[Observation("snmp", "10.0.0.8")])
+    silent = HostEvidence("10.0.0.9", facts=[Fact("device_class", "printer", 60, "banners")])
+    assert snmp_gap(unknown) == "no class, no vendor or OS"
+    assert snmp_gap(known) is None and snmp_gap(silent) is None
+    summary = ScanSummary(1, "x.db", "10.0.0.0/24", 256, "complete", 1.0, unclassified=["10.0.0.7 (no class)"])
+    line = summary.unclassified_line()
+    assert line and line.startswith("1: 10.0.0.7 (no class)") and "snmp.record_dir" in line
+    assert ScanSummary(1, "x.db", "s", 1, "complete", 1.0).unclassified_line() is None

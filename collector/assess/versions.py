@@ -3,6 +3,7 @@ OpenSSL ``1.0.2k`` and Cisco ``12.2(55)SE`` are not PEP 440."""
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import total_ordering
 from typing import Any
@@ -41,8 +42,11 @@ class TrainVersion:
 TRAIN_PRODUCTS = ("cisco:ios", "cisco:ios_xe", "cisco:adaptive_security_appliance_software", "cisco:nx-os")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse(product: str, text: str | None) -> Any | None:
-    """A comparable version for ``product`` (CPE vendor:product), or None."""
+    """A comparable version for ``product`` (CPE vendor:product), or None.
+    Memoised: a device's version meets the same range bounds thousands of
+    times (the Linux kernel's CVEs)."""
     if not text or text in ("*", "-"):
         return None
     # CPE 2.3 quotes punctuation: 12.2\(55\)se

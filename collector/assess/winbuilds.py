@@ -112,6 +112,8 @@ def _server_row(r: dict[str, Any]) -> WindowsRelease | None:
     m = _SERVER_LABEL.match(cycle)
     if m:
         product = f"Windows Server {m.group(1)}" + (" R2" if m.group(2) else "")
+        if product == "Windows Server 2000":
+            product = "Windows 2000 Server"  # its own name
         release, edition = (m.group(3).upper() if m.group(3) else None), ""  # the mainstream channel
     else:  # "1809-sac", "23h2-ac": semi-annual / annual channel releases
         version, _, channel = cycle.partition("-")

@@ -281,6 +281,59 @@ def build_pen(src: Path, out: Path) -> dict[str, Any]:
                          "max_age_days": None}}
 
 
+#: GLPI's device types, kept as they are (identification maps them to classes).
+SYSOBJECT_TYPES = ("NETWORKING", "PRINTER", "STORAGE", "POWER", "COMPUTER", "PHONE", "VIDEO", "KVM")
+
+
+def build_sysobject(src: Path, out: Path) -> dict[str, Any]:
+    """GLPI Agent's sysObjectID table -> {absolute sysObjectID: [vendor, type,
+    model or null]}. Vendors take the curated display name of their
+    enterprise number where there is one; models that are MIB identifiers
+    ("ciscoMCU4500", "cat375012S") rather than product names are dropped."""
+    folder = src / "sysobject-ids"
+    path = folder / "sysobject.ids"
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise DataError(f"{path}: unreadable ({exc.strerror or exc})") from None
+    ids: dict[str, list[str | None]] = {}
+    dropped_models = 0
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 3 or not re.fullmatch(r"\d+(?:\.\d+)*", parts[0]) or parts[2] not in SYSOBJECT_TYPES:
+            continue
+        oid = parts[0] if parts[0].startswith(("1.3.6.1.", "1.2.", "0.")) else f"1.3.6.1.4.1.{parts[0]}"
+        vendor = parts[1]
+        pen = oid.split(".")[6] if oid.startswith("1.3.6.1.4.1.") and len(oid.split(".")) > 6 else None
+        if pen and pen.isdigit() and int(pen) in PEN_NAMES:
+            vendor = PEN_NAMES[int(pen)]
+        model = parts[3] if len(parts) > 3 and parts[3] else None
+        # keep product names: not MIB identifiers ("ciscoMCU4500"), not bare numbers, not product-line
+        # names ("UniFi", "EdgeMax") or software descriptions ("Catalyst 2960S Software")
+        if model and (re.match(r"^[a-z]", model) or model.isdigit() or not re.search(r"\d", model)
+                      or re.search(r"(?i)\b(?:software|stack|series|family|agent|generic|unknown)\b", model)):
+            model, dropped_models = None, dropped_models + 1
+        ids[oid] = [vendor, parts[2], model]
+    if len(ids) < 5000:
+        raise DataError(f"{path}: only {len(ids)} sysObjectIDs (expected > 5,000)")
+    (out / "sysobject.json").write_text(json.dumps({"ids": ids}, separators=(",", ":"), sort_keys=True))
+    if (folder / "LICENSE").exists():
+        shutil.copyfile(folder / "LICENSE", out / "sysobject.LICENSE")
+    text = (folder / "SOURCE.md").read_text(encoding="utf-8") if (folder / "SOURCE.md").exists() else ""
+    m = re.search(r"github\.com/(\S+?)\s+@\s+([0-9a-f]{7,40})\s+\((\d{4}-\d{2}-\d{2})\)", text)
+    info = {"repository": f"https://github.com/{m.group(1)}" if m else "github.com/glpi-project/sysobject.ids",
+            "commit": m.group(2) if m else None, "date": m.group(3) if m else None, "licence": "GPL-2.0"}
+    return {"sysobject.json": {"source": info, "inputs": {"sysobject-ids/sysobject.ids": _sha256(path)},
+                               "entries": len(ids), "models_dropped": dropped_models,
+                               "licence_files": ["sysobject.LICENSE"],
+                               "caution": "a model for an id is a lower-confidence claim (ids are reused by "
+                                          "newer products); net-snmp's generic ids name only the agent",
+                               # ids are only ever added upstream: an old copy lacks the newest products
+                               "max_age_days": None}}
+
+
 def validate(out: Path) -> None:
     """Load what was built the way the product will, and exercise it."""
     data = json.loads((out / "recog.json").read_text())
@@ -318,6 +371,9 @@ def validate(out: Path) -> None:
     found = table.from_ssh("OpenSSH_8.2p1 Ubuntu-4ubuntu0.5")
     if found is None or (found.distro, found.cycle) != ("ubuntu", "20.04"):
         raise DataError("built distribution table does not place OpenSSH 8.2p1 in Ubuntu 20.04")
+    sysobject = json.loads((out / "sysobject.json").read_text())["ids"]
+    if sysobject.get("1.3.6.1.4.1.9.1.516", [None])[0] != "Cisco":
+        raise DataError("built sysObjectID table lacks Cisco's 1.3.6.1.4.1.9.1.516")
 
 
 def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, Any]:
@@ -336,6 +392,7 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_satori(src, tmp, _source_info))
         files.update(build_oui(src, tmp))
         files.update(build_distro(src, tmp))
+        files.update(build_sysobject(src, tmp))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {

@@ -24,6 +24,10 @@ from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR,
 
 #: Longest value kept from an agent (hostile agents send megabytes).
 MAX_VALUE = 4096
+#: Objects per GET / GETNEXT request (halved for agents that say tooBig).
+GET_BATCH = 64
+#: Repetitions of a walk's first GETBULK (doubled while columns run on).
+FIRST_REPETITIONS = 8
 _TAGS = {
     "Integer": INTEGER, "Integer32": INTEGER, "OctetString": OCTETS, "Bits": OCTETS, "Null": NULL,
     "ObjectIdentifier": OID, "IpAddress": IPADDR, "Counter32": COUNTER32, "Gauge32": GAUGE32,
@@ -67,6 +71,35 @@ class WalkStats:
     requests: int = 0
     varbinds: int = 0
     notes: list[str] = field(default_factory=list)
+    #: seconds each answered request took (the first 200)
+    latencies: list[float] = field(default_factory=list)
+
+
+class Latency:
+    """How fast the agents of this scan answer, so first contact can wait
+    long enough for a busy agent without making silent addresses costly:
+    the contact timeout is 3x the slow answers seen (the 90th percentile),
+    between the base and the normal timeout."""
+
+    def __init__(self) -> None:
+        self.seen: list[float] = []
+
+    def record(self, latencies: list[float]) -> None:
+        self.seen.extend(latencies[:200])
+        del self.seen[:-5000]
+
+    def slow(self) -> float:
+        if not self.seen:
+            return 0.0
+        ordered = sorted(self.seen)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
+
+    def contact_timeout(self, base: float, cap: float) -> float:
+        return min(max(base, 3 * self.slow()), max(base, cap))
+
+    def congested(self, base: float) -> bool:
+        """Answers here are slow enough that a timeout may be congestion."""
+        return self.slow() > base / 2
 
 
 class Agent:
@@ -112,6 +145,7 @@ class Agent:
         ctx = ContextData(contextName=self.credential.context) if self.credential.context else ContextData()
         objs = [ObjectType(ObjectIdentity(o)) for o in oids]
         self.stats.requests += 1
+        started = time.monotonic()
         try:
             if kind == "get":
                 err_ind, err_stat, err_idx, vbs = await get_cmd(self.engine, auth, target, ctx, *objs, lookupMib=False)
@@ -132,6 +166,8 @@ class Agent:
                                       "not in time window", "unknown engine", "authorization")):
                 raise SnmpFailure("auth", text[:200])
             raise SnmpFailure("error", text[:200])
+        if len(self.stats.latencies) < 200:
+            self.stats.latencies.append(time.monotonic() - started)
         if err_stat and int(err_stat) != 0:
             name = err_stat.prettyPrint() if hasattr(err_stat, "prettyPrint") else str(err_stat)
             if name == "tooBig":
@@ -139,23 +175,33 @@ class Agent:
             if name == "noSuchName" and kind != "get":
                 return [(o, None) for o in oids]  # v1 end of MIB
             if name == "noSuchName":
-                return []
+                # v1: one absent object fails the whole GET; say which (1-based)
+                raise SnmpFailure("nosuchname", str(int(err_idx or 0)))
             raise SnmpFailure("error", f"error-status {name} at index {int(err_idx or 0)}")
         return [(str(o), v) for o, v in vbs]
 
     async def get(self, oids: list[str]) -> Walk:
-        """GET a list of scalars (in batches of 20); absent ones are simply missing."""
+        """GET a list of scalars (in batches of :data:`GET_BATCH`); absent ones
+        are simply missing. A batch too big for the agent is halved; a v1
+        agent's noSuchName drops the absent object and asks again."""
         walk = Walk()
-        for i in range(0, len(oids), 20):
-            batch = oids[i:i + 20]
+        pending = [oids[i:i + GET_BATCH] for i in range(0, len(oids), GET_BATCH)]
+        while pending:
+            batch = pending.pop(0)
             try:
                 rows = await self._request("get", batch)
             except SnmpFailure as exc:
-                if exc.kind != "toobig" or len(batch) == 1:
-                    raise
-                for oid in batch:  # an agent that cannot answer 20 at once
-                    walk.update(await self.get([oid]))
-                continue
+                if exc.kind == "toobig" and len(batch) > 1:
+                    half = len(batch) // 2
+                    pending[:0] = [batch[:half], batch[half:]]
+                    continue
+                if exc.kind == "nosuchname":
+                    index = int(str(exc)) if str(exc).isdigit() else 0
+                    rest = [o for i, o in enumerate(batch, 1) if i != index] if 0 < index <= len(batch) else []
+                    if rest:
+                        pending.insert(0, rest)
+                    continue
+                raise
             for oid, value in rows:
                 vb = convert(value) if value is not None else None
                 if vb is not None:
@@ -163,14 +209,77 @@ class Agent:
                     self.stats.varbinds += 1
         return walk
 
-    async def walk(self, roots: list[str], walk: Walk | None = None) -> Walk:
-        """Walk several subtrees (table columns) together. Partial results are
-        kept when the budget or the cap ends the walk; the reason is noted."""
+    async def next_after(self, oid: str) -> tuple[str, Varbind] | None:
+        """One GETNEXT: the first object after ``oid`` (None at the end of the MIB)."""
+        rows = await self._request("next", [oid])
+        if not rows or rows[0][1] is None or type(rows[0][1]).__name__ == _END:
+            return None
+        vb = convert(rows[0][1])
+        if vb is None:
+            return None
+        self.stats.varbinds += 1
+        return rows[0][0], vb
+
+    async def next_rows(self, oids: list[str]) -> list[tuple[str, Varbind]]:
+        """One GETNEXT of several objects: what follows each (end of MIB left out)."""
+        out = []
+        for oid, value in await self._request("next", oids):
+            if value is None or type(value).__name__ == _END:
+                continue
+            vb = convert(value)
+            if vb is not None:
+                out.append((oid, vb))
+                self.stats.varbinds += 1
+        return out
+
+    async def first_rows(self, roots: list[str], within: dict[str, str] | None = None
+                         ) -> dict[str, tuple[str, Varbind]]:
+        """One GETNEXT per root, many roots per request: the first object
+        after each root that lies in its subtree (or in ``within[root]``), for
+        the roots that have one (what is worth walking)."""
+        within = within or {}
+        found: dict[str, tuple[str, Varbind]] = {}
+        pending = [roots[i:i + GET_BATCH] for i in range(0, len(roots), GET_BATCH)]
+        while pending:
+            batch = pending.pop(0)
+            try:
+                rows = await self._request("next", batch)
+            except SnmpFailure as exc:
+                if exc.kind == "toobig" and len(batch) > 1:
+                    half = len(batch) // 2
+                    pending[:0] = [batch[:half], batch[half:]]
+                    continue
+                raise
+            for root, (oid, value) in zip(batch, rows):
+                if value is None or type(value).__name__ == _END or not is_under(oid, within.get(root, root)):
+                    continue
+                try:
+                    ahead = oid_key(oid) > oid_key(root)
+                except ValueError:
+                    ahead = False
+                if not ahead:
+                    self.stats.notes.append(f"{root}: agent returned a non-increasing OID ({oid}); column skipped")
+                    continue
+                vb = convert(value)
+                if vb is not None:
+                    found[root] = (oid, vb)
+                    self.stats.varbinds += 1
+        return found
+
+    async def walk(self, roots: list[str], walk: Walk | None = None,
+                   start: dict[str, str] | None = None) -> Walk:
+        """Walk several subtrees (table columns) together, each from ``start``
+        (an OID already read) or its root. Partial results are kept when the
+        budget or the cap ends the walk; the reason is noted."""
         walk = walk if walk is not None else Walk()
-        current = {root: root for root in roots}
-        last_key: dict[str, tuple[int, ...]] = {root: oid_key(root) for root in roots}
+        current = {root: (start or {}).get(root, root) for root in roots}
+        last_key: dict[str, tuple[int, ...]] = {root: oid_key(current[root]) for root in roots}
         bulk = self.credential.version != "1"
-        max_rep = self.max_repetitions
+        # start small and double while every column runs on: most columns of
+        # most devices are short, and every repetition past a column's end is
+        # a varbind both ends encode and decode for nothing
+        ceiling = self.max_repetitions
+        max_rep = min(FIRST_REPETITIONS, ceiling)
         while current:
             if self.stats.varbinds >= self.cap:
                 self.stats.notes.append(f"stopped at the per-device cap of {self.cap} values")
@@ -181,12 +290,12 @@ class Agent:
                 rows = await self._request("bulk" if bulk else "next", oids, max_rep)
             except SnmpFailure as exc:
                 if exc.kind == "toobig" and bulk and max_rep > 1:
-                    max_rep = max(1, max_rep // 2)
+                    max_rep = ceiling = max(1, max_rep // 2)
                     continue
                 if exc.kind == "toobig" and len(active) > 1:
                     # walk the columns one at a time
                     for root in active:
-                        await self.walk([root], walk)
+                        await self.walk([root], walk, {root: current[root]})
                     return walk
                 raise
             if not rows:
@@ -218,4 +327,6 @@ class Agent:
                 finished.update(active[len(rows):])
             for root in finished:
                 current.pop(root, None)
+            if not finished:
+                max_rep = min(ceiling, max_rep * 2)
         return walk

@@ -41,6 +41,7 @@ HR_STORAGE = "1.3.6.1.2.1.25.2.3.1"
 PRT_GENERAL = "1.3.6.1.2.1.43.5.1.1"
 PRT_MARKER_LIFE = "1.3.6.1.2.1.43.10.2.1.4"
 PRT_SUPPLIES = "1.3.6.1.2.1.43.11.1.1"
+UPS_MIB = "1.3.6.1.2.1.33.1"
 UPS_IDENT = "1.3.6.1.2.1.33.1.1"
 UPS_BATTERY = "1.3.6.1.2.1.33.1.2"
 
@@ -58,7 +59,7 @@ STANDARD_WALKS: list[list[str]] = [
      f"{HR_STORAGE}.5", "1.3.6.1.2.1.25.1"],
     [HR_SW_NAME],
     [f"{PRT_GENERAL}.16", f"{PRT_GENERAL}.17", PRT_MARKER_LIFE, f"{PRT_SUPPLIES}.6", f"{PRT_SUPPLIES}.8",
-     f"{PRT_SUPPLIES}.9", UPS_IDENT, UPS_BATTERY],
+     f"{PRT_SUPPLIES}.9", UPS_MIB],
 ]
 CISCO_WALKS: list[list[str]] = [[f"{CDP_CACHE}.{c}" for c in (4, 5, 6, 7, 8)]]
 

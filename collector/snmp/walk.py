@@ -22,6 +22,7 @@ tag   type            value kept as
 
 from __future__ import annotations
 
+import bisect
 import bz2
 import ipaddress
 import re
@@ -84,6 +85,10 @@ class Walk:
 
     def __init__(self, data: dict[str, Varbind] | None = None) -> None:
         self.data: dict[str, Varbind] = dict(data or {})
+        # sorted (key, oid) index for subtree look-ups, rebuilt when OIDs are
+        # added (the data only ever grows; values may be replaced in place)
+        self._index: list[str] = []
+        self._indexed = -1
 
     def __len__(self) -> int:
         return len(self.data)
@@ -114,20 +119,61 @@ class Walk:
         item = self.data.get(oid)
         return item[1] if item is not None and item[0] == OID and isinstance(item[1], str) else None
 
+    def _sorted(self) -> list[str]:
+        if self._indexed != len(self.data):
+            oids = []
+            for oid in self.data:
+                try:
+                    oid_key(oid)
+                except WalkError:
+                    continue
+                oids.append(oid)
+            oids.sort(key=oid_key)
+            self._index, self._indexed = oids, len(self.data)
+        return self._index
+
     def subtree(self, root: str) -> Iterator[tuple[str, Varbind]]:
         """(suffix, varbind) under ``root``, in OID order."""
         prefix = root + "."
-        items = [(k[len(prefix):], v) for k, v in self.data.items() if k.startswith(prefix)]
-        items.sort(key=lambda kv: oid_key(kv[0]))
-        yield from items
-
-    def column(self, root: str) -> dict[str, Varbind]:
-        """Index (the OID suffix) -> varbind for one table column."""
-        return dict(self.subtree(root))
+        try:
+            start = oid_key(root)
+        except WalkError:
+            return
+        index = self._sorted()
+        i = bisect.bisect_right(index, start, key=oid_key)
+        while i < len(index) and index[i].startswith(prefix):
+            oid = index[i]
+            yield oid[len(prefix):], self.data[oid]
+            i += 1
 
     def has_subtree(self, root: str) -> bool:
-        prefix = root + "."
-        return any(k.startswith(prefix) for k in self.data)
+        return next(self.subtree(root), None) is not None
+
+
+def walk_from_mapping(data: dict[Any, Any]) -> Walk:
+    """A walk written as a mapping (definition examples): OID -> value, where
+    a string is an OCTET STRING, an integer an INTEGER, ``oid:1.3...`` an
+    OBJECT IDENTIFIER (sysObjectID's value always is), ``hex:0a0b`` bytes and
+    ``ip:10.0.0.1`` an IpAddress."""
+    walk = Walk()
+    for key, value in data.items():
+        oid = str(key).strip().lstrip(".")
+        oid_key(oid)
+        if isinstance(value, bool) or value is None:
+            raise WalkError(f"{oid}: unsupported value {value!r}")
+        if isinstance(value, int):
+            walk.set(oid, INTEGER, value)
+            continue
+        text = str(value)
+        if oid == "1.3.6.1.2.1.1.2.0" or text.startswith("oid:"):
+            walk.set(oid, OID, text.removeprefix("oid:").lstrip("."))
+        elif text.startswith("hex:"):
+            walk.set(oid, OCTETS, bytes.fromhex(text[4:]))
+        elif text.startswith("ip:"):
+            walk.set(oid, IPADDR, ipaddress.IPv4Address(text[3:]).packed)
+        else:
+            walk.set(oid, OCTETS, text.encode("utf-8"))
+    return walk
 
 
 def display(item: Varbind) -> str | None:
@@ -268,10 +314,19 @@ def restrict(walk: Walk, roots: Iterable[str], scalars: Iterable[str] = ()) -> W
     """The part of a full recording a scan would have read: what lies under
     ``roots`` plus the ``scalars``. Tests feed identification this, so a
     recording cannot help it with data the collector never asks for."""
-    roots = tuple(roots)
+    root_set = set(roots)
     wanted = set(scalars)
     out = Walk()
+    for oid in wanted:
+        if oid in walk.data:
+            out.data[oid] = walk.data[oid]
+    if not root_set:
+        return out
     for oid, vb in walk.data.items():
-        if oid in wanted or any(is_under(oid, r) for r in roots):
-            out.data[oid] = vb
+        prefix = oid
+        while "." in prefix:  # is some prefix of this OID a root?
+            if prefix in root_set:
+                out.data[oid] = vb
+                break
+            prefix = prefix.rsplit(".", 1)[0]
     return out

@@ -22,24 +22,31 @@ SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
 
 
 def _recording_seed(raw: bytes) -> bytes:
-    """The part of a full recording a scan reads, a few rows per column."""
-    from collector.snmp.plan import everything_read
+    """The part of a full recording a scan reads (collector.snmp.plan.simulate:
+    the definitions' plan, round by round), a few rows per column."""
+    from collector.snmp.plan import simulate
+    from collector.snmp.walk import Walk, WalkError, parse_snmprec_line
 
+    full = Walk()
     lines = raw.decode("latin-1").splitlines()
-    sys_oid = next((ln.split("|", 2)[2] for ln in lines if ln.startswith(SYS_OBJECT_ID + "|")), None)
-    scalars, roots = everything_read(sys_oid)
-    wanted, prefixes = set(scalars), tuple(r + "." for r in roots)
-    per_root: dict[str, int] = defaultdict(int)
+    for line in lines:
+        try:
+            parsed = parse_snmprec_line(line)
+        except WalkError:
+            continue
+        if parsed:
+            full.data[parsed[0]] = parsed[1]
+    read = simulate(full).data
+    per_column: dict[str, int] = defaultdict(int)
     out = []
     for line in lines:
         oid = line.split("|", 1)[0]
-        if oid in wanted:
+        if oid not in read:
+            continue
+        column = oid.rsplit(".", 1)[0]
+        per_column[column] += 1
+        if per_column[column] <= ROWS_PER_COLUMN:
             out.append(line)
-        elif oid.startswith(prefixes):
-            root = max((p for p in prefixes if oid.startswith(p)), key=len)
-            per_root[root] += 1
-            if per_root[root] <= ROWS_PER_COLUMN:
-                out.append(line)
     return "".join(line + "\n" for line in out).encode("latin-1")
 
 
@@ -169,9 +176,10 @@ def run_snmprec(data: bytes) -> object:
 @target("snmp-identify", "SNMP identification (collector.snmp.identify.identify, public API) of walks parsed "
         "from mutated recordings, and what the snmp plugin makes of the result; never raises",
         seeds=_snmp_seeds, mutators=(_snmprec_edit, _snmprec_edit, _snmprec_lines), structured_weight=0.7,
-        covers=("collector/snmp/identify.py", "collector/snmp/mibs.py", "collector/snmp/vendors/"))
+        covers=("collector/snmp/identify.py", "collector/snmp/mibs.py", "collector/snmp/engine.py",
+                "collector/snmp/hooks.py", "collector/snmp/defs/"))
 def run_identify(data: bytes) -> object:
-    from collector.snmp.identify import IDENTITY_FIELDS, identify
+    from collector.snmp.identify import IDENTITY_FIELDS, MORE_FIELDS, identify
     from collector.snmp.walk import Walk, WalkError, parse_snmprec_line
 
     walk = Walk()
@@ -184,9 +192,9 @@ def run_identify(data: bytes) -> object:
             walk.data[parsed[0]] = parsed[1]
     ident = identify(walk)
     best = ident.best()
-    check(set(best) == set(IDENTITY_FIELDS), "best() fields")
+    check(set(best) == set(IDENTITY_FIELDS + MORE_FIELDS), "best() fields")
     # the plugin stores these as JSON (store.py: json.dumps(..., default=str))
-    json.dumps({"os": ident.os, "identification": best, "vendor_modules": ident.vendor_modules,
+    json.dumps({"os": ident.os, "identification": best, "definitions": ident.definitions,
                 "addresses": ident.addresses, "interfaces": ident.interfaces, "arp": ident.arp, "fdb": ident.fdb,
                 "neighbours": ident.neighbours, "extras": ident.extras}, sort_keys=True, default=str)
     for fact in ident.facts:

@@ -1,0 +1,65 @@
+"""How identification states what it found: facts with source "snmp", a
+confidence and the evidence (which MIB object or definition said so)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from collector.model import Fact
+
+#: Values agents put in fields they do not fill.
+JUNK = {
+    "", "unknown", "n/a", "na", "none", "null", "not available", "not specified", "not applicable", "0", "-",
+    "serial", "serialnumber", "default string", "to be filled by o.e.m.", "uninitialized", "system serial number",
+    "123456789", "0123456789", "xxxxxxxxxx", "no such object", "empty", "unspecified", "other", "not set",
+    "no such instance currently exists at this oid", "no such object available on this agent at this oid",
+    "undefined", "0000000000", "00000000", "none specified", "system product name", "to be filled by oem",
+}
+
+
+def clean(value: Any) -> str | None:
+    """A value as the inventory keeps it: one line, trimmed, junk dropped."""
+    if value is None:
+        return None
+    text = " ".join(str(value).replace("\x00", " ").split()).strip(" .,;:\"'")
+    if text.lower() in JUNK or len(text) > 255:
+        return None
+    return text
+
+
+@dataclass
+class Claims:
+    """The facts identification gathers. ``os_version`` claims remember the
+    OS they describe, so a kernel version never ends up beside the name of
+    the appliance OS that runs on it (see :meth:`finish`)."""
+
+    facts: list[Fact] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+    #: id(fact) -> the os_name an os_version claim belongs to
+    version_of: dict[int, str] = field(default_factory=dict)
+
+    def add(self, field_name: str, value: Any, confidence: int, evidence: str, os: str | None = None) -> bool:
+        text = clean(value)
+        if text is None:
+            return False
+        if field_name in ("os_version", "firmware") and not re.match(r"V\d{3}R\d{3}", text):
+            text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
+        fact = Fact(field_name, text, max(0, min(100, int(confidence))), "snmp", evidence[:300])
+        self.facts.append(fact)
+        if field_name == "os_version" and os:
+            self.version_of[id(fact)] = os
+        return True
+
+    def best(self, field_name: str) -> str | None:
+        from collector.identity import best_facts
+
+        winner = best_facts(f for f in self.facts if f.field == field_name).get(field_name)
+        return None if winner is None else str(winner.value)
+
+    def finish(self) -> list[Fact]:
+        """The facts, without os_version claims made for an OS that lost."""
+        os_name = (self.best("os_name") or "").lower()
+        return [f for f in self.facts
+                if f.field != "os_version" or self.version_of.get(id(f), os_name).lower() == os_name]

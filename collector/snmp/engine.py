@@ -1,0 +1,324 @@
+"""The definition engine: pure functions that evaluate device definitions
+(:mod:`collector.snmp.definitions`) against one walk and state claims.
+
+A definition applies when any of its ``match`` conditions holds; each of its
+fields is then read from the first source that answers (list order is the
+author's preference). Claims carry the source's confidence, capped by the
+weakest-signal cap of the conditions that matched, and evidence naming the
+MIB object and the definition. Fields whose sources read another field
+(``field: model``) are evaluated after every definition and the generic
+standard-MIB claims have spoken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from collector.snmp.claims import Claims, clean
+from collector.snmp.definitions import SYSTEM, Definition
+from collector.snmp.mibs import Mibs
+from collector.snmp.walk import Walk, display
+
+#: Longest text a definition's regular expression is run on (hostile agents).
+MAX_TEXT = 2048
+#: Order in which a definition's fields are claimed: os_name first, so the
+#: os_version claims know which OS they describe.
+FIELD_ORDER = ("vendor", "os_name", "device_class", "model", "serial", "os_version", "os_build", "kernel_version",
+               "firmware")
+
+
+@dataclass
+class View:
+    """What definitions read: the walk, its parsed standard MIBs, and the
+    claims made so far."""
+
+    walk: Walk
+    mibs: Mibs
+    claims: Claims
+    #: fact id -> the definition (or generic source) that claimed it
+    origin: dict[int, str] = field(default_factory=dict)
+    _subtrees: dict[str, bool] = field(default_factory=dict)
+    _pens: frozenset[str] | None = None
+
+    def has(self, root: str) -> bool:
+        """Whether the walk holds anything under ``root`` (memoised)."""
+        if root not in self._subtrees:
+            self._subtrees[root] = self.walk.has_subtree(root)
+        return self._subtrees[root]
+
+    def enterprises(self) -> frozenset[str]:
+        """The enterprise subtrees (1.3.6.1.4.1.N) the walk holds."""
+        if self._pens is None:
+            self._pens = frozenset(".".join(o.split(".", 7)[:7]) for o in self.walk.data
+                                   if o.startswith("1.3.6.1.4.1."))
+        return self._pens
+
+    _system: dict[str, str | None] = field(default_factory=dict)
+
+    def system(self, name: str) -> str | None:
+        """A system-group value as text (memoised: conditions ask often)."""
+        if name not in self._system:
+            oid = SYSTEM[name]
+            value = self.walk.oid(oid) if name == "sys_object_id" else self.walk.text(oid)
+            self._system[name] = value[:MAX_TEXT] if value else None
+        return self._system[name]
+
+    def claim(self, origin: str, field_name: str, value: Any, confidence: int, evidence: str,
+              os: str | None = None) -> bool:
+        if not self.claims.add(field_name, value, confidence, evidence, os):
+            return False
+        self.origin[id(self.claims.facts[-1])] = origin
+        return True
+
+
+@dataclass
+class Matched:
+    definition: Definition
+    groups: dict[str, str]
+    cap: int
+    #: what recognised the device (the first condition that held)
+    why: str = ""
+
+
+def describe_condition(cond: dict[str, Any]) -> str:
+    parts = []
+    if "sys_object_id" in cond:
+        parts.append("sysObjectID under " + " or ".join(cond["sys_object_id"][:2]))
+    for key, label in (("sys_descr", "sysDescr"), ("sys_name", "sysName"), ("sys_contact", "sysContact"),
+                       ("sys_location", "sysLocation")):
+        if key in cond:
+            parts.append(f"{label} /{cond[key].pattern[:60]}/")
+    if "oid" in cond:
+        parts.append(f"{cond['oid']} answered")
+    if "walked" in cond:
+        parts.append(f"{cond['walked']} has rows")
+    if "enterprise" in cond:
+        parts.append(f"enterprise subtree {cond['enterprise'][0]} answers")
+    if "software" in cond:
+        parts.append(f"installed package /{cond['software'].pattern[:40]}/")
+    if "any" in cond:
+        parts.append(describe_condition(cond["any"][0]))
+    return ", ".join(parts) or "condition"
+
+
+def _under(oid: str | None, prefixes: tuple[str, ...]) -> bool:
+    return bool(oid) and any(oid == p or oid.startswith(p + ".") for p in prefixes)  # type: ignore[union-attr]
+
+
+def _search(pattern: re.Pattern[str], text: str | None) -> dict[str, str] | None:
+    if not text:
+        return None
+    m = pattern.search(text[:MAX_TEXT])
+    return None if m is None else {k: v for k, v in m.groupdict().items() if v}
+
+
+def holds(cond: dict[str, Any], view: View) -> tuple[dict[str, str], int] | None:
+    """(named groups, confidence cap) when every part of the condition holds."""
+    groups: dict[str, str] = {}
+    cap = int(cond.get("confidence", 100))
+    if "sys_object_id" in cond and not _under(view.system("sys_object_id"), cond["sys_object_id"]):
+        return None
+    for key in ("sys_descr", "sys_name", "sys_contact", "sys_location"):
+        if key in cond:
+            got = _search(cond[key], view.system(key))
+            if got is None:
+                return None
+            groups.update(got)
+    if "oid" in cond:
+        text = clean(view.walk.text(cond["oid"]))
+        if text is None:
+            return None
+        if "value" in cond:
+            got = _search(cond["value"], text)
+            if got is None:
+                return None
+            groups.update(got)
+    if "walked" in cond and not view.has(cond["walked"]):
+        return None
+    if "enterprise" in cond and not view.enterprises() & set(cond["enterprise"]):
+        return None
+    if "software" in cond:
+        got = next((g for name in view.mibs.software[:5000] if (g := _search(cond["software"], name)) is not None),
+                   None)
+        if got is None:
+            return None
+        groups.update(got)
+    if "not" in cond and holds(cond["not"], view) is not None:
+        return None
+    if "any" in cond:
+        sub = next((r for c in cond["any"] if (r := holds(c, view)) is not None), None)
+        if sub is None:
+            return None
+        groups.update(sub[0])
+        cap = min(cap, sub[1])
+    return groups, cap
+
+
+def match(definition: Definition, view: View) -> Matched | None:
+    """The definition recognises this device: the groups of every condition
+    that holds (first one wins a name) and the highest of their caps."""
+    groups: dict[str, str] = {}
+    caps = []
+    why = ""
+    for cond in definition.match:
+        got = holds(cond, view)
+        if got is not None:
+            for k, v in got[0].items():
+                groups.setdefault(k, v)
+            caps.append(got[1])
+            why = why or describe_condition(cond)
+    return Matched(definition, groups, max(caps), why) if caps else None
+
+
+def _raw(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> tuple[str | None, dict[str, str]]:
+    kind, arg = src["kind"], src["arg"]
+    mibs = view.mibs
+    if kind == "oid":
+        return view.walk.text(arg), {}
+    if kind == "column":
+        return next((t for _i, vb in view.walk.subtree(arg) if (t := clean(display(vb)))), None), {}
+    if kind == "from":
+        return view.system(arg), {}
+    if kind == "group":
+        return matched.groups.get(arg), {}
+    if kind == "entity":
+        return (mibs.chassis[0].get(arg) if mibs.chassis else None), {}
+    if kind == "printer":
+        return mibs.printer.get(arg), {}
+    if kind == "ups":
+        return mibs.ups.get(arg), {}
+    if kind == "hr_device":
+        return next((d["descr"] for d in mibs.hr_devices if d["type"] == arg and d.get("descr")), None), {}
+    if kind == "software":
+        for name in mibs.software[:5000]:
+            m = arg.search(name[:MAX_TEXT])
+            if m:
+                value = m.groupdict().get("value") or (m.group(1) if m.groups() else m.group(0))
+                groups = {str(i): g for i, g in enumerate(m.groups(), 1) if g}
+                return value, {**groups, **{k: v for k, v in m.groupdict().items() if v}}
+        return None, {}
+    if kind == "value":
+        return arg, {}
+    if kind == "enterprise":
+        present = view.enterprises()
+        return next((pen for pen in arg if f"1.3.6.1.4.1.{pen}" in present), None), {}
+    if kind == "field":
+        return view.claims.best(arg), {}
+    if kind == "hook":
+        from collector.snmp.hooks import HOOKS
+
+        return HOOKS[arg](view, field_name), {}
+    raise AssertionError(kind)
+
+
+_PLACE = re.compile(r"\{(\w+)\}")
+
+
+def evaluate(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> str | None:
+    """One source's value for one device, after its regex, template and map."""
+    if "when" in src and holds(src["when"], view) is None:
+        return None
+    value, groups = _raw(src, view, matched, field_name)
+    value = clean(value) if value is not None else None
+    numbered: dict[str, str] = {}
+    if value is not None and "regex" in src:
+        m = src["regex"].search(value[:MAX_TEXT])
+        if m is None:
+            value = None
+        else:
+            named = {k: v for k, v in m.groupdict().items() if v}
+            groups = {**groups, **named}
+            numbered = {str(i): g for i, g in enumerate(m.groups(), 1) if g}
+            value = named.get("value") or (m.group(1) if m.groups() and m.group(1) else m.group(0))
+    if value is not None and "template" in src:
+        lookup = {**matched.groups, **groups, **numbered, "0": value, "value": value}
+        value = _PLACE.sub(lambda mm: lookup.get(mm.group(1), ""), src["template"])
+    if value is not None and "case" in src:
+        value = value.upper() if src["case"] == "upper" else value.lower()
+    if value is not None and "map" in src:
+        value = next((result for pattern, result in src["map"] if pattern.search(value[:MAX_TEXT])), None)
+    if value is None and "default" in src:
+        value = src["default"]
+    return clean(value)
+
+
+def _describe(src: dict[str, Any]) -> str:
+    kind, arg = src["kind"], src["arg"]
+    if src.get("name"):
+        return f"{src['name']} ({arg})" if kind in ("oid", "column") else str(src["name"])
+    return {"oid": f"OID {arg}", "column": f"column {arg}",
+            "from": {"sys_descr": "sysDescr", "sys_object_id": "sysObjectID", "sys_name": "sysName",
+                     "sys_contact": "sysContact", "sys_location": "sysLocation"}.get(arg, arg),
+            "group": f"sysDescr/{arg}", "entity": f"ENTITY-MIB chassis {arg}",
+            "printer": f"Printer-MIB prtGeneral {arg}", "ups": f"UPS-MIB upsIdent {arg}",
+            "hr_device": f"hrDeviceDescr ({arg})", "software": "hrSWInstalledName",
+            "value": "recognised family", "field": f"{arg}", "hook": f"hook {arg}",
+            "enterprise": "enterprise subtree that answers"}[kind]
+
+
+def sources_for(definition: Definition) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Field -> sources, with the top-level vendor / class / os appended as
+    the last fallback of their field."""
+    out = dict(definition.fields)
+    for name, value in (("vendor", definition.vendor), ("device_class", definition.device_class),
+                        ("os_name", definition.os_name)):
+        if value:
+            out[name] = out.get(name, ()) + ({"kind": "value", "arg": value},)
+    return out
+
+
+def deferred(sources: tuple[dict[str, Any], ...]) -> bool:
+    return any(s["kind"] == "field" for s in sources)
+
+
+def claim_fields(matched: Matched, view: View, *, late: bool) -> None:
+    """Claim the definition's fields: the ordinary ones (``late=False``) or
+    those that read other fields (``late=True``)."""
+    d = matched.definition
+    sources = sources_for(d)
+    own_os = None
+    for name in FIELD_ORDER:
+        srcs = sources.get(name)
+        if not srcs:
+            continue
+        if deferred(srcs) != late:
+            if name == "os_name":
+                own_os = _own_os(d, view)
+            continue
+        for src in srcs:
+            value = evaluate(src, view, matched, name)
+            if value is None:
+                continue
+            confidence = min(int(src.get("confidence", d.confidence)), matched.cap)
+            what = matched.why if src["kind"] == "value" and "when" not in src else _describe(src)
+            if src["kind"] == "field":
+                what = f"{src['arg']} {view.claims.best(src['arg'])}"
+            evidence = src.get("evidence") or f"{what} [{d.family}]"
+            view.claim(d.family, name, value, confidence, evidence, os=own_os if name == "os_version" else None)
+            if name == "os_name":
+                own_os = value
+            break
+
+
+def _own_os(d: Definition, view: View) -> str | None:
+    """The os_name a definition claimed earlier (for late os_version claims)."""
+    for fact in view.claims.facts:
+        if fact.field == "os_name" and view.origin.get(id(fact)) == d.family:
+            return str(fact.value)
+    return None
+
+
+def run(definitions: tuple[Definition, ...], view: View) -> list[Matched]:
+    """Pass 1: which definitions apply, and their ordinary fields."""
+    matched = [m for d in definitions if (m := match(d, view)) is not None]
+    for m in matched:
+        claim_fields(m, view, late=False)
+    return matched
+
+
+def run_late(matched: list[Matched], view: View) -> None:
+    """Pass 2: fields that read the winners of other fields."""
+    for m in matched:
+        claim_fields(m, view, late=True)

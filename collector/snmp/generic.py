@@ -1,0 +1,313 @@
+"""Claims every device gets, whatever its family: ENTITY-MIB's chassis,
+Recog's sysDescr / sysObjectID fingerprints, the sysObjectID tables (IANA
+enterprise numbers, GLPI's sysObjectID list) and weak heuristics (sysDescr
+keywords, sysServices, a bridge forwarding table). Definitions outrank them
+by confidence where they know better."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+from collector.snmp.claims import clean
+from collector.snmp.engine import View
+from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
+
+#: Agents whose enterprise number names the software, not the box.
+SOFTWARE_AGENT_PENS = {"8072", "2021", "311", "6876", "10002", "4413", "99999", "0", "12325", "7244"}
+
+
+@functools.lru_cache(maxsize=1)
+def _pens() -> dict[str, str]:
+    from collector.refdata import DataError, load_json
+
+    try:
+        data = load_json("pen.json")
+    except DataError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@functools.lru_cache(maxsize=1)
+def class_map() -> dict[str, str]:
+    from importlib import resources
+
+    data = json.loads((resources.files("collector.schemas") / "device_classes.json").read_text())
+    return dict(data["recog_device_map"])
+
+
+def pen_of(sys_object_id: str | None) -> str | None:
+    if not sys_object_id or not sys_object_id.startswith("1.3.6.1.4.1."):
+        return None
+    parts = sys_object_id.split(".")
+    return parts[6] if len(parts) > 6 and parts[6].isdigit() else None
+
+
+def vendor_of_pen(pen: str | None) -> str | None:
+    return _pens().get(pen) if pen else None
+
+
+def os_record(values: dict[str, str]) -> dict[str, str]:
+    """A Recog snmp_sysdescr match as the rules read it (``raw["os"]``):
+    vendor, family, product, version, device, certainty and CPE 2.3."""
+    from collector.cpe import to_cpe23
+
+    out = {k: values[src] for k, src in (("vendor", "os.vendor"), ("family", "os.family"), ("product", "os.product"),
+                                         ("version", "os.version"), ("device", "os.device"),
+                                         ("certainty", "os.certainty")) if values.get(src)}
+    cpe = to_cpe23(values.get("os.cpe23"))
+    if cpe:
+        out["cpe"] = cpe
+    return out
+
+
+def recog_claims(view: View) -> dict[str, str] | None:
+    """Claims from Recog's snmp_sysobjid and snmp_sysdescr fingerprints;
+    returns the sysDescr match as :func:`os_record` (for the rules)."""
+    from collector.cpe import to_cpe23
+    from collector.refdata.recog import recog
+
+    descr = view.system("sys_descr")
+    oid = view.system("sys_object_id")
+    rec = recog()
+    os_info = None
+    for db, text in (("snmp_sysobjid", f"{oid} {descr or ''}" if oid else None), ("snmp_sysdescr", descr)):
+        if not text:
+            continue
+        m = rec.match(db, text)
+        if m is None:
+            continue
+        v = m.values
+        if db == "snmp_sysdescr":
+            os_info = os_record(v)
+        certainty = min(float(v.get("os.certainty", "1") or 1), 1.0)
+        conf = max(1, int(70 * certainty))
+        ev = f"sysDescr (Recog {db})"
+        origin = f"recog:{db}"
+        family, product = v.get("os.family"), v.get("os.product")
+        name = product if family in (None, "Linux") or family == "Windows" else family
+        if family == "Windows" and product:
+            name = product
+        device = v.get("hw.device") or v.get("os.device")
+        if family is None and device and class_map().get(device) not in (None, "server", "workstation"):
+            # an appliance fingerprint (APC "UPS", ...): its "product" is the model, not an OS
+            view.claim(origin, "model", product, 60, ev)
+            name = None
+        if name == "Linux":
+            name = None  # the generic Linux definition says that, with the kernel in its own field
+        view.claim(origin, "os_name", name, conf, ev)
+        version = v.get("os.version") if name else None
+        if version and version.lower() != "none":
+            view.claim(origin, "os_version", version, conf, ev, os=name)
+        if v.get("os.vendor") and family not in ("Linux", "Windows"):
+            view.claim(origin, "vendor", v["os.vendor"], 55, ev)
+        if v.get("hw.vendor"):
+            view.claim(origin, "vendor", v["hw.vendor"], 60, ev)
+        if v.get("hw.product"):
+            view.claim(origin, "model", v["hw.product"], 60, ev)
+        cls = class_map().get(device or "")
+        if cls:
+            # Recog tags every IOS "Router" and every APC card "UPS": a hint only
+            view.claim(origin, "device_class", cls, 45, f"{ev}: {device}")
+        cpe = to_cpe23(v.get("os.cpe23"))
+        if cpe:
+            view.claims.extras.setdefault("os_cpe", cpe)
+        if v.get("linux.kernel.version"):
+            view.claim(origin, "kernel_version", v["linux.kernel.version"], 50, ev)
+    return os_info
+
+
+def entity_claims(view: View) -> None:
+    mibs = view.mibs
+    if not mibs.chassis:
+        # some agents list only a stack or modules: fall back to the first row with a serial
+        rows = [r for r in mibs.entities if clean(r.get("serial")) and r.get("class") in (11, 9)][:1]
+        conf_model, conf_serial = 70, 70
+    else:
+        rows = mibs.chassis[:1]
+        conf_model, conf_serial = 85, 90
+    for row in rows:
+        ev = f"ENTITY-MIB entPhysical.{row['index']} ({row['class_name']})"
+        model = clean(row.get("model"))
+        if model is None and row.get("class") == 3:
+            descr = clean(row.get("descr"))
+            # "WS-C3750G-12S" style descr on old IOS; skip prose ("Cisco Systems Catalyst 6500 ...")
+            if descr and " " not in descr:
+                model = descr
+        view.claim("entity", "model", model, conf_model, ev)
+        view.claim("entity", "serial", row.get("serial"), conf_serial, ev)
+        view.claim("entity", "vendor", row.get("manufacturer"), 72, ev)
+        firmware = clean(row.get("firmware_rev"))
+        if firmware and re.search(r"\d[.(]\d", firmware):  # "36", "144": board revisions, not versions
+            view.claim("entity", "firmware", firmware, 70, ev)
+        for col in ("hardware_rev", "software_rev"):
+            if row.get(col):
+                view.claims.extras[col] = clean(row.get(col))
+    members = [r for r in mibs.chassis if clean(r.get("serial"))]
+    if len(members) > 1:
+        view.claims.extras["stack_members"] = [{"model": clean(r.get("model")), "serial": clean(r.get("serial"))}
+                                               for r in members[:100]]
+    modules = [r for r in mibs.entities if r.get("class") == 9 and clean(r.get("serial"))]
+    if modules:
+        view.claims.extras["modules"] = [{"name": clean(r.get("name")) or clean(r.get("descr")),
+                                          "model": clean(r.get("model")), "serial": clean(r.get("serial"))}
+                                         for r in modules[:200]]
+
+
+_DESCR_CLASSES = (
+    (r"\bUPS\b|Uninterruptible", "ups"), (r"\bPDU\b|Power Distribution", "pdu"),
+    (r"\bfirewall\b|\bNGFW\b|\bUTM\b", "firewall"),
+    (r"IP ?Camera|IPCAM|Network Camera|\bNVR\b|\bDVR\b|Video Server", "camera"),
+    (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch", "wireless_ap"),
+    (r"LaserJet|OfficeJet|imageRUNNER|\bPrinter\b|\bMFP\b", "printer"),
+    (r"Routing Switch|\bSwitch\b", "switch"), (r"\bRouter\b|Routing Platform", "router"),
+    (r"Temperature Sensor|\bSensor\b|Environmental Monitor", "iot"), (r"\bNAS\b|DiskStation", "nas"),
+    (r"Media Converter", "switch"),
+)
+
+
+def descr_class(view: View) -> None:
+    """A class keyword in sysDescr, else in the ENTITY-MIB chassis description
+    ("Cisco Catalyst 9300 Series Switch", "... Wireless Access Point")."""
+    chassis = view.mibs.chassis[0].get("descr") if view.mibs.chassis else None
+    for text, where, confidence in ((view.system("sys_descr"), "sysDescr", 55),
+                                    (chassis, "ENTITY-MIB chassis description", 52)):
+        for pattern, cls in _DESCR_CLASSES:
+            if text and re.search(pattern, text[:1024], re.I):
+                view.claim("heuristic", "device_class", cls, confidence, f"{where} keyword /{pattern}/")
+                return
+
+
+def heuristic_class(view: View) -> None:
+    mibs, walk = view.mibs, view.walk
+    general_os = bool(mibs.software) or any(d["type"] == "processor" for d in mibs.hr_devices)
+    if mibs.printer.get("serial") or mibs.printer.get("page_count") is not None:
+        view.claim("heuristic", "device_class", "printer", 40 if general_os else 80,
+                   "Printer-MIB prtGeneral / prtMarker")
+    elif not general_os and any(d["type"] == "printer" for d in mibs.hr_devices):
+        view.claim("heuristic", "device_class", "printer", 60, "hrDeviceType printer")
+    services = walk.int(SYS_SERVICES)
+    forwarding = walk.int(IP_FORWARDING)
+    ethernet_ports = sum(1 for i in mibs.interfaces if i.get("type") in (6, 117, 62, 69))
+    if general_os:
+        return  # a host OS: its class comes from the OS, not from its ports
+    if services is not None and services & 0x02 and ethernet_ports >= 8:
+        view.claim("heuristic", "device_class", "switch", 50,
+                   f"sysServices layer 2 with {ethernet_ports} Ethernet ports")
+    elif mibs.fdb and (ethernet_ports >= 4 or (services is not None and services & 0x02)):
+        view.claim("heuristic", "device_class", "switch", 50, "BRIDGE-MIB forwarding table")
+    elif forwarding == 1 and services is not None and services & 0x04:
+        view.claim("heuristic", "device_class", "router", 40, "ipForwarding on, sysServices layer 3")
+
+
+_MODEL_CODE = re.compile(r"^(?:[A-Za-z]+\(tm\)\s+)?([A-Z]{1,6}-?\d{2,5}[A-Z]{0,3}(?:-[A-Z0-9/]+)*)\b")
+_MODEL_AFTER_VENDOR = re.compile(r"(?:Inc\.|Ltd\.?|Corp\.?|Systems)\s*,?\s+([A-Z]{2,6}\d{3,5}[A-Z]?(?:-[A-Z0-9]+)*),")
+
+
+def descr_model(view: View) -> None:
+    """A model code at the start of sysDescr ("DES-3200-18 Fast Ethernet
+    Switch") or right after the maker ("..., Inc. ICX6430-24, IronWare ...")."""
+    descr = (view.system("sys_descr") or "")[:1024]
+    m = _MODEL_CODE.match(descr) or _MODEL_AFTER_VENDOR.search(descr)
+    if m and not re.fullmatch(r"[A-Z]+-?\d{1,2}", m.group(1)):
+        view.claim("heuristic", "model", m.group(1), 45, "sysDescr model code")
+
+
+@functools.lru_cache(maxsize=1)
+def _sysobject_ids() -> dict[str, list[str | None]]:
+    from collector.refdata import DataError, load_json
+
+    try:
+        data = load_json("sysobject.json")
+    except DataError:
+        return {}
+    return data.get("ids", {}) if isinstance(data, dict) else {}
+
+
+#: GLPI's device types that say a class by themselves (POWER may be a UPS
+#: or a PDU, STORAGE a NAS or an array, NETWORKING anything: the model decides).
+_GLPI_CLASS = {"PRINTER": "printer", "PHONE": "voip", "VIDEO": "camera"}
+_MODEL_CLASS = ((r"\bPDU\b|Rack PDU|ePDU", "pdu"), (r"\bUPS\b|Smart-UPS|Back-UPS", "ups"),
+                (r"(?i)\bswitch\b", "switch"), (r"(?i)\brouter\b", "router"), (r"(?i)firewall", "firewall"),
+                (r"(?i)access point|\bAP\b", "wireless_ap"))
+
+
+def sysobject_claims(view: View) -> None:
+    """GLPI Agent's sysObjectID table: the exact id gives vendor, model and
+    type; a known shorter prefix the vendor only. Lower-confidence claims:
+    ids are reused by newer products, so ENTITY-MIB and vendor MIBs win."""
+    oid = view.system("sys_object_id")
+    table = _sysobject_ids()
+    if not oid or not table or not oid.startswith("1.3.6.1.4.1.") or pen_of(oid) in SOFTWARE_AGENT_PENS:
+        return
+    entry = table.get(oid)
+    if entry:
+        vendor, kind, model = entry
+        ev = f"sysObjectID {oid} (GLPI sysObjectID table: {kind}{', ' + str(model) if model else ''})"
+        view.claim("glpi-sysobject", "vendor", vendor, 70, ev)
+        view.claim("glpi-sysobject", "model", model, 50, ev)
+        cls = _GLPI_CLASS.get(str(kind))
+        if cls is None and model:
+            cls = next((c for pattern, c in _MODEL_CLASS if re.search(pattern, str(model))), None)
+        if cls:
+            view.claim("glpi-sysobject", "device_class", cls, 50, ev)
+        return
+    parts = oid.split(".")
+    for n in range(len(parts) - 1, 6, -1):
+        entry = table.get(".".join(parts[:n]))
+        if entry:
+            view.claim("glpi-sysobject", "vendor", entry[0], 65,
+                       f"sysObjectID under {'.'.join(parts[:n])} (GLPI sysObjectID table)")
+            return
+
+
+def enterprise_vendor(view: View) -> None:
+    """No sysObjectID: the first enterprise subtree that answers (other than
+    an agent's own, like net-snmp's) names the vendor, weakly."""
+    if view.system("sys_object_id"):
+        return
+    pens = sorted((int(p.split(".")[6]) for p in view.enterprises()), key=int)
+    pen = next((str(p) for p in pens if str(p) not in SOFTWARE_AGENT_PENS and p != 77), None)
+    if pen:
+        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 55, f"enterprise subtree 1.3.6.1.4.1.{pen} answers")
+
+
+def pen_vendor(view: View) -> None:
+    """The vendor the enterprise number of the sysObjectID names (unless it
+    names the agent's software, not the box's maker)."""
+    pen = pen_of(view.system("sys_object_id"))
+    if pen and pen not in SOFTWARE_AGENT_PENS:
+        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 75, f"sysObjectID enterprise {pen} (IANA PEN)")
+
+
+_PKG = (
+    # Debian/Ubuntu net-snmp: "openssh-server_1:9.2p1-2+deb12u3_amd64"
+    re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.\-]*)_(?:\d+:)?(?P<version>[0-9][^_]*)_(?:[a-z0-9]+)$"),
+    # RPM: "openssh-server-7.4p1-21.el7.x86_64" / without arch
+    re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+?)(?:\.(?:x86_64|i[3-6]86|noarch|aarch64|armv7hl|ppc64le|s390x))?$"),
+    # Windows: "Mozilla Firefox (x64 en-US) 115.0.2" / "7-Zip 19.00 (x64)"
+    re.compile(r"^(?P<name>.+?)\s+v?(?P<version>\d+(?:\.\d+){1,3}[a-z]?)(?:\s*\(.*\))?$"),
+)
+
+
+def parse_package(text: str) -> tuple[str, str | None]:
+    text = text.strip()
+    for pattern in _PKG:
+        m = pattern.match(text[:1024])
+        if m:
+            return m.group("name").strip(), m.group("version").strip()
+    return text, None
+
+
+def extras_of(view: View) -> dict[str, Any]:
+    mibs = view.mibs
+    extras = dict(view.claims.extras)
+    if mibs.printer:
+        extras["printer"] = mibs.printer
+    if mibs.ups:
+        extras["ups"] = mibs.ups
+    if mibs.storage:
+        extras.update(mibs.storage)
+    return extras

@@ -1,0 +1,166 @@
+"""Recorded walks from files: snmpsim's ``.snmprec`` (plain or ``.bz2``) and
+net-snmp's ``snmpwalk -On`` text output (what a user can send, what public
+test suites keep), told apart by their content.
+
+``snmpwalk -On`` lines look like ``.1.3.6.1.2.1.1.1.0 = STRING: "text"``;
+strings may run over several lines, values may be ``Hex-STRING``, ``OID``,
+``Timeticks: (123) 0:00:01.23``, ``IpAddress``, ``INTEGER: up(1)``,
+``Counter32`` ... or carry no type at all. Everything is bounded: at most
+:data:`MAX_VALUES` values and :data:`MAX_VALUE` bytes per value.
+"""
+
+from __future__ import annotations
+
+import bz2
+import re
+from pathlib import Path
+
+from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR, OCTETS, OID, OPAQUE, TIMETICKS,
+                                 Walk, WalkError, oid_key, parse_snmprec_line)
+
+MAX_VALUES = 2_000_000
+MAX_VALUE = 65536
+MAX_FILE = 512 * 1024 * 1024
+_RECORD = re.compile(r"^\s*\.?((?:\d+\.)+\d+)\s*=\s*(.*)$")
+_TYPED = re.compile(r"^([A-Za-z][A-Za-z0-9 -]*?):\s?(.*)$", re.S)
+_SYMBOLIC = {"iso": "1", "SNMPv2-SMI::enterprises": "1.3.6.1.4.1", "SNMPv2-SMI::mib-2": "1.3.6.1.2.1",
+             "NET-SNMP-MIB::netSnmpAgentOIDs": "1.3.6.1.4.1.8072.3.2", "SNMPv2-SMI::zeroDotZero": "0.0",
+             "SNMPv2-SMI::internet": "1.3.6.1", "ccitt": "0"}
+_INT_TYPES = {"INTEGER": INTEGER, "Integer32": INTEGER, "Counter32": COUNTER32, "Counter64": COUNTER64,
+              "Gauge32": GAUGE32, "Unsigned32": GAUGE32, "UInteger32": GAUGE32, "Timeticks": TIMETICKS}
+
+
+def _open_text(path: Path) -> str:
+    if path.stat().st_size > MAX_FILE:
+        raise WalkError(f"{path}: larger than {MAX_FILE // (1024 * 1024)} MiB")
+    raw = bz2.open(path).read(MAX_FILE) if path.suffix == ".bz2" else path.read_bytes()
+    return raw.decode("utf-8", errors="replace") if not raw.startswith(b"\xff\xfe") else raw.decode("utf-16")
+
+
+def looks_like_snmpwalk(text: str) -> bool:
+    for line in text.splitlines()[:50]:
+        if line.strip() and not line.startswith("#"):
+            return bool(_RECORD.match(line))
+    return False
+
+
+def _oid_value(text: str) -> str:
+    text = text.strip().strip('"')
+    for name, prefix in _SYMBOLIC.items():
+        if text == name or text.startswith(name + "."):
+            text = prefix + text[len(name):]
+            break
+    text = text.lstrip(".")
+    oid_key(text)
+    return text
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        text = text[1:-1]
+    return text.replace('\\"', '"').replace("\\\\", "\\")
+
+
+def parse_value(raw: str) -> tuple[int, object] | None:
+    """One ``snmpwalk`` value (``TYPE: text`` or bare) -> (snmprec tag, value);
+    None for absence (No Such Object / Instance, end of MIB)."""
+    raw = raw.strip()
+    if raw.startswith(("No Such", "No more variables")) or raw in ("NULL", ""):
+        return (OCTETS, b"") if raw == "" else None
+    m = _TYPED.match(raw)
+    kind, text = (m.group(1), m.group(2)) if m else ("", raw)
+    if kind in ("STRING", ""):
+        if kind == "" and re.fullmatch(r"-?\d+", text):
+            return INTEGER, int(text)
+        if kind == "" and text == '""':
+            return OCTETS, b""
+        return OCTETS, _unquote(text).encode("utf-8", errors="replace")[:MAX_VALUE]
+    if kind in ("Hex-STRING", "BITS", "Opaque"):
+        hexed = re.sub(r"[^0-9A-Fa-f]", "", text.split("  ")[0] if kind == "BITS" else text)
+        if len(hexed) % 2:
+            hexed = hexed[:-1]
+        return (OPAQUE if kind == "Opaque" else OCTETS), bytes.fromhex(hexed)[:MAX_VALUE]
+    if kind == "OID":
+        return OID, _oid_value(text)
+    if kind == "IpAddress":
+        parts = text.strip().split(".")
+        if len(parts) != 4 or not all(p.isdigit() and int(p) < 256 for p in parts):
+            raise WalkError(f"not an IPv4 address: {text[:40]!r}")
+        return IPADDR, bytes(int(p) for p in parts)
+    if kind == "Network Address":
+        return IPADDR, bytes.fromhex(re.sub(r"[^0-9A-Fa-f]", "", text))[:4]
+    if kind in _INT_TYPES:
+        if kind == "Timeticks":
+            ticks = re.match(r"\((\d+)\)", text.strip())
+            return TIMETICKS, int(ticks.group(1)) if ticks else 0
+        num = re.search(r"\((-?\d+)\)\s*$", text) or re.match(r"\s*(-?\d+)", text)
+        if not num:
+            raise WalkError(f"not a number: {text[:40]!r}")
+        return _INT_TYPES[kind], int(num.group(1))
+    # an unknown type: keep the text
+    return OCTETS, _unquote(text).encode("utf-8", errors="replace")[:MAX_VALUE]
+
+
+def parse_snmpwalk(text: str, source: str = "walk") -> Walk:
+    walk = Walk()
+    pending: tuple[int, str, list[str]] | None = None
+
+    def flush() -> None:
+        if pending is None:
+            return
+        lineno, oid, parts = pending
+        joined = "\n".join(parts)
+        try:
+            value = parse_value(joined)
+        except (WalkError, ValueError):
+            # a value this parser cannot read (anonymised, truncated): keep its text
+            value = (OCTETS, joined.encode("utf-8", errors="replace")[:MAX_VALUE])
+        if value is not None:
+            walk.data[oid] = value  # type: ignore[assignment]
+
+    for lineno, line in enumerate(text.splitlines(), 1):
+        m = _RECORD.match(line)
+        if m:
+            flush()
+            oid = m.group(1)
+            if len(walk.data) >= MAX_VALUES:
+                raise WalkError(f"{source}: more than {MAX_VALUES} values")
+            pending = (lineno, oid, [m.group(2)])
+            continue
+        if pending is not None:
+            if sum(len(p) for p in pending[2]) < MAX_VALUE:
+                pending[2].append(line)
+        elif line.strip() and not line.startswith("#"):
+            raise WalkError(f"{source}, line {lineno}: not an snmpwalk -On line: {line[:60]!r}")
+    flush()
+    # a quoted string that ran over several lines keeps its line breaks (the
+    # parser joined them); a value that merely followed a record was not quoted
+    return walk
+
+
+def load_walk_file(path: str | Path) -> Walk:
+    """A recorded walk: snmprec (``.snmprec``, ``.snmprec.bz2``) or ``snmpwalk
+    -On`` output, told apart by content. Raises WalkError with one clear line."""
+    path = Path(path)
+    try:
+        text = _open_text(path)
+    except OSError as exc:
+        raise WalkError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (EOFError, ValueError) as exc:  # a broken .bz2
+        raise WalkError(f"{path}: not a readable file ({exc})") from None
+    if looks_like_snmpwalk(text):
+        walk = parse_snmpwalk(text, str(path))
+    else:
+        walk = Walk()
+        for lineno, line in enumerate(text.splitlines(), 1):
+            try:
+                parsed = parse_snmprec_line(line)
+            except (WalkError, ValueError) as exc:
+                raise WalkError(f"{path}, line {lineno}: {exc}") from None
+            if parsed:
+                if len(walk.data) >= MAX_VALUES:
+                    raise WalkError(f"{path}: more than {MAX_VALUES} values")
+                walk.data[parsed[0]] = parsed[1]
+    if not walk.data:
+        raise WalkError(f"{path}: no SNMP values found (expected snmprec or snmpwalk -On output)")
+    return walk

@@ -1,0 +1,133 @@
+"""The collection rounds against a replayed agent (no network): what a scan
+reads is what plan.simulate says, requests stay few, and a step that fails
+once is asked again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from collector.snmp.client import Agent, SnmpFailure
+from collector.snmp.collect import collect
+from collector.snmp.credentials import Credential
+from collector.snmp.identify import identify
+from collector.snmp.mibs import SYSTEM_SCALARS
+from collector.snmp.plan import Replay, simulate
+from collector.snmp.walk import Walk, load_snmprec, restrict
+
+LAB = Path(__file__).parent / "fixtures" / "snmp" / "lab"
+
+
+class ReplayAgent(Agent):
+    """An Agent whose requests are answered from a recording; ``fail`` lists
+    request numbers that time out (once each)."""
+
+    def __init__(self, full: Walk, fail: tuple[int, ...] = (), version: str = "2c") -> None:
+        super().__init__(None, "192.0.2.1", Credential("test", version, community="public"), timeout=1.0, retries=0)
+        self.full, self.replay, self.fail, self.calls = full, Replay(full), set(fail), 0
+
+    async def _request(self, kind, oids, max_rep=0):  # type: ignore[override]
+        self.calls += 1
+        self.stats.requests += 1
+        if self.calls in self.fail:
+            raise SnmpFailure("timeout", "no answer")
+        if kind == "get":
+            return [(o, _Value(self.full.data[o]) if o in self.full.data else _Absent()) for o in oids]
+        rows = []
+        reps = max(1, max_rep) if kind == "bulk" else 1
+        cur = list(oids)
+        for _ in range(reps):
+            nxt = [(self.replay.next(o) or o) for o in cur]
+            rows += [(n, _Value(self.full.data[n]) if n in self.full.data and n != o else _End())
+                     for o, n in zip(cur, nxt)]
+            cur = nxt
+        return rows
+
+
+class _Value:
+    def __init__(self, vb):
+        self.vb = vb
+
+
+class _Absent:
+    pass
+
+
+class _End:
+    pass
+
+
+_Absent.__name__ = "NoSuchObject"
+_End.__name__ = "EndOfMibView"
+
+
+@pytest.fixture(autouse=True)
+def plain_values(monkeypatch):
+    from collector.snmp import client
+
+    monkeypatch.setattr(client, "convert", lambda v: getattr(v, "vb", None))
+
+
+def run(full: Walk, **kw) -> tuple[Walk, list[str], ReplayAgent]:
+    agent = ReplayAgent(full, **kw)
+    system = restrict(full, (), SYSTEM_SCALARS)
+    walk, problems = asyncio.run(collect(agent, system))
+    return walk, problems, agent
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in LAB.glob("*.snmprec")))
+def test_a_scan_reads_what_the_plan_says_in_few_requests(name):
+    full = load_snmprec(LAB / f"{name}.snmprec")
+    walk, problems, agent = run(full)
+    assert problems == []
+    assert identify(walk).best() == identify(simulate(full)).best()
+    assert agent.calls <= 14, agent.calls
+
+
+def test_failed_steps_are_asked_again():
+    full = load_snmprec(LAB / "switch.snmprec")
+    clean, _p, _a = run(full)
+    walk, problems, agent = run(full, fail=(1, 3, 5))
+    assert problems == [] and walk.data == clean.data
+
+
+def test_what_fails_twice_is_reported():
+    full = load_snmprec(LAB / "ups.snmprec")
+    _walk, problems, _agent = run(full, fail=tuple(range(1, 5)))
+    assert problems and all(": timeout (" in p for p in problems)
+
+
+def test_an_agent_that_lost_its_system_group_is_asked_again():
+    full = load_snmprec(LAB / "switch.snmprec")
+    agent = ReplayAgent(full)
+    walk, problems = asyncio.run(collect(agent, Walk()))
+    assert identify(walk).best()["vendor"] == "Cisco" and problems == []
+
+
+def test_centreon_style_walk_without_system_group(tmp_path):
+    spec = json.loads((Path(__file__).parent / "fixtures" / "snmp" / "centreon" /
+                       "storage__synology__synology-disk-critical.json").read_text())
+    full = Walk()
+    full.set("1.3.6.1.4.1.6574.2.1.1.2.0", 4, b"Disk 1")
+    walk, _problems, _agent = run(full)
+    best = identify(walk).best()
+    assert (best["vendor"], best["device_class"], best["os_name"]) == (
+        spec["expected"]["vendor"], spec["expected"]["device_class"], spec["expected"]["os_name"])
+
+
+def test_first_contact_waits_as_long_as_agents_here_need():
+    from collector.snmp.client import Latency
+
+    quiet = Latency()
+    quiet.record([0.004, 0.01, 0.02] * 20)
+    assert quiet.contact_timeout(0.5, 1.0) == 0.5 and not quiet.congested(0.5)
+    busy = Latency()
+    busy.record([0.05] * 5 + [0.3] * 20)
+    assert busy.contact_timeout(0.5, 1.0) == pytest.approx(0.9) and busy.congested(0.5)
+    assert Latency().contact_timeout(0.5, 1.0) == 0.5
+    swamped = Latency()
+    swamped.record([2.0] * 10)
+    assert swamped.contact_timeout(0.5, 1.0) == 1.0  # never longer than the normal timeout
