@@ -183,6 +183,8 @@ def distro_facts(text: str, kind: str) -> list[Fact]:
         return []
     facts = [Fact("os_name", found.name, 75, SOURCE, found.how)]
     if found.cycle:
+        facts.append(Fact("device_class", "server", 35, SOURCE,
+                          f"a general-purpose distribution ({found.name}) serving {'SSH' if kind == 'ssh' else 'HTTP'}"))
         facts.append(Fact("os_version", found.cycle, 75 if found.exact else 70, SOURCE, found.how))
     return facts
 

@@ -118,10 +118,12 @@ def test_ended_upstream_cycle_of_dead_release_is_eol():
 
 @pytest.mark.parametrize("banner, expected", [
     ("SSH-2.0-OpenSSH_7.4p1 Raspbian-10+deb9u7",
-     {"os_name": "Raspbian", "os_version": "9", "vendor": "Raspberry Pi", "model": "Raspberry Pi"}),
-    ("SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5", {"os_name": "Ubuntu", "os_version": "20.04"}),
-    ("SSH-2.0-OpenSSH_7.9p1 Debian-10+deb10u2", {"os_name": "Debian", "os_version": "10"}),  # not Recog's "10.2"
-    ("SSH-2.0-OpenSSH_7.6p1 Ubuntu-4", {"os_name": "Ubuntu", "os_version": "18.04"}),
+     {"os_name": "Raspbian", "os_version": "9", "vendor": "Raspberry Pi", "model": "Raspberry Pi",
+      "device_class": "server"}),
+    ("SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5", {"os_name": "Ubuntu", "os_version": "20.04", "device_class": "server"}),
+    # not Recog's "10.2"
+    ("SSH-2.0-OpenSSH_7.9p1 Debian-10+deb10u2", {"os_name": "Debian", "os_version": "10", "device_class": "server"}),
+    ("SSH-2.0-OpenSSH_7.6p1 Ubuntu-4", {"os_name": "Ubuntu", "os_version": "18.04", "device_class": "server"}),
 ])
 def test_banner_facts_name_the_distribution_and_never_make_it_the_vendor(banner, expected):
     _svc, facts = identify(Grab(port=22, greeting=banner.encode() + b"\r\n"))
