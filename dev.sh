@@ -73,6 +73,7 @@ case "${1:-}" in
     min-deps)
         install_system; install_python; shift
         venv=$(mktemp -d /tmp/lc-min-deps.XXXXXX)
+        chmod 755 "$venv"  # tests run the program as an unprivileged user too
         trap 'rm -rf "$venv"' EXIT
         .venv/bin/python tools/min_constraints.py > "$venv/constraints.txt"
         echo "dev.sh: declared minimums: $(tr '\n' ' ' < "$venv/constraints.txt")" >&2

@@ -28,6 +28,10 @@ def one_line_errors(run: Callable[[], Any], args: Any) -> NoReturn:
     """Run click's non-standalone main and turn what it raises into one line."""
     try:
         run()
+    except click.NoSuchOption as exc:  # one wording whatever click's version
+        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        hint = f"; did you mean {', '.join(repr(p) for p in exc.possibilities)}?" if exc.possibilities else ""
+        fail(f"No such option {exc.option_name!r}{hint}{where}")
     except click.UsageError as exc:
         where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
         fail(" ".join(exc.format_message().split()).rstrip(".") + where)
