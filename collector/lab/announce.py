@@ -128,7 +128,9 @@ def _start_cups(host: LabHost, state_dir: Path) -> int:
         (d / sub).mkdir(parents=True, exist_ok=True)
     os.chmod(d / "tmp", 0o1777)
     (d / "cupsd.conf").write_text("\n".join([
-        f"Listen {host.ip}:631", f"ServerName {host.hostname}.local", "ServerAlias *", "Browsing Off",
+        # cupsd refuses to start without a localhost listener (its own tools talk to it there); the
+        # namespace's loopback is its own
+        f"Listen {host.ip}:631", "Listen 127.0.0.1:631", f"ServerName {host.hostname}.local", "ServerAlias *", "Browsing Off",
         "DefaultShared Yes", "WebInterface Yes", "LogLevel warn", "<Location />", "  Order allow,deny",
         "  Allow all", "</Location>", ""]))
     (d / "cups-files.conf").write_text("\n".join([
@@ -176,6 +178,20 @@ def wait_ready(state_dir: Path, pids: dict[str, int], timeout: float = 15.0) -> 
         if not pending or time.monotonic() > deadline:
             return pending
         time.sleep(0.05)
+
+
+def exited(pids: dict[str, int]) -> list[str]:
+    """The daemons that have already exited (a bad configuration: their log
+    under the lab's state directory says why)."""
+    out = []
+    for name, pid in pids.items():
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            state = "X"
+        if state in ("Z", "X"):
+            out.append(name)
+    return out
 
 
 def start(lab_plan: LabPlan, state_dir: Path, etc_netns: Path) -> tuple[dict[str, int], list[str]]:

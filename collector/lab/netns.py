@@ -185,6 +185,10 @@ def up(n: int, *, snmp: bool = True, _locked: bool = False) -> dict[str, Any]:
         late = announce.wait_ready(STATE_DIR, announce_pids)
         if late:
             state["warnings"].append("not ready in time: " + ", ".join(late))
+        dead = announce.exited(announce_pids)
+        if dead:  # a lab host that is silent by mistake would make every test about it lie
+            raise LabError("lab daemons exited at start (see their logs under /run/lan-collector-lab): "
+                           + ", ".join(dead))
         problems = isolation_problems(topo.COLLECTOR_NS)
         if problems:
             raise LabError("collector namespace is not isolated: " + "; ".join(problems))
