@@ -196,7 +196,7 @@ def _nbns_fields(rng: random.Random, data: bytes, corpus: Sequence[bytes]) -> by
         expected=(ValueError,), covers=("collector/proto/nbns.py", "plugins/netbios.py"))
 def run_nbns(data: bytes) -> object:
     from collector.proto.nbns import parse_nbstat
-    from plugins.netbios import observation_for
+    from collector.plugins.netbios import observation_for
 
     parsed = parse_nbstat(data)
     obs = observation_for("198.18.0.20", parsed)
@@ -232,7 +232,7 @@ _WSD_TOKENS = (b"<wsd:Types>dn:NetworkVideoTransmitter tds:Device</wsd:Types>", 
 def run_wsd(data: bytes) -> object:
     from collector.proto import wsd
     from collector.wsdinfo import observation_for
-    from plugins.wsd import _dechunk
+    from collector.plugins.wsd import _dechunk
 
     body = _dechunk(data)
     check(len(body) <= len(data), "a chunked body longer than what was sent")
