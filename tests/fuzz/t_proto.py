@@ -120,10 +120,10 @@ def run_smb(data: bytes) -> object:
     _walk_json(raw, "raw")
     ntlm = summary.get("ntlm") or {}
     for k, v in (ntlm.get("target_info") or {}).items():
-        safe_text(v if isinstance(v, str) else None, f"target_info {k}", 255)
-    safe_text(ntlm.get("target_name"), "target_name", 255)
+        safe_text(v if isinstance(v, str) else None, f"target_info {k}", 255 + 3)
+    safe_text(ntlm.get("target_name"), "target_name", 255 + 3)
     for k in ("native_os", "native_lm", "primary_domain"):
-        safe_text((summary.get("smb1") or {}).get(k), k, 255)
+        safe_text((summary.get("smb1") or {}).get(k), k, 255 + 3)  # escape_banner: 255 and "..."
     return facts
 
 
@@ -170,7 +170,7 @@ def run_ntlmssp(data: bytes) -> object:
     facts, services, software, identifiers, raw = smbinfo.observation_parts(summary)
     check_observation_parts(facts, services, identifiers, software)
     for k, v in (summary["ntlm"].get("target_info") or {}).items():
-        safe_text(v if isinstance(v, str) else None, f"target_info {k}", 255)
+        safe_text(v if isinstance(v, str) else None, f"target_info {k}", 255 + 3)
     return facts
 
 
