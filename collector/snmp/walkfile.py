@@ -97,8 +97,11 @@ def parse_value(raw: str) -> tuple[int, object] | None:
         if len(parts) != 4 or not all(p.isdigit() and int(p) < 256 for p in parts):
             raise WalkError(f"not an IPv4 address: {text[:40]!r}")
         return IPADDR, bytes(int(p) for p in parts)
-    if kind == "Network Address":
-        return IPADDR, bytes.fromhex(re.sub(r"[^0-9A-Fa-f]", "", text))[:4]
+    if kind == "Network Address":  # "0A:00:00:05": exactly four bytes, as IpAddress
+        hexed = re.sub(r"[^0-9A-Fa-f]", "", text)
+        if len(hexed) != 8:
+            raise WalkError(f"not an IPv4 address: {text[:40]!r}")
+        return IPADDR, bytes.fromhex(hexed)
     if kind in _INT_TYPES:
         if kind == "Timeticks":
             ticks = re.match(r"\((\d+)\)", text.strip())
