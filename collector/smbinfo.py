@@ -50,6 +50,8 @@ def summarize(responses: dict[str, bytes]) -> dict[str, Any]:
     if "smb1_negotiate" in responses:
         try:
             out["smb1"] = smb.parse_smb1_negotiate(responses["smb1_negotiate"])
+            # the domain and server names a pre-extended-security server states are untrusted text too
+            out["smb1"].update({k: _clean(out["smb1"][k]) for k in ("domain", "server") if k in out["smb1"]})
         except (ValueError, struct.error) as exc:
             errors.append(f"smb1 negotiate: {exc}")
     if "smb1_session_setup" in responses:

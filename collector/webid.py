@@ -72,12 +72,12 @@ def same_origin_path(origin: Origin, base_path: str, target: str) -> str | None:
     if not target or any(c in target for c in "\r\n\t\\") or len(target) > 200:
         return None
     scheme, host, port = origin
-    parts = urlsplit(target)
+    try:  # urlsplit refuses some (an unclosed "[" of an IPv6 host), .port a port past 65535
+        parts = urlsplit(target)
+        their_port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None
     if parts.scheme or parts.netloc:
-        try:
-            their_port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
-        except ValueError:
-            return None
         if parts.scheme.lower() != scheme or (parts.hostname or "") != host or their_port != port:
             return None
     joined = urlsplit(urljoin(base_path or "/", urlsplit(target)._replace(scheme="", netloc="").geturl()))
@@ -114,7 +114,7 @@ def favicon_md5(status: str | None, headers: dict[str, str], body: bytes) -> str
     if not (status or "").split(" ")[1:2] == ["200"] or not body or len(body) > MAX_FAVICON:
         return None
     length = headers.get("content-length", "")
-    if length.isdigit() and int(length) != len(body):
+    if length.isascii() and length.isdigit() and int(length) != len(body):  # "²".isdigit() too, not int()
         return None  # cut short: its hash would match nothing
     if body.lstrip()[:1] == b"<":
         return None

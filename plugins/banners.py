@@ -17,7 +17,7 @@ import warnings
 import time
 from typing import Any
 
-from collector.banners import SPEAKS_FIRST, Grab, identify
+from collector.banners import SPEAKS_FIRST, Grab, escape_banner, identify
 from collector.identity import merge_services
 from collector.hookspecs import hookimpl
 from collector.model import Identifier, Observation, Outcome, PluginReport, ProbeResult, Service
@@ -224,7 +224,7 @@ def web_pages(ip: str, grabs: list[Grab]) -> list[dict[str, Any]]:
             continue
         scheme = "https" if g.tls else "http"
         origin = (scheme, ip, g.port)
-        out.append({"port": g.port, "tls": g.tls, "status": g.http_status,
+        out.append({"port": g.port, "tls": g.tls, "status": escape_banner(g.http_status, 200),  # stored: escaped
                     "redirect": redirect_target(origin, g.http_status, g.headers, g.body),
                     "icon": icon_path(origin, "/", g.body)})
     return out

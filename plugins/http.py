@@ -19,7 +19,7 @@ import ssl
 import time
 from typing import Any
 
-from collector.banners import Grab
+from collector.banners import Grab, escape_banner
 from collector.hookspecs import hookimpl
 from collector.model import Fact, Observation, Outcome, PluginReport, ProbeResult
 from collector.plugin import LiveHost, ScanContext
@@ -67,7 +67,7 @@ async def follow(ip: str, page: dict[str, Any], limiter: RateLimiter) -> tuple[l
             status, headers, body = answer
             _svc, page_facts = identify_http(Grab(port=port, tls=tls, http_status=status, headers=headers, body=body))
             facts += [Fact(f.field, f.value, f.confidence, "http", f"{target}: {f.evidence}") for f in page_facts]
-            seen["page"] = {"path": target, "status": status}
+            seen["page"] = {"path": target, "status": escape_banner(status or "", 200)}  # stored: escaped
             icon = icon_path(origin, target, body) if icon == "/favicon.ico" else icon
     answer = await fetch(ip, port, tls, icon, limiter, "image/*,*/*")
     if answer:

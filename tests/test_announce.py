@@ -146,3 +146,22 @@ def test_ssdp_messages_and_locations() -> None:
     assert not location_allowed("file:///etc/passwd", "198.18.0.30")
     assert not location_allowed("http://198.18.0.30:99999/", "198.18.0.30")
     assert not location_allowed(None, "198.18.0.30")
+
+
+def test_ssdp_header_names_are_tokens() -> None:
+    """Fuzz finding: a header name with a control character (``SE\\x0cRVER``)
+    was stored as a key; header names are HTTP tokens or no header."""
+    from collector.announce.ssdp import parse_message
+
+    msg = parse_message(b"HTTP/1.1 200 OK\r\nSE\x0cRVER: x\r\n\x1b[2J: y\r\nST: upnp:rootdevice\r\n\r\n")
+    assert msg is not None and msg.headers == {"st": "upnp:rootdevice"}
+
+
+def test_mdns_service_type_is_escaped() -> None:
+    """Fuzz finding: control characters in the service-type label of an SRV
+    name reached the stored record unescaped."""
+    src = "198.51.100.20"
+    name = "Box._comp\x1b[2J._tcp.local."
+    heard = [(src, DNSService(name, const._TYPE_SRV, const._CLASS_IN, 120, 0, 0, 80, "box.local."))]
+    [host] = collect(heard, _in_scope).values()
+    assert host.services[0].service_type == "_comp\\x1b[2j._tcp"

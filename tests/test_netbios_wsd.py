@@ -94,3 +94,19 @@ def test_nbstat_parser_never_crashes(data):
         return
     nbns.summary(parsed)
     netbios_observation("10.0.0.7", parsed)
+
+
+def test_wsd_lists_and_texts_carry_no_control_characters():
+    """Fuzz finding: C1 controls (``\\x9b`` is a terminal CSI) and bidi
+    overrides in Types, Scopes and XAddrs reached the stored record."""
+    msg = ("<e:Envelope xmlns:e='http://www.w3.org/2003/05/soap-envelope' "
+           "xmlns:d='http://schemas.xmlsoap.org/ws/2005/04/discovery'><e:Body><d:ProbeMatches><d:ProbeMatch>"
+           "<d:Types>dn:Device\x9b[31m tds:Printer\u202e</d:Types>"
+           "<d:Scopes>onvif://www.onvif.org/hardware/X\x9bY</d:Scopes>"
+           "<d:XAddrs>http://198.18.0.15/\x85x \u2028</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion>"
+           "</d:ProbeMatch></d:ProbeMatches></e:Body></e:Envelope>").encode()
+    [m] = wsd.parse_probe_matches(msg)
+    assert m["types"] == ["Device [31m", "Printer"]
+    assert m["scopes"] == ["onvif://www.onvif.org/hardware/X Y"]
+    assert m["xaddrs"] == ["http://198.18.0.15/", "x"]
+    assert wsd.parse_metadata(b"<m><Manufacturer>A\xc2\x9b\xe2\x80\xaeB</Manufacturer></m>") == {"manufacturer": "A  B"}

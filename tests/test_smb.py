@@ -109,3 +109,18 @@ def test_challenge_with_hostile_target_info(tail):
         except (ValueError, struct.error):
             continue
         assert all(len(v) <= 255 for v in parsed["target_info"].values() if isinstance(v, str))
+
+
+def test_smb1_negotiate_names_are_escaped():
+    """Fuzz finding: the domain and server names of a non-extended-security
+    SMB1 NEGOTIATE answer reached the summary with control characters."""
+    words = bytearray(34)
+    words[0:2] = b"\x00\x00"  # dialect index 0
+    payload = b"\x00" * 8 + "WORK\x1b[2J\x00SRV\x02\x00".encode("utf-16-le")
+    words[33] = 8  # challenge length
+    pdu = (b"\xffSMB\x72" + b"\x00" * 4 + b"\x88" + struct.pack("<H", 0xC001) + b"\x00" * 20
+           + bytes([17]) + bytes(words) + struct.pack("<H", len(payload)) + payload)
+    framed = b"\x00" + len(pdu).to_bytes(3, "big") + pdu
+    assert smb.parse_smb1_negotiate(framed)["domain"] == "WORK\x1b[2J"  # the parser gives what was sent
+    summary = smbinfo.summarize({"smb1_negotiate": framed})
+    assert summary["smb1"]["domain"] == "WORK\\x1b[2J" and summary["smb1"]["server"] == "SRV\\x02"

@@ -116,3 +116,31 @@ def test_identify_bad_input_is_one_line_and_exit_2(tmp_path, content):
     result = CliRunner().invoke(cli, ["identify", str(path)])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "lan-collector: error:" in result.output
+
+
+def test_snmpwalk_oids_and_numbers_follow_the_snmprec_rules():
+    """Fuzz findings: record OIDs with an arc past 2^32-1, OID values with a
+    trailing dot or a line break, integers out of their type's range, a
+    Network Address of three bytes were accepted (snmprec refuses all of
+    them)."""
+    with pytest.raises(WalkError, match="line 2: not an OID"):
+        parse_snmpwalk(".1.3.6.1.2.1.1.5.0 = STRING: x\n.1.3.6.1.4.1.31763682980.1 = INTEGER: 1\n")
+    walk = parse_snmpwalk(".1.3.6.1.2.1.1.2.0 = OID: 2.\n"
+                          ".1.3.6.1.2.1.25.2.3.1.2.7 = OID: .1.3.6.1.2.1.25.2.1.1\n.1\n"
+                          ".1.3.6.1.2.1.2.2.1.20.5 = Counter64: 18446744073709551616\n"
+                          ".1.3.6.1.2.1.2.2.1.8.2 = INTEGER: -9223372036854775809\n"
+                          ".1.3.6.1.2.1.1.3.0 = Timeticks: (4294967296) 497 days\n"
+                          ".1.3.6.1.2.1.1.7.0 = 2147483648\n"
+                          ".1.3.6.1.2.1.2.2.1.10.5 = Counter64: 18446744073709551615\n"
+                          ".1.3.6.1.2.1.4.20.1.1.9 = Network Address: 0A:00:00\n"
+                          ".1.3.6.1.2.1.4.20.1.1.10 = Network Address: 0A:00:00:05\n")
+    # what cannot be read as its type is kept as its text, as for any unreadable value
+    assert walk.data["1.3.6.1.2.1.1.2.0"] == (OCTETS, b"OID: 2.")
+    assert walk.data["1.3.6.1.2.1.25.2.3.1.2.7"][0] == OCTETS
+    assert walk.data["1.3.6.1.2.1.2.2.1.20.5"] == (OCTETS, b"Counter64: 18446744073709551616")
+    assert walk.data["1.3.6.1.2.1.2.2.1.8.2"][0] == OCTETS
+    assert walk.data["1.3.6.1.2.1.1.3.0"][0] == OCTETS
+    assert walk.data["1.3.6.1.2.1.1.7.0"] == (OCTETS, b"2147483648")
+    assert walk.int("1.3.6.1.2.1.2.2.1.10.5") == 2**64 - 1
+    assert walk.data["1.3.6.1.2.1.4.20.1.1.9"] == (OCTETS, b"Network Address: 0A:00:00")
+    assert walk.data["1.3.6.1.2.1.4.20.1.1.10"] == (IPADDR, bytes([10, 0, 0, 5]))

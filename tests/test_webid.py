@@ -239,3 +239,19 @@ def test_certificate_fingerprint_is_a_weak_identifier_once_per_host():
                 body=b'<link rel="icon" href="/i.png">')
     assert web_pages("198.18.0.20", [page, grabs[2]]) == [
         {"port": 80, "tls": False, "status": "HTTP/1.1 303 See Other", "redirect": "/logon.htm", "icon": "/i.png"}]
+
+
+def test_fuzz_findings_in_page_links_and_favicons():
+    """Fuzz findings: a Location with an unclosed IPv6 bracket raised
+    ValueError out of urlsplit (the banners plugin then failed for the host);
+    ``Content-Length: ²`` passed isdigit() and broke int(); a status line
+    with control characters was stored as it came."""
+    from collector.plugins.banners import web_pages
+
+    origin = ("http", "198.18.0.20", 80)
+    assert redirect_target(origin, "HTTP/1.1 303 See Other", {"location": "//["}, b"") is None
+    assert same_origin_path(origin, "/", "http://[::1/x") is None
+    assert favicon_md5("HTTP/1.1 200 OK", {"content-length": "\u00b2"}, b"\x00\x00\x01\x00") is not None
+    status, headers, body = parse_http_response(b"HTTP/1.1 200 OK\x1b[2J\x80\r\n\r\n")
+    [page] = web_pages("198.18.0.20", [Grab(port=80, http_status=status, headers=headers, body=body)])
+    assert page["status"] == "HTTP/1.1 200 OK\\x1b[2J\\x80"

@@ -168,4 +168,6 @@ def collect(heard: Iterable[tuple[str, Any]], accept: Callable[[str], bool]) -> 
 
 def _announced(name: str, port: int | None, host: str | None, raw_txt: bytes) -> Announced:
     inst, stype = split_instance(name) or ("", "")
-    return Announced(stype.lower(), clean_text(inst, 128) or "", port, host, txt_items(raw_txt))
+    # the service type is the sender's text like the instance name: escaped before it is stored
+    return Announced((clean_text(stype, 128) or "").lower(), clean_text(inst, 128) or "", port, host,
+                     txt_items(raw_txt))

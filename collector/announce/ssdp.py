@@ -39,6 +39,9 @@ FIRMWARE_ELEMENTS = {"firmwareversion", "x_firmwareversion", "softwareversion", 
 _JUNK = {"", "0", "1", "none", "n/a", "unknown", "00000000", "123456789", "0000000000", "serial", "1.0"}
 
 
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]{1,64}")
+
+
 @dataclass
 class SsdpMessage:
     kind: str  # "response" | "notify" | "msearch"
@@ -78,7 +81,8 @@ def parse_message(data: bytes) -> SsdpMessage | None:
         if not sep:
             continue
         key = name.strip().lower()
-        if key and key not in headers:
+        # a header name is an HTTP token (RFC 9110): anything else is no header, and no text to store
+        if _TOKEN.fullmatch(key) and key not in headers:
             headers[key] = clean_text(value.strip(), 512) or ""
     return SsdpMessage(kind, headers)
 

@@ -72,10 +72,14 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+#: C0 and C1 controls, DEL, line separators and bidi overrides: none may reach a stored or printed string
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _clean(text: str | None, limit: int = MAX_TEXT) -> str | None:
     if text is None:
         return None
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", text).strip()
+    text = _CONTROL.sub(" ", text).strip()
     return text[:limit] or None
 
 
@@ -95,6 +99,13 @@ def _first(elem: Any, name: str) -> Any:
     return None
 
 
+def _items(elem: Any, limit: int, clean: Any) -> list[str]:
+    """A whitespace-separated list element's items, each cleaned (controls
+    out, bounded) and at most ``limit`` of them."""
+    words = (elem.text or "").split() if elem is not None else []
+    return [c for c in (clean(w) for w in words[:limit]) if c][:limit]
+
+
 def parse_probe_matches(data: bytes) -> list[dict[str, Any]]:
     """Each ProbeMatch: endpoint address, types (local names), scopes, XAddrs,
     metadata version. Raises ValueError when it is not a ProbeMatches message."""
@@ -110,9 +121,9 @@ def parse_probe_matches(data: bytes) -> list[dict[str, Any]]:
         xaddrs = _first(pm, "XAddrs")
         matches.append({
             "address": _clean(address.text if address is not None else None),
-            "types": [t.split(":")[-1][:64] for t in ((types.text or "").split() if types is not None else [])][:16],
-            "scopes": [s[:MAX_TEXT] for s in ((scopes.text or "").split() if scopes is not None else [])][:32],
-            "xaddrs": [x[:MAX_TEXT] for x in ((xaddrs.text or "").split() if xaddrs is not None else [])][:8],
+            "types": _items(types, 16, lambda t: _clean(t.split(":")[-1], 64)),
+            "scopes": _items(scopes, 32, _clean),
+            "xaddrs": _items(xaddrs, 8, _clean),
         })
     return matches
 

@@ -15,8 +15,8 @@ import bz2
 import re
 from pathlib import Path
 
-from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR, OCTETS, OID, OPAQUE, TIMETICKS,
-                                 Walk, WalkError, oid_key, parse_snmprec_line)
+from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INT_RANGES, INTEGER, IPADDR, OCTETS, OID, OPAQUE,
+                                 TIMETICKS, Walk, WalkError, parse_snmprec_line, valid_oid)
 
 MAX_VALUES = 2_000_000
 MAX_VALUE = 65536
@@ -50,9 +50,19 @@ def _oid_value(text: str) -> str:
         if text == name or text.startswith(name + "."):
             text = prefix + text[len(name):]
             break
-    text = text.lstrip(".")
-    oid_key(text)
-    return text
+    # the same rule as snmprec OIDs: no empty arcs, no arc past 2^32-1, at most 128 arcs
+    oid = valid_oid(text)
+    if oid is None:
+        raise WalkError(f"not an OID: {text[:40]!r}")
+    return oid
+
+
+def _ranged(tag: int, number: int) -> tuple[int, int]:
+    """(tag, number) when the number fits the SNMP type (RFC 2578), else a WalkError."""
+    low, high = INT_RANGES[tag]
+    if not low <= number <= high:
+        raise WalkError(f"{number} is out of range for its type")
+    return tag, number
 
 
 def _unquote(text: str) -> str:
@@ -70,7 +80,7 @@ def parse_value(raw: str) -> tuple[int, object] | None:
     m = _TYPED.match(raw)
     kind, text = (m.group(1), m.group(2)) if m else ("", raw)
     if kind in ("STRING", ""):
-        if kind == "" and re.fullmatch(r"-?\d+", text):
+        if kind == "" and re.fullmatch(r"-?\d{1,10}", text) and -2**31 <= int(text) < 2**31:
             return INTEGER, int(text)
         if kind == "" and text == '""':
             return OCTETS, b""
@@ -87,16 +97,20 @@ def parse_value(raw: str) -> tuple[int, object] | None:
         if len(parts) != 4 or not all(p.isdigit() and int(p) < 256 for p in parts):
             raise WalkError(f"not an IPv4 address: {text[:40]!r}")
         return IPADDR, bytes(int(p) for p in parts)
-    if kind == "Network Address":
-        return IPADDR, bytes.fromhex(re.sub(r"[^0-9A-Fa-f]", "", text))[:4]
+    if kind == "Network Address":  # "0A:00:00:05": exactly four bytes, as IpAddress
+        hexed = re.sub(r"[^0-9A-Fa-f]", "", text)
+        if len(hexed) != 8:
+            raise WalkError(f"not an IPv4 address: {text[:40]!r}")
+        return IPADDR, bytes.fromhex(hexed)
     if kind in _INT_TYPES:
         if kind == "Timeticks":
             ticks = re.match(r"\((\d+)\)", text.strip())
-            return TIMETICKS, int(ticks.group(1)) if ticks else 0
+            # cut to 20-21 digits: still out of range when it was, and no int() of thousands of digits
+            return _ranged(TIMETICKS, int(ticks.group(1)[:20]) if ticks else 0)
         num = re.search(r"\((-?\d+)\)\s*$", text) or re.match(r"\s*(-?\d+)", text)
         if not num:
             raise WalkError(f"not a number: {text[:40]!r}")
-        return _INT_TYPES[kind], int(num.group(1))
+        return _ranged(_INT_TYPES[kind], int(num.group(1)[:21]))
     # an unknown type: keep the text
     return OCTETS, _unquote(text).encode("utf-8", errors="replace")[:MAX_VALUE]
 
@@ -122,7 +136,9 @@ def parse_snmpwalk(text: str, source: str = "walk") -> Walk:
         m = _RECORD.match(line)
         if m:
             flush()
-            oid = m.group(1)
+            oid = valid_oid(m.group(1))
+            if oid is None:
+                raise WalkError(f"{source}, line {lineno}: not an OID: {m.group(1)[:60]!r}")
             if len(walk.data) >= MAX_VALUES:
                 raise WalkError(f"{source}: more than {MAX_VALUES} values")
             pending = (lineno, oid, [m.group(2)])

@@ -64,6 +64,6 @@ def target(name: str, description: str, *, expected: tuple[type[BaseException], 
 
 
 def load_all() -> dict[str, Target]:
-    from fuzz import t_config, t_net, t_services, t_snmp  # noqa: F401  (they register themselves)
+    from fuzz import t_announce, t_config, t_net, t_proto, t_services, t_snmp  # noqa: F401  (they register themselves)
 
     return TARGETS

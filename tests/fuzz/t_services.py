@@ -167,3 +167,48 @@ def run_recog(data: bytes) -> object:
     if m is not None:
         check(all(isinstance(k, str) and isinstance(v, str) for k, v in m.values.items()), "values are text")
     return m
+
+
+# -- a web page's redirect, favicon link, favicon answer ----------------------------------
+
+
+def _http_seeds() -> list[bytes]:
+    """The recorded HTTP answers (status line, headers, body) of fixtures/banners."""
+    return [s[_HEADER.match(s).end():] for s in _banner_seeds()  # type: ignore[union-attr]
+            if s[_HEADER.match(s).end():].startswith(b"HTTP/")]  # type: ignore[union-attr]
+
+
+_PAGE_TOKENS = (b"HTTP/1.1 302 Found\r\n", b"HTTP/1.0 200 OK\r\n", b"Location: ", b"Location: /login.html\r\n",
+                b"Location: http://198.18.0.20:80/x\r\n", b"Location: //evil.example/x\r\n", b"Location: https://[::1/\r\n",
+                b"Location: http://198.18.0.20:99999/\r\n", b"Location: /a b\x1b[2J\r\n", b"Content-Length: ",
+                b"Content-Length: \xc2\xb2\r\n", b"Content-Length: 12\r\n", b"Content-Length: \xd9\xa3\r\n",
+                b"<meta http-equiv=\"refresh\" content=\"0; url=", b"<link rel=\"icon\" href=\"",
+                b"<link rel='shortcut icon' href=", b"/favicon.ico", b"../../x", b"?a=\x00", b"%2e%2e/", b"\"/>",
+                b"\x00\x00\x01\x00", b"\x89PNG\r\n\x1a\n", b"\r\n\r\n")
+
+
+@target("http-page", "what a web page says beyond its banner (collector/webid.py redirect_target, icon_path, "
+        "same_origin_path, favicon_md5 -> Recog favicons; plugins/banners.py web_pages, the record the http "
+        "plugin follows); never raises", seeds=_http_seeds, mutators=(with_tokens(_PAGE_TOKENS),),
+        covers=("collector/webid.py", "plugins/banners.py", "plugins/http.py"))
+def run_http_page(data: bytes) -> object:
+    from collector.banners import Grab
+    from collector.webid import favicon_facts, favicon_md5, icon_path, parse_http_response, redirect_target
+    from fuzz.t_proto import _walk_json
+    from collector.plugins.banners import web_pages
+
+    origin = ("http", "198.18.0.20", 80)
+    status, headers, body = parse_http_response(data)
+    pages = web_pages("198.18.0.20", [Grab(port=80, tls=False, http_status=status, headers=headers, body=body)])
+    _walk_json(pages, "web page")
+    redirect = redirect_target(origin, status, headers, body)
+    paths = [redirect, icon_path(origin, "/", body), icon_path(origin, redirect or "/", body)]
+    for path in paths:
+        # each goes on a request line: f"GET {path} HTTP/1.0"
+        check(path is None or re.fullmatch(r"/[\x21-\x7e]{0,199}", path), f"not a request path: {path!r}")
+    md5 = favicon_md5(status, headers, body)
+    if md5 is not None:
+        check(re.fullmatch(r"[0-9a-f]{32}", md5), f"md5 {md5!r}")
+        for fact in favicon_facts(md5, f"80{paths[1]}"):
+            check(0 < fact.confidence <= 100 and fact.value not in (None, ""), f"fact {fact!r}")
+    return paths

@@ -13,7 +13,7 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 
-from fuzz.mutate import NUMBERS
+from fuzz.mutate import NUMBERS, replace_number, with_tokens
 from fuzz.registry import FIXTURES, check, target
 
 #: rows kept per table column of a real recording (identification cost grows with the walk)
@@ -200,4 +200,62 @@ def run_identify(data: bytes) -> object:
     for fact in ident.facts:
         check(0 <= fact.confidence <= 100, f"confidence {fact!r}")
         check(fact.value is not None and fact.value != "", f"empty fact {fact!r}")
+    return ident
+
+
+# -- snmpwalk -On text (lan-collector identify FILE) ---------------------------------
+
+
+def _walk_error() -> type[Exception]:
+    from collector.snmp.walk import WalkError
+
+    return WalkError
+
+
+def _snmpwalk_seeds() -> list[bytes]:
+    """Real ``snmpwalk -On`` recordings (centreon-plugins' test walks, copied
+    by tests/fixtures/snmp/snmpwalk/copy_walks.py)."""
+    return [p.read_bytes() for p in sorted((FIXTURES / "snmp" / "snmpwalk").glob("*.snmpwalk"))]
+
+
+_WALK_TOKENS = (b" = STRING: \"", b" = Hex-STRING: 00 11 ZZ 3", b" = OID: .1.3.6.1.4.1.9.1.1", b" = OID: iso.3.6",
+                b" = OID: SNMPv2-SMI::enterprises.", b" = OID: .1..3", b" = Timeticks: (", b") 1 day, 0:00:00.00",
+                b" = INTEGER: up(1)", b" = INTEGER: ", b" = Counter64: ", b" = Gauge32: ", b" = IpAddress: ",
+                b" = Network Address: 0A:00:00:", b" = BITS: 80 00 ", b" = Opaque: ", b" = NULL", b" = \"\"",
+                b" = No Such Instance currently exists at this OID", b"\n.1.3.6.1.2.1.1.2.0 = OID: .1.3.6.1.4.1.",
+                b"\n.1.3.6.1.2.1.1.1.0 = STRING: \"", b"\"\n", b"\\\"", b"\xff\xfe", b"\n#", b"(4294967296)",
+                b"(-1)", b"(99999999999999999999999)")
+
+
+def _walk_replace_number(rng: random.Random, data: bytes, corpus: Sequence[bytes]) -> bytes:
+    return replace_number(rng, data, corpus)
+
+
+@target("snmpwalk", "snmpwalk -On text files (collector/snmp/walkfile.py parse_snmpwalk, as `lan-collector identify "
+        "FILE` reads them) -> identify(walk), explain() and the JSON it prints; expected: WalkError (one line, "
+        "exit 2)", seeds=_snmpwalk_seeds, mutators=(with_tokens(_WALK_TOKENS), _walk_replace_number),
+        structured_weight=0.6, expected=(_walk_error(),), covers=("collector/snmp/walkfile.py",
+                                                               "collector/snmp/identify.py"))
+def run_snmpwalk(data: bytes) -> object:
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import INT_RANGES, IPADDR, OID, valid_oid
+    from collector.snmp.walkfile import parse_snmpwalk
+
+    # as walkfile._open_text decodes a file
+    text = data.decode("utf-8", errors="replace") if not data.startswith(b"\xff\xfe") else \
+        data.decode("utf-16", errors="replace")
+    walk = parse_snmpwalk(text, "fuzz.snmpwalk")
+    for oid, (tag, value) in walk.data.items():
+        check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
+        if tag in INT_RANGES:
+            low, high = INT_RANGES[tag]
+            check(isinstance(value, int) and low <= value <= high, f"{oid}: {tag} {value!r}")
+        elif tag == OID:
+            check(isinstance(value, str) and valid_oid(value) == value, f"{oid}: OID value {value!r}")
+        elif tag == IPADDR:
+            check(isinstance(value, bytes) and len(value) == 4, f"{oid}: IpAddress {value!r}")
+        else:
+            check(isinstance(value, bytes) and len(value) <= 65536, f"{oid}: {tag} {value!r}")
+    ident = identify(walk)
+    json.dumps({"values": len(walk), "definitions": ident.definitions, "fields": ident.explain()}, default=str)
     return ident
