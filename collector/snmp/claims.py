@@ -46,6 +46,16 @@ class Claims:
             return False
         if field_name in ("os_version", "firmware") and not re.match(r"V\d{3}R\d{3}", text):
             text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
+        if field_name == "vendor":
+            # one spelling per maker, whatever the source; the raw string stays in the evidence
+            from collector.vendornames import canonical_vendor
+
+            brand = canonical_vendor(text)
+            if brand is None:
+                return False
+            if brand != text:
+                evidence = f"{evidence} [as {text!r}]"
+            text = brand
         fact = Fact(field_name, text, max(0, min(100, int(confidence))), "snmp", evidence[:300])
         self.facts.append(fact)
         if field_name == "os_version" and os:
