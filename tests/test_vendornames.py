@@ -143,3 +143,24 @@ def test_every_vendor_claim_is_canonical_and_keeps_the_raw_string():
     assert fact.value == "Epson" and "SEIKO EPSON CORPORATION" in fact.evidence
     assert claims.add("vendor", "Epson", 70, "definition")
     assert claims.facts[-1].evidence == "definition"
+
+
+def test_every_source_writes_one_spelling_and_keeps_what_it_saw():
+    """The central point: a vendor Fact from any plugin (here the OUI lookup
+    of ARP, and SNMP/mDNS/UPnP spellings) carries the brand, and its evidence
+    the raw string; a fact read back from the store stays as it is."""
+    from collector.identity import HostEvidence
+    from collector.model import Fact
+    from collector.oui import mac_facts
+
+    oui = next(f for f in mac_facts("dc:a6:32:00:00:01", "arp", "ARP reply", 90) if f.field == "vendor")
+    assert oui.value == "Raspberry Pi" and oui.evidence == "OUI of dc:a6:32:00:00:01 [as 'Raspberry Pi Trading Ltd']"
+    host = HostEvidence(ip="10.0.0.5", facts=[
+        Fact("vendor", "Dell Inc.", 40, "arp", "OUI of 18:db:f2:00:00:01"),
+        Fact("vendor", "DELL", 70, "snmp"),
+        Fact("vendor", "Dell Computer Corporation", 80, "upnp", "manufacturer=Dell Computer Corporation")])
+    assert {f.value for f in host.facts} == {"Dell"} and host.value("vendor") == "Dell"
+    again = Fact("vendor", oui.value, oui.confidence, oui.source, oui.evidence)
+    assert again == oui  # idempotent: no second "[as ...]"
+    assert Fact("vendor", "x" * 500, 10, "mdns").value == canonical_vendor("x" * 500)
+    assert Fact("hostname", "DELL INC.", 10, "mdns").value == "DELL INC."  # other fields untouched

@@ -47,15 +47,11 @@ class Claims:
         if field_name in ("os_version", "firmware") and not re.match(r"V\d{3}R\d{3}", text):
             text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
         if field_name == "vendor":
-            # one spelling per maker, whatever the source; the raw string stays in the evidence
+            # junk ("(none)", "---") is no claim; Fact itself makes the name canonical
             from collector.vendornames import canonical_vendor
 
-            brand = canonical_vendor(text)
-            if brand is None:
+            if canonical_vendor(text) is None:
                 return False
-            if brand != text:
-                evidence = f"{evidence} [as {text!r}]"
-            text = brand
         fact = Fact(field_name, text, max(0, min(100, int(confidence))), "snmp", evidence[:300])
         self.facts.append(fact)
         if field_name == "os_version" and os:
