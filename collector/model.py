@@ -66,6 +66,18 @@ class Fact:
             raise ValueError(f"unknown device field {self.field!r}")
         if not 0 <= self.confidence <= 100:
             raise ValueError(f"confidence {self.confidence} outside 0..100")
+        if self.field == "vendor" and isinstance(self.value, str):
+            # One spelling per maker whatever the source (OUI "Dell Inc.", SNMP "DELL",
+            # UPnP "Dell Computer Corporation" -> "Dell"): every vendor claim, from a
+            # plugin or read back from the store, is a Fact, so this is the one place.
+            # The raw string stays in the evidence.
+            from collector.vendornames import canonical_vendor
+
+            brand = canonical_vendor(self.value)
+            if brand and brand != self.value:
+                raw = self.value if len(self.value) <= 120 else self.value[:117] + "..."
+                object.__setattr__(self, "evidence", f"{self.evidence or ''} [as {raw!r}]".lstrip())
+                object.__setattr__(self, "value", brand)
 
 
 @dataclass(frozen=True)

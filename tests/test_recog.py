@@ -96,7 +96,7 @@ def test_age_warning_uses_given_day():
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/data not beside the checkout")
 def test_packaged_data_rebuilds_identically(tmp_path):
     build(SHARED, tmp_path / "out")
-    for name in ("recog.json", "distro.json"):
+    for name in ("recog.json", "distro.json", "vendors.json", "pen.json", "sysobject.json"):
         packaged = Path(str(refdata.PACKAGED)) / name
         assert (tmp_path / "out" / name).read_bytes() == packaged.read_bytes(), name
 

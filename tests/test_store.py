@@ -96,12 +96,14 @@ def test_serial_links_a_replaced_nic(inv):
 def test_losing_values_stay_visible(inv):
     s = scan(inv)
     host = printer()
-    host.facts.append(Fact("vendor", "HP Inc.", 90, "snmp", "sysObjectID"))
+    host.facts.append(Fact("vendor", "Hewlett Packard Enterprise", 90, "snmp", "sysObjectID"))
     d, _ = inv.record_host(s, host)
     record = inv.device_records([d])[0]
-    assert record["vendor"] == "HP Inc."
-    vendors = [(f["value"], f["source"]) for f in inv.device_facts(d) if f["field"] == "vendor"]
-    assert vendors == [("HP Inc.", "snmp"), ("Hewlett Packard", "arp")]
+    assert record["vendor"] == "HPE"
+    vendors = [(f["value"], f["source"], f["evidence"]) for f in inv.device_facts(d) if f["field"] == "vendor"]
+    # one spelling per maker; what each source said stays in the evidence
+    assert vendors == [("HPE", "snmp", "sysObjectID [as 'Hewlett Packard Enterprise']"),
+                       ("HP", "arp", "[as 'Hewlett Packard']")]
 
 
 def test_export_matches_json_schema_and_nulls(inv):

@@ -24,6 +24,7 @@ from collector.refdata.manuf import build_oui
 from collector.refdata.distro_build import build_distro
 from collector.refdata.recog import DATABASES, Recog, parse_database
 from collector.refdata.satori import build_satori
+from collector.refdata.vendor_build import PEN_NAMES, build_pen, build_sysobject, build_vendors
 
 #: A rebuilt Recog set must keep at least this share of the fingerprints.
 MIN_RECOG_KEPT = 0.95
@@ -221,119 +222,6 @@ def build_cves(src: Path, out: Path) -> dict[str, Any]:
                              "kev_missing": raw.get("meta", {}).get("kevMissing")}}
 
 
-#: Display names for the enterprises whose IANA registration reads badly
-#: ("ciscoSystems", "Hewlett-Packard", "Juniper Networks, Inc."). Curated here,
-#: applied at build time; everything else keeps IANA's name, tidied.
-PEN_NAMES = {
-    2: "IBM", 9: "Cisco", 11: "HP", 43: "3Com", 171: "D-Link", 232: "HPE", 253: "Xerox", 311: "Microsoft",
-    318: "APC", 367: "Ricoh", 368: "Axis", 534: "Eaton", 674: "Dell", 705: "Eaton", 789: "NetApp",
-    850: "Tripp Lite", 890: "Zyxel", 935: "Phoenixtec", 1347: "Kyocera", 1588: "Brocade", 1602: "Canon",
-    1916: "Extreme Networks", 1991: "Brocade", 2011: "Huawei", 2435: "Brother", 2636: "Juniper",
-    3320: "BDCOM", 3902: "ZTE", 4413: "Broadcom", 4526: "Netgear", 4881: "Ruijie", 5089: "Clavister",
-    6339: "Digital China", 6486: "Alcatel-Lucent", 6574: "Synology", 6876: "VMware", 8072: "net-snmp",
-    11863: "TP-Link", 12124: "Isilon", 12356: "Fortinet", 13400: "Emerson Network Power", 14179: "Cisco",
-    14823: "Aruba", 14988: "MikroTik", 24681: "QNAP", 25053: "Ruckus", 25461: "Palo Alto Networks",
-    25506: "H3C", 26866: "Gigamon", 30065: "Arista", 36849: "Samsung Techwin", 39165: "Hikvision",
-    41112: "Ubiquiti", 47196: "Aruba", 50001: "Hikvision", 55062: "QNAP",
-}
-_PEN_SUFFIX = re.compile(r"[,.\s]+(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|GmbH|AG|S\.?A|B\.?V|"
-                         r"Pty|plc|Oy|AB|K\.?K)\.?$", re.I)
-
-
-def _tidy_org(name: str) -> str:
-    name = re.sub(r"\s*\(.*?\)\s*$", "", re.split(r"\s#", name.strip())[0].strip())  # "(https://...)" / "(formerly ...)"
-    for _ in range(3):
-        name = _PEN_SUFFIX.sub("", name).strip(" ,.")
-    return name
-
-
-def build_pen(src: Path, out: Path) -> dict[str, Any]:
-    """IANA Private Enterprise Numbers -> vendor name (sysObjectID 1.3.6.1.4.1.<PEN>...)."""
-    path = src / "wireshark-data" / "enterprises.tsv"
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as exc:
-        raise DataError(f"{path}: unreadable ({exc.strerror or exc})") from None
-    pens: dict[str, str] = {}
-    for line in lines:
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = re.split(r"[\t ]+", line.strip(), maxsplit=1)
-        if len(parts) != 2 or not parts[0].isdigit():
-            continue
-        name = _tidy_org(parts[1])
-        if name and name.lower() not in ("reserved", "unassigned"):
-            pens[parts[0]] = name
-    if len(pens) < 50000:
-        raise DataError(f"{path}: only {len(pens)} enterprise numbers (expected > 50,000)")
-    for number, name in PEN_NAMES.items():
-        pens[str(number)] = name
-    (out / "pen.json").write_text(json.dumps(pens, separators=(",", ":"), sort_keys=True))
-    header = next((l for l in lines if "last updated" in l), "")
-    info = _source_info(src / "wireshark-data" / "SOURCE.md",
-                        "IANA registry (facts), via Debian libwireshark-data (GPL-2.0-or-later packaging)")
-    info["repository"] = info.get("repository") or ("IANA enterprise-numbers via Debian libwireshark-data "
-                                                     "(see wireshark-data/SOURCE.md)")
-    info["date"] = info.get("date") or (re.search(r"(\d{4}-\d{2}-\d{2})", header) or [None, None])[1]
-    return {"pen.json": {"source": info, "inputs": {"wireshark-data/enterprises.tsv": _sha256(path)},
-                         "entries": len(pens), "curated_names": len(PEN_NAMES),
-                         # assignments are never withdrawn: an old copy only lacks the newest vendors
-                         "max_age_days": None}}
-
-
-#: GLPI's device types, kept as they are (identification maps them to classes).
-SYSOBJECT_TYPES = ("NETWORKING", "PRINTER", "STORAGE", "POWER", "COMPUTER", "PHONE", "VIDEO", "KVM")
-
-
-def build_sysobject(src: Path, out: Path) -> dict[str, Any]:
-    """GLPI Agent's sysObjectID table -> {absolute sysObjectID: [vendor, type,
-    model or null]}. Vendors take the curated display name of their
-    enterprise number where there is one; models that are MIB identifiers
-    ("ciscoMCU4500", "cat375012S") rather than product names are dropped."""
-    folder = src / "sysobject-ids"
-    path = folder / "sysobject.ids"
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as exc:
-        raise DataError(f"{path}: unreadable ({exc.strerror or exc})") from None
-    ids: dict[str, list[str | None]] = {}
-    dropped_models = 0
-    for line in lines:
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = [p.strip() for p in line.split("\t")]
-        if len(parts) < 3 or not re.fullmatch(r"\d+(?:\.\d+)*", parts[0]) or parts[2] not in SYSOBJECT_TYPES:
-            continue
-        oid = parts[0] if parts[0].startswith(("1.3.6.1.", "1.2.", "0.")) else f"1.3.6.1.4.1.{parts[0]}"
-        vendor = parts[1]
-        pen = oid.split(".")[6] if oid.startswith("1.3.6.1.4.1.") and len(oid.split(".")) > 6 else None
-        if pen and pen.isdigit() and int(pen) in PEN_NAMES:
-            vendor = PEN_NAMES[int(pen)]
-        model = parts[3] if len(parts) > 3 and parts[3] else None
-        # keep product names: not MIB identifiers ("ciscoMCU4500"), not bare numbers, not product-line
-        # names ("UniFi", "EdgeMax") or software descriptions ("Catalyst 2960S Software")
-        if model and (re.match(r"^[a-z]", model) or model.isdigit() or not re.search(r"\d", model)
-                      or re.search(r"(?i)\b(?:software|stack|series|family|agent|generic|unknown)\b", model)):
-            model, dropped_models = None, dropped_models + 1
-        ids[oid] = [vendor, parts[2], model]
-    if len(ids) < 5000:
-        raise DataError(f"{path}: only {len(ids)} sysObjectIDs (expected > 5,000)")
-    (out / "sysobject.json").write_text(json.dumps({"ids": ids}, separators=(",", ":"), sort_keys=True))
-    if (folder / "LICENSE").exists():
-        shutil.copyfile(folder / "LICENSE", out / "sysobject.LICENSE")
-    text = (folder / "SOURCE.md").read_text(encoding="utf-8") if (folder / "SOURCE.md").exists() else ""
-    m = re.search(r"github\.com/(\S+?)\s+@\s+([0-9a-f]{7,40})\s+\((\d{4}-\d{2}-\d{2})\)", text)
-    info = {"repository": f"https://github.com/{m.group(1)}" if m else "github.com/glpi-project/sysobject.ids",
-            "commit": m.group(2) if m else None, "date": m.group(3) if m else None, "licence": "GPL-2.0"}
-    return {"sysobject.json": {"source": info, "inputs": {"sysobject-ids/sysobject.ids": _sha256(path)},
-                               "entries": len(ids), "models_dropped": dropped_models,
-                               "licence_files": ["sysobject.LICENSE"],
-                               "caution": "a model for an id is a lower-confidence claim (ids are reused by "
-                                          "newer products); net-snmp's generic ids name only the agent",
-                               # ids are only ever added upstream: an old copy lacks the newest products
-                               "max_age_days": None}}
-
-
 def validate(out: Path) -> None:
     """Load what was built the way the product will, and exercise it."""
     data = json.loads((out / "recog.json").read_text())
@@ -354,9 +242,9 @@ def validate(out: Path) -> None:
     if not ids or "configurations" not in store.record(ids[0]):
         raise DataError("built CVE data has no usable OpenSSH entries")
     store.close()
-    pens = json.loads((out / "pen.json").read_text())
-    if pens.get("9") != "Cisco" or "8072" not in pens:
-        raise DataError("built enterprise-number data lacks Cisco or net-snmp")
+    pens = json.loads((out / "pen.json").read_text())["names"]
+    if pens.get("9") != "Cisco" or "8072" not in pens or pens.get("1248") != "Epson":
+        raise DataError("built enterprise-number data lacks Cisco, net-snmp or Epson's brand")
     satori = json.loads((out / "satori_dhcp.json").read_text())["fingerprints"]
     if not any(t["field"] == "dhcpoption55" for fp in satori for t in fp["tests"]):
         raise DataError("built Satori DHCP data has no option-55 fingerprints")
@@ -388,11 +276,13 @@ def build(src: Path, dest: Path, *, today: _dt.date | None = None) -> dict[str, 
         files.update(build_eol(src, tmp))
         files.update(build_kev(src, tmp))
         files.update(build_cves(src, tmp))
-        files.update(build_pen(src, tmp))
+        vendors, entry = build_vendors(src, tmp, PEN_NAMES)
+        files.update(entry)
+        files.update(build_pen(src, tmp, vendors))
         files.update(build_satori(src, tmp, _source_info))
         files.update(build_oui(src, tmp))
         files.update(build_distro(src, tmp))
-        files.update(build_sysobject(src, tmp))
+        files.update(build_sysobject(src, tmp, vendors))
         for name, entry in files.items():
             entry["sha256"] = _sha256(tmp / name)
         provenance = {

@@ -46,6 +46,12 @@ class Claims:
             return False
         if field_name in ("os_version", "firmware") and not re.match(r"V\d{3}R\d{3}", text):
             text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
+        if field_name == "vendor":
+            # junk ("(none)", "---") is no claim; Fact itself makes the name canonical
+            from collector.vendornames import canonical_vendor
+
+            if canonical_vendor(text) is None:
+                return False
         fact = Fact(field_name, text, max(0, min(100, int(confidence))), "snmp", evidence[:300])
         self.facts.append(fact)
         if field_name == "os_version" and os:

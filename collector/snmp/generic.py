@@ -20,14 +20,19 @@ SOFTWARE_AGENT_PENS = {"8072", "2021", "311", "6876", "10002", "4413", "99999", 
 
 
 @functools.lru_cache(maxsize=1)
-def _pens() -> dict[str, str]:
+def _pens() -> tuple[dict[str, str], dict[str, str]]:
+    """(enterprise number -> brand, -> IANA registrant where it differs)."""
     from collector.refdata import DataError, load_json
 
     try:
         data = load_json("pen.json")
     except DataError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    if isinstance(data.get("names"), dict):
+        return data["names"], data.get("registrants") or {}
+    return data, {}  # a user's rebuild from before the vendor table: names only
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,7 +51,13 @@ def pen_of(sys_object_id: str | None) -> str | None:
 
 
 def vendor_of_pen(pen: str | None) -> str | None:
-    return _pens().get(pen) if pen else None
+    return _pens()[0].get(pen) if pen else None
+
+
+def pen_evidence(pen: str) -> str:
+    """"IANA PEN" and the registrant's own name where the brand differs."""
+    registrant = _pens()[1].get(pen)
+    return f"IANA PEN: {registrant}" if registrant else "IANA PEN"
 
 
 def os_record(values: dict[str, str]) -> dict[str, str]:
@@ -271,7 +282,8 @@ def enterprise_vendor(view: View) -> None:
     pens = sorted((int(p.split(".")[6]) for p in view.enterprises()), key=int)
     pen = next((str(p) for p in pens if str(p) not in SOFTWARE_AGENT_PENS and p != 77), None)
     if pen:
-        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 55, f"enterprise subtree 1.3.6.1.4.1.{pen} answers")
+        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 55,
+                   f"enterprise subtree 1.3.6.1.4.1.{pen} answers ({pen_evidence(pen)})")
 
 
 def pen_vendor(view: View) -> None:
@@ -279,7 +291,7 @@ def pen_vendor(view: View) -> None:
     names the agent's software, not the box's maker)."""
     pen = pen_of(view.system("sys_object_id"))
     if pen and pen not in SOFTWARE_AGENT_PENS:
-        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 75, f"sysObjectID enterprise {pen} (IANA PEN)")
+        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 75, f"sysObjectID enterprise {pen} ({pen_evidence(pen)})")
 
 
 _PKG = (
