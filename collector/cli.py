@@ -421,4 +421,9 @@ def plugins_cmd(config: str | None) -> None:
 
 
 def main() -> None:
+    # pysnmp imports pysmi (a MIB compiler) whenever it is installed, e.g. beside snmpsim in a
+    # test environment; the collector sends numeric OIDs only and never compiles a MIB, so the
+    # program does without it: about 9 MiB and 0.2 s less, the same behaviour as a user's install
+    if "pysmi" not in sys.modules:
+        sys.modules["pysmi"] = None  # type: ignore[assignment]
     cli(prog_name="lan-collector")

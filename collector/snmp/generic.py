@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from collector.snmp.claims import clean
+from collector.refdata.compact import CompactNames
 from collector.snmp.engine import View
 from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
 
@@ -20,19 +21,20 @@ SOFTWARE_AGENT_PENS = {"8072", "2021", "311", "6876", "10002", "4413", "99999", 
 
 
 @functools.lru_cache(maxsize=1)
-def _pens() -> tuple[dict[str, str], dict[str, str]]:
-    """(enterprise number -> brand, -> IANA registrant where it differs)."""
+def _pens() -> tuple[CompactNames, CompactNames]:
+    """(enterprise number -> brand, -> IANA registrant where it differs),
+    held compactly (the decoded JSON is dropped: ~10 MiB of a scan's peak)."""
     from collector.refdata import DataError, load_json
 
     try:
         data = load_json("pen.json")
     except DataError:
-        return {}, {}
+        data = {}
     if not isinstance(data, dict):
-        return {}, {}
+        data = {}
     if isinstance(data.get("names"), dict):
-        return data["names"], data.get("registrants") or {}
-    return data, {}  # a user's rebuild from before the vendor table: names only
+        return CompactNames(data["names"]), CompactNames(data.get("registrants") or {})
+    return CompactNames(data), CompactNames({})  # a user's rebuild from before the vendor table
 
 
 @functools.lru_cache(maxsize=1)
