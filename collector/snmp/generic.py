@@ -15,8 +15,28 @@ from collector.snmp.claims import clean
 from collector.snmp.engine import View
 from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
 
-#: Agents whose enterprise number names the software, not the box.
-SOFTWARE_AGENT_PENS = {"8072", "2021", "311", "6876", "10002", "4413", "99999", "0", "12325", "7244"}
+#: Agents whose enterprise number names the software, not the box (IANA
+#: registrants): 8072 net-snmp, 2021 UCD-SNMP, 311 Microsoft's Windows agent,
+#: 6876 VMware's ESXi agent, 10002 Frogfoot (Ubiquiti AirOS's agent), 4413
+#: Broadcom (FASTPATH switch firmware and SoC SDKs under other makers'
+#: brands), 12325 Fraunhofer FOKUS (bsnmpd, FreeBSD), 30155 OpenBSD snmpd,
+#: 7244 Quanta (BMC firmware sold under OEM brands), embedded SNMP stacks
+#: (3 CMU, 4 Unix, 12 Epilogue, 56 Castle Rock, 99 SNMP Research, 731 Wind
+#: River, 4976 AGENT++, 18868 InterNiche, 20408 SNMP Laboratories/pysnmp),
+#: 0 and 99999 (placeholders in vendor SDKs).
+SOFTWARE_AGENT_PENS = {"0", "3", "4", "12", "56", "99", "311", "731", "2021", "4413", "4976", "6876", "7244",
+                       "8072", "10002", "12325", "18868", "20408", "30155", "99999"}
+#: Standards bodies and industry forums: their MIBs are answered by many
+#: makers' devices, so their subtree answering names no maker (IANA
+#: registrants): 77 LAN Manager (Windows' LanMgr MIB), 353 ATM Forum, 412
+#: DMTF, 2699 Printer Working Group (every printer's port monitor MIB), 3561
+#: Broadband Forum, 4491 CableLabs (DOCSIS modems), 5535 3GPP2, 7154 IPMI
+#: forum, 10415 3GPP, 13019 ETSI, 14851 SNIA, 15007 MEF, 24624 EuroCableLabs,
+#: 24757 WiMAX Forum, 26041 OIF, 31621 MoCA.
+STANDARDS_PENS = {"77", "353", "412", "2699", "3561", "4491", "5535", "7154", "10415", "13019", "14851", "15007",
+                  "24624", "24757", "26041", "31621"}
+#: Enterprise numbers that never name the maker of the box.
+NOT_A_MAKER_PENS = frozenset(SOFTWARE_AGENT_PENS | STANDARDS_PENS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -251,7 +271,7 @@ def sysobject_claims(view: View) -> None:
     ids are reused by newer products, so ENTITY-MIB and vendor MIBs win."""
     oid = view.system("sys_object_id")
     table = _sysobject_ids()
-    if not oid or not table or not oid.startswith("1.3.6.1.4.1.") or pen_of(oid) in SOFTWARE_AGENT_PENS:
+    if not oid or not table or not oid.startswith("1.3.6.1.4.1.") or pen_of(oid) in NOT_A_MAKER_PENS:
         return
     entry = table.get(oid)
     if entry:
@@ -276,11 +296,12 @@ def sysobject_claims(view: View) -> None:
 
 def enterprise_vendor(view: View) -> None:
     """No sysObjectID: the first enterprise subtree that answers (other than
-    an agent's own, like net-snmp's) names the vendor, weakly."""
+    an agent's own, like net-snmp's, or a standards body's, like the PWG's)
+    names the vendor, weakly."""
     if view.system("sys_object_id"):
         return
-    pens = sorted((int(p.split(".")[6]) for p in view.enterprises()), key=int)
-    pen = next((str(p) for p in pens if str(p) not in SOFTWARE_AGENT_PENS and p != 77), None)
+    pens = sorted(int(p.split(".")[6]) for p in view.enterprises() if p.split(".")[6].isdigit())
+    pen = next((str(p) for p in pens if str(p) not in NOT_A_MAKER_PENS), None)
     if pen:
         view.claim("iana-pen", "vendor", vendor_of_pen(pen), 55,
                    f"enterprise subtree 1.3.6.1.4.1.{pen} answers ({pen_evidence(pen)})")
@@ -290,7 +311,7 @@ def pen_vendor(view: View) -> None:
     """The vendor the enterprise number of the sysObjectID names (unless it
     names the agent's software, not the box's maker)."""
     pen = pen_of(view.system("sys_object_id"))
-    if pen and pen not in SOFTWARE_AGENT_PENS:
+    if pen and pen not in NOT_A_MAKER_PENS:
         view.claim("iana-pen", "vendor", vendor_of_pen(pen), 75, f"sysObjectID enterprise {pen} ({pen_evidence(pen)})")
 
 
