@@ -109,3 +109,83 @@ def test_an_appliance_class_silences_generic_linux_but_a_host_class_does_not():
     # an appliance class that loses to the host class is no appliance
     got = _run({"class": "camera", "confidence": 30}, LINUX_APPLIANCE)
     assert (got.get("os_name"), got.get("device_class")) == ("Linux", "server")
+
+
+# -- class heuristics (IF-MIB ifType, IP-MIB ipAddrTable / ipForwarding,
+# BRIDGE-MIB dot1dTpFdbTable, sysServices, HOST-RESOURCES hrSWInstalled) --
+
+IF_DESCR, IF_TYPE = "1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.2.2.1.3"
+IP_ADDR_IF, IP_ADDR_MASK = "1.3.6.1.2.1.4.20.1.2", "1.3.6.1.2.1.4.20.1.3"
+
+
+def _ifaces(*rows: tuple[str, int]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for n, (descr, kind) in enumerate(rows, 1):
+        out[f"{IF_DESCR}.{n}"], out[f"{IF_TYPE}.{n}"] = descr, kind
+    return out
+
+
+def _addr(ip: str, if_index: int, mask: str = "255.255.255.0") -> dict[str, object]:
+    return {f"{IP_ADDR_IF}.{ip}": if_index, f"{IP_ADDR_MASK}.{ip}": f"ip:{mask}"}
+
+
+#: an embedded agent with an unknown sysObjectID: its class comes from the heuristics
+EMBEDDED = {"1.3.6.1.2.1.1.1.0": "Embedded device", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.1",
+            "1.3.6.1.2.1.1.7.0": 2,  # sysServices: layer 2
+            # BRIDGE-MIB dot1dTpFdbPort / Status: two learned addresses
+            "1.3.6.1.2.1.17.4.3.1.2.0.17.34.51.68.85": 1, "1.3.6.1.2.1.17.4.3.1.3.0.17.34.51.68.85": 3,
+            "1.3.6.1.2.1.17.4.3.1.2.0.17.34.51.68.86": 2, "1.3.6.1.2.1.17.4.3.1.3.0.17.34.51.68.86": 3}
+
+
+def test_a_bridge_with_wifi_radios_is_an_access_point_not_a_switch():
+    walk = {**EMBEDDED, **_ifaces(("lo", 24), ("eth0", 6), ("wifi0", 71), ("wifi1", 71)),
+            **_addr("192.168.1.2", 2)}
+    assert best(walk)["device_class"] == "wireless_ap"
+    # the same bridge without radios stays a switch (BRIDGE-MIB forwarding table)
+    walk = {**EMBEDDED, **_ifaces(("lo", 24), ("eth0", 6), ("eth1", 6)), **_addr("192.168.1.2", 2)}
+    assert best(walk)["device_class"] == "switch"
+
+
+def test_a_wifi_device_routing_between_its_own_networks_is_a_router():
+    walk = {**EMBEDDED, "1.3.6.1.2.1.1.7.0": 78, "1.3.6.1.2.1.4.1.0": 1,  # ipForwarding: forwarding
+            **_ifaces(("lo", 24), ("wan", 6), ("lan", 6), ("wlan0", 71)),
+            **_addr("203.0.113.7", 2), **_addr("192.168.1.1", 3)}
+    assert best(walk)["device_class"] == "router"
+    # forwarding on, but one network of its own: an access point
+    walk = {**walk, **{k: v for k, v in _addr("192.168.1.9", 2).items()}}
+    del walk[f"{IP_ADDR_IF}.203.0.113.7"], walk[f"{IP_ADDR_MASK}.203.0.113.7"]
+    assert best(walk)["device_class"] == "wireless_ap"
+
+
+def test_many_wired_ports_and_a_radio_stay_a_switch():
+    walk = {**EMBEDDED, **_ifaces(*[(f"port{i}", 6) for i in range(1, 11)], ("wlan0", 71))}
+    assert best(walk)["device_class"] == "switch"
+
+
+def test_a_host_listing_packages_is_no_access_point_for_its_wifi():
+    walk = {"1.3.6.1.2.1.1.1.0": "Linux pi 6.1.21-v8+ #1 SMP PREEMPT aarch64", "1.3.6.1.2.1.1.2.0": NET_SNMP,
+            **_ifaces(("lo", 24), ("eth0", 6), ("wlan0", 71)),
+            "1.3.6.1.2.1.25.6.3.1.2.1": "openssh-server_1:9.2p1-2+deb12u3_arm64"}
+    assert best(walk)["device_class"] == "server"
+
+
+def test_kvm_and_xen_hosts_are_hypervisors():
+    base = {"1.3.6.1.2.1.1.1.0": "Linux kvm1 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 x86_64",
+            "1.3.6.1.2.1.1.2.0": NET_SNMP, "1.3.6.1.2.1.25.6.3.1.2.1": "openssh-server_1:9.2p1-2+deb12u3_amd64"}
+    assert best(base)["device_class"] == "server"
+    for package in ("libvirt-daemon-system_9.0.0-4_amd64", "qemu-kvm-6.2.0-11.el9_0.3.x86_64",
+                    "xen-hypervisor-4.17-amd64_4.17.3+10-g091466ba55-1_amd64"):
+        got = best({**base, "1.3.6.1.2.1.25.6.3.1.2.2": package})
+        assert got["device_class"] == "hypervisor", package
+        assert got["os_name"] == "Debian"
+
+
+def test_sysdescr_keywords_keep_routers_and_firewalls_apart_from_access_points():
+    for descr, cls in (("802.11ac Dual Band Wireless Router", "router"),
+                       ("Wireless-N Broadband Router with 802.11n Access Point", "router"),
+                       ("Enterprise Access Point, IEEE 802.11ax", "wireless_ap"),
+                       ("Outdoor IEEE 802.11n CPE", "wireless_ap"),
+                       ("Adaptive Security Appliance Version 9.8(4)", "firewall"),
+                       ("VPN Firewall Router", "firewall")):
+        got = best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
+        assert got["device_class"] == cls, descr

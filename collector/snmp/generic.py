@@ -189,9 +189,14 @@ def entity_claims(view: View) -> None:
 
 _DESCR_CLASSES = (
     (r"\bUPS\b|Uninterruptible", "ups"), (r"\bPDU\b|Power Distribution", "pdu"),
-    (r"\bfirewall\b|\bNGFW\b|\bUTM\b", "firewall"),
+    # before "router": a firewall's sysDescr often says it routes too
+    (r"\bfirewall\b|\bNGFW\b|\bUTM\b|Unified Threat|Security Appliance|Security Gateway", "firewall"),
     (r"IP ?Camera|IPCAM|Network Camera|\bNVR\b|\bDVR\b|Video Server", "camera"),
-    (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch", "wireless_ap"),
+    # before "access point": a home router's sysDescr names its Wi-Fi too
+    (r"(?:Wireless|Wi-?Fi|Broadband|VPN|DSL|Cable|LTE|4G|5G)[\w ./-]{0,30}\bRouter\b|\bRouter\b[\w ./-]{0,20}"
+     r"(?:Access Point|\bAP\b)", "router"),
+    (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch|\bIEEE 802\.11",
+     "wireless_ap"),
     (r"LaserJet|OfficeJet|imageRUNNER|\bPrinter\b|\bMFP\b", "printer"),
     (r"Routing Switch|\bSwitch\b", "switch"), (r"\bRouter\b|Routing Platform", "router"),
     (r"Temperature Sensor|\bSensor\b|Environmental Monitor", "iot"), (r"\bNAS\b|DiskStation", "nas"),
@@ -211,9 +216,36 @@ def descr_class(view: View) -> None:
                 return
 
 
+#: IANAifType ieee80211: a Wi-Fi radio interface (net-snmp reports it for
+#: interfaces with wireless extensions; AP firmware for its radios).
+IF_IEEE80211 = 71
+#: Installed packages that make a Linux host a virtualisation host (Debian's
+#: and RHEL's KVM / libvirt system packages, Proxmox's QEMU, Xen's hypervisor).
+_HYPERVISOR_PACKAGES = re.compile(r"^(?:qemu-kvm|pve-qemu-kvm|libvirt-daemon-system|libvirt-daemon-kvm|"
+                                  r"xen-hypervisor[\w.-]*)$")
+
+
+def _subnets(view: View) -> int:
+    """How many IPv4 networks the device's own addresses are in."""
+    import ipaddress
+
+    nets = set()
+    for a in view.mibs.addresses[:256]:
+        try:
+            nets.add(ipaddress.IPv4Network(f"{a['ip']}/{a.get('mask') or '255.255.255.255'}", strict=False))
+        except ValueError:
+            continue
+    return len(nets)
+
+
 def heuristic_class(view: View) -> None:
     mibs, walk = view.mibs, view.walk
     general_os = bool(mibs.software) or any(d["type"] == "processor" for d in mibs.hr_devices)
+    package = next((n for text in mibs.software[:5000] if _HYPERVISOR_PACKAGES.match(n := parse_package(text)[0])),
+                   None)
+    if package:
+        # beats the generic "server" (35); a hypervisor definition knows better
+        view.claim("heuristic", "device_class", "hypervisor", 45, f"installed package {package}")
     if mibs.printer.get("serial") or mibs.printer.get("page_count") is not None:
         view.claim("heuristic", "device_class", "printer", 40 if general_os else 80,
                    "Printer-MIB prtGeneral / prtMarker")
@@ -222,6 +254,20 @@ def heuristic_class(view: View) -> None:
     services = walk.int(SYS_SERVICES)
     forwarding = walk.int(IP_FORWARDING)
     ethernet_ports = sum(1 for i in mibs.interfaces if i.get("type") in (6, 117, 62, 69))
+    radios = sum(1 for i in mibs.interfaces if i.get("type") == IF_IEEE80211)
+    if radios and ethernet_ports < 8 and not mibs.software:
+        # it bridges Wi-Fi to a few wired ports: an access point (its bridge
+        # table and layer-2 sysServices are no switch's), unless it routes
+        # between networks of its own (a Wi-Fi router's WAN and LAN). An
+        # embedded agent may list processors; a host lists its packages.
+        subnets = _subnets(view)
+        if forwarding == 1 and subnets >= 2:
+            view.claim("heuristic", "device_class", "router", 52,
+                       f"ipForwarding on, addresses in {subnets} networks, {radios} ieee80211 interface(s)")
+        else:
+            view.claim("heuristic", "device_class", "wireless_ap", 52,
+                       f"{radios} ieee80211 interface(s) (ifType 71), {ethernet_ports} Ethernet port(s)")
+        return
     if general_os:
         return  # a host OS: its class comes from the OS, not from its ports
     if services is not None and services & 0x02 and ethernet_ports >= 8:
@@ -317,7 +363,10 @@ def pen_vendor(view: View) -> None:
 
 _PKG = (
     # Debian/Ubuntu net-snmp: "openssh-server_1:9.2p1-2+deb12u3_amd64"
-    re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.\-]*)_(?:\d+:)?(?P<version>[0-9][^_]*)_(?:[a-z0-9]+)$"),
+    # (a Debian architecture, so RHEL's "qemu-kvm-7.2.0-14.el9_2.x86_64" is no Debian name)
+    re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.\-]*)_(?:\d+:)?(?P<version>[0-9][^_]*)_"
+               r"(?:amd64|i386|arm64|armhf|armel|all|ppc64el|s390x|mips64el|mipsel|riscv64|powerpc|ppc64|"
+               r"sparc64|alpha|hppa|ia64|m68k|sh4|x32|loong64|kfreebsd-amd64|hurd-i386)$"),
     # RPM: "openssh-server-7.4p1-21.el7.x86_64" / without arch
     re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+?)(?:\.(?:x86_64|i[3-6]86|noarch|aarch64|armv7hl|ppc64le|s390x))?$"),
     # Windows: "Mozilla Firefox (x64 en-US) 115.0.2" / "7-Zip 19.00 (x64)"
