@@ -57,6 +57,17 @@ def test_net_snmp_ups_card_is_no_linux_host():
     assert got["kernel_version"] == "3.4.35"
 
 
+def test_standard_mib_appliances_on_linux_are_no_linux_hosts():
+    linux = {"1.3.6.1.2.1.1.1.0": "Linux mfp 4.4.60 #1 SMP PREEMPT armv7l", "1.3.6.1.2.1.1.2.0": NET_SNMP}
+    # Printer-MIB prtGeneralSerialNumber and a page counter, no package list
+    got = best({**linux, PRINTER_SERIAL: "X3B7012345", PAGES: 4711})
+    assert (got["device_class"], got["os_name"], got["kernel_version"]) == ("printer", None, "4.4.60")
+    # UPS-MIB upsIdent (RFC 1628) on a Linux network card
+    got = best({**linux, "1.3.6.1.2.1.33.1.1.1.0": "VOLTARO POWER SYSTEMS LTD.",
+                "1.3.6.1.2.1.33.1.1.2.0": "PowerWall 3000"})
+    assert (got["device_class"], got["os_name"], got["kernel_version"]) == ("ups", None, "4.4.60")
+
+
 def test_net_snmp_linux_server_stays_linux():
     got = best({"1.3.6.1.2.1.1.1.0": "Linux gw 5.4.0-1 #1 SMP Fri Jan 5 2024 x86_64", "1.3.6.1.2.1.1.2.0": NET_SNMP})
     assert (got["device_class"], got["os_name"], got["kernel_version"]) == ("server", "Linux", "5.4.0-1")

@@ -339,21 +339,24 @@ def _specific(m: Matched) -> bool:
 def appliance_os(matched: list[Matched], view: View) -> None:
     """An appliance whose agent is net-snmp on Linux is not "Linux": when a
     device definition (not the generic Linux or standard-MIB ones) names the
-    OS, its OS wins whatever the confidences; when it names an appliance
-    class (UPS card, NAS, camera, access point, ...) and no OS, the OS stays
-    unknown rather than "Linux". The kernel keeps its own field; the generic
+    OS, its OS wins whatever the confidences; when the device is known to be
+    an appliance (UPS card, NAS, camera, access point, printer, ...: the
+    winning class, from a definition or strong evidence) and no definition
+    names its OS, the OS stays unknown rather than "Linux". The kernel keeps its own field; the generic
     Linux os_version (the kernel) goes with the os_name it described."""
     generic_os = [f for f in view.claims.facts
                   if f.field == "os_name" and view.origin.get(id(f)) in GENERIC_OS_FAMILIES]
     if not generic_os:
         return
     specific = {m.definition.family for m in matched if _specific(m)}
-    if not specific:
-        return
+    recognised = {m.definition.family for m in matched} - GENERIC_OS_FAMILIES
     own_os = any(f.field == "os_name" and view.origin.get(id(f)) in specific for f in view.claims.facts)
     cls = view.claims.best("device_class")
+    # the class is known from a definition (a maker's, or a standard MIB's
+    # like UPS-MIB) or from strong evidence (Printer-MIB counters on a box
+    # without a package list), not from a weak port heuristic
     appliance = cls not in HOST_CLASSES and any(
-        f.field == "device_class" and f.value == cls and view.origin.get(id(f)) in specific
+        f.field == "device_class" and f.value == cls and (view.origin.get(id(f)) in recognised or f.confidence >= 60)
         for f in view.claims.facts) if cls else False
     if own_os or appliance:
         dropped = {id(f) for f in generic_os}
