@@ -322,3 +322,45 @@ def run_late(matched: list[Matched], view: View) -> None:
     """Pass 2: fields that read the winners of other fields."""
     for m in matched:
         claim_fields(m, view, late=True)
+
+
+#: Definitions that say "Linux" for any Linux agent (a last resort, not a
+#: recognition of the device) and those written for a standard MIB any
+#: maker's device answers: neither knows what the box is.
+GENERIC_OS_FAMILIES = frozenset({"linux"})
+#: Classes whose device runs a general-purpose OS: "Linux" stays their OS.
+HOST_CLASSES = frozenset({"server", "workstation", "hypervisor", "unknown"})
+
+
+def _specific(m: Matched) -> bool:
+    return m.definition.family not in GENERIC_OS_FAMILIES and "/generic/" not in m.definition.path.replace("\\", "/")
+
+
+def appliance_os(matched: list[Matched], view: View) -> None:
+    """An appliance whose agent is net-snmp on Linux is not "Linux": when a
+    device definition (not the generic Linux or standard-MIB ones) names the
+    OS, its OS wins whatever the confidences; when the device is known to be
+    an appliance (UPS card, NAS, camera, access point, printer, ...: the
+    winning class, from a definition or strong evidence) and no definition
+    names its OS, the OS stays unknown rather than "Linux". The kernel keeps its own field; the generic
+    Linux os_version (the kernel) goes with the os_name it described."""
+    generic_os = [f for f in view.claims.facts
+                  if f.field == "os_name" and view.origin.get(id(f)) in GENERIC_OS_FAMILIES]
+    if not generic_os:
+        return
+    specific = {m.definition.family for m in matched if _specific(m)}
+    recognised = {m.definition.family for m in matched} - GENERIC_OS_FAMILIES
+    own_os = any(f.field == "os_name" and view.origin.get(id(f)) in specific for f in view.claims.facts)
+    cls = view.claims.best("device_class")
+    # the class is known from a definition (a maker's, or a standard MIB's
+    # like UPS-MIB) or from strong evidence (Printer-MIB counters on a box
+    # without a package list), not from a weak port heuristic
+    appliance = cls not in HOST_CLASSES and any(
+        f.field == "device_class" and f.value == cls and (view.origin.get(id(f)) in recognised or f.confidence >= 60)
+        for f in view.claims.facts) if cls else False
+    if own_os or appliance:
+        dropped = {id(f) for f in generic_os}
+        view.claims.facts = [f for f in view.claims.facts if id(f) not in dropped]
+        for key in dropped:  # ids of dropped facts may be reused by new objects
+            view.origin.pop(key, None)
+            view.claims.version_of.pop(key, None)

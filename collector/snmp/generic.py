@@ -16,8 +16,28 @@ from collector.refdata.compact import CompactNames
 from collector.snmp.engine import View
 from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
 
-#: Agents whose enterprise number names the software, not the box.
-SOFTWARE_AGENT_PENS = {"8072", "2021", "311", "6876", "10002", "4413", "99999", "0", "12325", "7244"}
+#: Agents whose enterprise number names the software, not the box (IANA
+#: registrants): 8072 net-snmp, 2021 UCD-SNMP, 311 Microsoft's Windows agent,
+#: 6876 VMware's ESXi agent, 10002 Frogfoot (Ubiquiti AirOS's agent), 4413
+#: Broadcom (FASTPATH switch firmware and SoC SDKs under other makers'
+#: brands), 12325 Fraunhofer FOKUS (bsnmpd, FreeBSD), 30155 OpenBSD snmpd,
+#: 7244 Quanta (BMC firmware sold under OEM brands), embedded SNMP stacks
+#: (3 CMU, 4 Unix, 12 Epilogue, 56 Castle Rock, 99 SNMP Research, 731 Wind
+#: River, 4976 AGENT++, 18868 InterNiche, 20408 SNMP Laboratories/pysnmp),
+#: 0 and 99999 (placeholders in vendor SDKs).
+SOFTWARE_AGENT_PENS = {"0", "3", "4", "12", "56", "99", "311", "731", "2021", "4413", "4976", "6876", "7244",
+                       "8072", "10002", "12325", "18868", "20408", "30155", "99999"}
+#: Standards bodies and industry forums: their MIBs are answered by many
+#: makers' devices, so their subtree answering names no maker (IANA
+#: registrants): 77 LAN Manager (Windows' LanMgr MIB), 353 ATM Forum, 412
+#: DMTF, 2699 Printer Working Group (every printer's port monitor MIB), 3561
+#: Broadband Forum, 4491 CableLabs (DOCSIS modems), 5535 3GPP2, 7154 IPMI
+#: forum, 10415 3GPP, 13019 ETSI, 14851 SNIA, 15007 MEF, 24624 EuroCableLabs,
+#: 24757 WiMAX Forum, 26041 OIF, 31621 MoCA.
+STANDARDS_PENS = {"77", "353", "412", "2699", "3561", "4491", "5535", "7154", "10415", "13019", "14851", "15007",
+                  "24624", "24757", "26041", "31621"}
+#: Enterprise numbers that never name the maker of the box.
+NOT_A_MAKER_PENS = frozenset(SOFTWARE_AGENT_PENS | STANDARDS_PENS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -171,9 +191,14 @@ def entity_claims(view: View) -> None:
 
 _DESCR_CLASSES = (
     (r"\bUPS\b|Uninterruptible", "ups"), (r"\bPDU\b|Power Distribution", "pdu"),
-    (r"\bfirewall\b|\bNGFW\b|\bUTM\b", "firewall"),
+    # before "router": a firewall's sysDescr often says it routes too
+    (r"\bfirewall\b|\bNGFW\b|\bUTM\b|Unified Threat|Security Appliance|Security Gateway", "firewall"),
     (r"IP ?Camera|IPCAM|Network Camera|\bNVR\b|\bDVR\b|Video Server", "camera"),
-    (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch", "wireless_ap"),
+    # before "access point": a home router's sysDescr names its Wi-Fi too
+    (r"(?:Wireless|Wi-?Fi|Broadband|VPN|DSL|Cable|LTE|4G|5G)[\w ./-]{0,30}\bRouter\b|\bRouter\b[\w ./-]{0,20}"
+     r"(?:Access Point|\bAP\b)", "router"),
+    (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch|\bIEEE 802\.11",
+     "wireless_ap"),
     (r"LaserJet|OfficeJet|imageRUNNER|\bPrinter\b|\bMFP\b", "printer"),
     (r"Routing Switch|\bSwitch\b", "switch"), (r"\bRouter\b|Routing Platform", "router"),
     (r"Temperature Sensor|\bSensor\b|Environmental Monitor", "iot"), (r"\bNAS\b|DiskStation", "nas"),
@@ -193,9 +218,36 @@ def descr_class(view: View) -> None:
                 return
 
 
+#: IANAifType ieee80211: a Wi-Fi radio interface (net-snmp reports it for
+#: interfaces with wireless extensions; AP firmware for its radios).
+IF_IEEE80211 = 71
+#: Installed packages that make a Linux host a virtualisation host (Debian's
+#: and RHEL's KVM / libvirt system packages, Proxmox's QEMU, Xen's hypervisor).
+_HYPERVISOR_PACKAGES = re.compile(r"^(?:qemu-kvm|pve-qemu-kvm|libvirt-daemon-system|libvirt-daemon-kvm|"
+                                  r"xen-hypervisor[\w.-]*)$")
+
+
+def _subnets(view: View) -> int:
+    """How many IPv4 networks the device's own addresses are in."""
+    import ipaddress
+
+    nets = set()
+    for a in view.mibs.addresses[:256]:
+        try:
+            nets.add(ipaddress.IPv4Network(f"{a['ip']}/{a.get('mask') or '255.255.255.255'}", strict=False))
+        except ValueError:
+            continue
+    return len(nets)
+
+
 def heuristic_class(view: View) -> None:
     mibs, walk = view.mibs, view.walk
     general_os = bool(mibs.software) or any(d["type"] == "processor" for d in mibs.hr_devices)
+    package = next((n for text in mibs.software[:5000] if _HYPERVISOR_PACKAGES.match(n := parse_package(text)[0])),
+                   None)
+    if package:
+        # beats the generic "server" (35); a hypervisor definition knows better
+        view.claim("heuristic", "device_class", "hypervisor", 45, f"installed package {package}")
     if mibs.printer.get("serial") or mibs.printer.get("page_count") is not None:
         view.claim("heuristic", "device_class", "printer", 40 if general_os else 80,
                    "Printer-MIB prtGeneral / prtMarker")
@@ -204,6 +256,20 @@ def heuristic_class(view: View) -> None:
     services = walk.int(SYS_SERVICES)
     forwarding = walk.int(IP_FORWARDING)
     ethernet_ports = sum(1 for i in mibs.interfaces if i.get("type") in (6, 117, 62, 69))
+    radios = sum(1 for i in mibs.interfaces if i.get("type") == IF_IEEE80211)
+    if radios and ethernet_ports < 8 and not mibs.software:
+        # it bridges Wi-Fi to a few wired ports: an access point (its bridge
+        # table and layer-2 sysServices are no switch's), unless it routes
+        # between networks of its own (a Wi-Fi router's WAN and LAN). An
+        # embedded agent may list processors; a host lists its packages.
+        subnets = _subnets(view)
+        if forwarding == 1 and subnets >= 2:
+            view.claim("heuristic", "device_class", "router", 52,
+                       f"ipForwarding on, addresses in {subnets} networks, {radios} ieee80211 interface(s)")
+        else:
+            view.claim("heuristic", "device_class", "wireless_ap", 52,
+                       f"{radios} ieee80211 interface(s) (ifType 71), {ethernet_ports} Ethernet port(s)")
+        return
     if general_os:
         return  # a host OS: its class comes from the OS, not from its ports
     if services is not None and services & 0x02 and ethernet_ports >= 8:
@@ -253,7 +319,7 @@ def sysobject_claims(view: View) -> None:
     ids are reused by newer products, so ENTITY-MIB and vendor MIBs win."""
     oid = view.system("sys_object_id")
     table = _sysobject_ids()
-    if not oid or not table or not oid.startswith("1.3.6.1.4.1.") or pen_of(oid) in SOFTWARE_AGENT_PENS:
+    if not oid or not table or not oid.startswith("1.3.6.1.4.1.") or pen_of(oid) in NOT_A_MAKER_PENS:
         return
     entry = table.get(oid)
     if entry:
@@ -278,11 +344,12 @@ def sysobject_claims(view: View) -> None:
 
 def enterprise_vendor(view: View) -> None:
     """No sysObjectID: the first enterprise subtree that answers (other than
-    an agent's own, like net-snmp's) names the vendor, weakly."""
+    an agent's own, like net-snmp's, or a standards body's, like the PWG's)
+    names the vendor, weakly."""
     if view.system("sys_object_id"):
         return
-    pens = sorted((int(p.split(".")[6]) for p in view.enterprises()), key=int)
-    pen = next((str(p) for p in pens if str(p) not in SOFTWARE_AGENT_PENS and p != 77), None)
+    pens = sorted(int(p.split(".")[6]) for p in view.enterprises() if p.split(".")[6].isdigit())
+    pen = next((str(p) for p in pens if str(p) not in NOT_A_MAKER_PENS), None)
     if pen:
         view.claim("iana-pen", "vendor", vendor_of_pen(pen), 55,
                    f"enterprise subtree 1.3.6.1.4.1.{pen} answers ({pen_evidence(pen)})")
@@ -292,13 +359,16 @@ def pen_vendor(view: View) -> None:
     """The vendor the enterprise number of the sysObjectID names (unless it
     names the agent's software, not the box's maker)."""
     pen = pen_of(view.system("sys_object_id"))
-    if pen and pen not in SOFTWARE_AGENT_PENS:
+    if pen and pen not in NOT_A_MAKER_PENS:
         view.claim("iana-pen", "vendor", vendor_of_pen(pen), 75, f"sysObjectID enterprise {pen} ({pen_evidence(pen)})")
 
 
 _PKG = (
     # Debian/Ubuntu net-snmp: "openssh-server_1:9.2p1-2+deb12u3_amd64"
-    re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.\-]*)_(?:\d+:)?(?P<version>[0-9][^_]*)_(?:[a-z0-9]+)$"),
+    # (a Debian architecture, so RHEL's "qemu-kvm-7.2.0-14.el9_2.x86_64" is no Debian name)
+    re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.\-]*)_(?:\d+:)?(?P<version>[0-9][^_]*)_"
+               r"(?:amd64|i386|arm64|armhf|armel|all|ppc64el|s390x|mips64el|mipsel|riscv64|powerpc|ppc64|"
+               r"sparc64|alpha|hppa|ia64|m68k|sh4|x32|loong64|kfreebsd-amd64|hurd-i386)$"),
     # RPM: "openssh-server-7.4p1-21.el7.x86_64" / without arch
     re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+?)(?:\.(?:x86_64|i[3-6]86|noarch|aarch64|armv7hl|ppc64le|s390x))?$"),
     # Windows: "Mozilla Firefox (x64 en-US) 115.0.2" / "7-Zip 19.00 (x64)"

@@ -94,6 +94,7 @@ def identify(walk: Walk) -> Identification:
     generic.descr_model(view)
     generic.heuristic_class(view)
     engine.run_late(matched, view)
+    engine.appliance_os(matched, view)
     software = []
     for text in mibs.software[:5000]:
         pname, version = parse_package(text)
