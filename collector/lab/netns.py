@@ -285,7 +285,11 @@ def snmpd_conf(host: LabHost) -> str:
     descr = " ".join(spec.sys_descr.split())  # snmpd.conf values are one line
     return "\n".join([
         f"agentaddress udp:{host.ip}:161" + (f",udp:{host.extra_ip}:161" if host.extra_ip else ""),
-        f"rocommunity {spec.community} default",
+        # HOST-RESOURCES in a namespace describes the machine that runs the lab (its Debian
+        # packages, disks, processes), never the simulated device: no lab agent serves it
+        "view lab included .1",
+        "view lab excluded .1.3.6.1.2.1.25",
+        f"rocommunity {spec.community} default -V lab",
         f"sysDescr {descr}",
         f"sysObjectID {spec.sys_object_id}",
         f"sysName {host.hostname}",
@@ -307,7 +311,7 @@ def _extra_snmpd_lines(host: LabHost) -> list[str]:
     if host.kind == "modern_linux":
         # a well-run host: SNMPv3 authPriv besides its site community
         lines += [f"createUser {LAB_V3['user']} SHA-256 {LAB_V3['auth_key']} AES {LAB_V3['priv_key']}",
-                  f"rouser {LAB_V3['user']} priv"]
+                  f"rouser {LAB_V3['user']} priv -V lab"]
     return lines
 
 
