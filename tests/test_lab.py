@@ -158,6 +158,24 @@ def test_sigterm_marks_scan_interrupted(lab, tmp_path):
         assert inv.scan(1)["status"] == "interrupted"
 
 
+def test_another_session_cannot_scan_or_exec_in_the_lab(lab):
+    """`lab scan` / `lab exec` by hand while a test session holds the lab:
+    refused in one line (the session's own children may)."""
+    import sys
+
+    from collector.lab.netns import HOLDER_ENV
+
+    env = {k: v for k, v in os.environ.items() if k != HOLDER_ENV}
+    for argv in (["exec", "true"], ["scan", "--plugins", "arp", "198.18.0.10"]):
+        proc = subprocess.run([sys.executable, "-m", "collector", "lab", *argv], env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 2, proc  # as every lab error
+        assert "in use by a test or benchmark session" in proc.stderr and "Traceback" not in proc.stderr
+    own = subprocess.run([sys.executable, "-m", "collector", "lab", "exec", "true"], capture_output=True, text=True,
+                         timeout=60)
+    assert own.returncode == 0, own.stderr
+
+
 def test_collector_namespace_is_isolated(lab):
     assert isolation_problems("lcl-col") == []
     out = lab.exec("ip", "-o", "link")

@@ -42,10 +42,13 @@ def run_in_lab_foreground(argv: list[str], env: dict[str, str] | None = None) ->
     a SIGTERM sent to this process is forwarded to the child."""
     import signal
 
-    from collector.lab.netns import lab_namespaces
+    from collector.lab.netns import check_not_in_session, lab_namespaces
 
     if topo.COLLECTOR_NS not in lab_namespaces():
         raise LabError("the lab is not up (run `lan-collector lab up`)")
+    # another session's lab (a test run, a benchmark) is not ours to scan: our probes would
+    # disturb what it measures, and it may pull the lab down under us
+    check_not_in_session()
     proc = subprocess.Popen(in_lab_command(argv), env=env)
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: proc.send_signal(signal.SIGTERM))
     try:
