@@ -200,3 +200,97 @@ def test_sysdescr_keywords_keep_routers_and_firewalls_apart_from_access_points()
                        ("VPN Firewall Router", "firewall")):
         got = best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
         assert got["device_class"] == cls, descr
+
+
+# -- model, version and firmware fallbacks (collector/snmp/fallback.py) -----
+# sysDescr strings marked "Recog" are real ones from Recog's snmp_sysdescr.xml
+# examples (rapid7/recog, BSD-2-Clause), with the device Recog names.
+
+from collector.snmp.fallback import descr_version, maker_model, model_code  # noqa: E402
+
+ENT = "1.3.6.1.2.1.47.1.1.1.1"
+
+
+def entity_row(index: int, cls: int, **cols: str) -> dict[str, object]:
+    """One entPhysicalTable row (ENTITY-MIB): class, and text columns by name."""
+    numbers = {"descr": 2, "name": 7, "firmware_rev": 9, "software_rev": 10, "serial": 11, "model": 13}
+    row: dict[str, object] = {f"{ENT}.5.{index}": cls, f"{ENT}.4.{index}": 0}
+    row.update({f"{ENT}.{numbers[k]}.{index}": v for k, v in cols.items()})
+    return row
+
+
+def test_model_code_shapes():
+    for code in ("GS108T", "DES-3200-28", "TL-SG3210", "CSS326-24G-2S+", "SDS1101", "2241N-VGx"):
+        assert model_code(code) == code
+    for junk in ("Linux", "5.4.0-1", "x86_64", "i686", "armv7l", "SMP", "10/100Base-T", "11b/g/n", "H.264", "V1.2.3",
+                 "2024", "100Mbps", "802.11", "IPv6", "Chassis", "1"):
+        assert model_code(junk) is None, junk
+
+
+def test_maker_then_model_code_in_sysdescr():
+    assert maker_model("Lantronix SDS1101 V6.1.0.3 (060811)") == ("Lantronix", "SDS1101")  # Recog
+    assert maker_model("Cabletron ELS10-26 Version 1.01.02 06/09/98--12:51:12") == ("Cabletron", "ELS10-26")  # Recog
+    assert maker_model("Netopia 2241N-VGx v7.7.0r1") == ("Netopia", "2241N-VGx")  # Recog
+    # a product-line word between maker and code (constructed, NETGEAR's naming)
+    assert maker_model("NETGEAR ProSafe GS108T 8-port Gigabit Smart Switch") == ("Netgear", "GS108T")
+    # no model code, an OS or speeds after the maker: nothing
+    assert maker_model("Linux nas 4.4.59+ #25426 SMP armv7l") is None
+    assert maker_model("EPSON Built-in 11b/g/n Print Server") is None  # Recog
+    assert maker_model("Cisco Internetwork Operating System Software IOS (tm) C2600 Software") is None
+    assert maker_model("Unknownmaker XYZ100 Switch") is None  # a maker the vendor table does not know
+
+
+def test_versions_in_sysdescr():
+    assert descr_version("Lantronix SDS1101 V6.1.0.3 (060811)") == "6.1.0.3"  # Recog
+    assert descr_version("3Com SuperStackII Switch 1000, SW Version:3.21") == "3.21"  # Recog
+    assert descr_version("LNL-2210 Intelligent Single Door Controller Firmware Version 1.17.6 Build 359") == "1.17.6"
+    assert descr_version("3COM: AP8760: Dual Radio 11a/b/g Access Point, Software v2.1.13b05_sh, Bootrom v1.2.1, "
+                         "Hardware R02") == "2.1.13b05_sh"  # Recog
+    # the hardware's, the boot loader's or the kernel's version is no firmware
+    assert descr_version("Acme Sensor, Hardware Version 1.2, Bootrom V2.0.1") is None
+    assert descr_version("Linux cam 3.10.14 #1 PREEMPT armv7l") is None
+    assert descr_version("APC Web/SNMP Management Card (MB:v3.8.6 PF:v3.5.4)") is None
+
+
+def test_sysdescr_model_and_firmware_of_an_unknown_appliance():
+    # constructed (Perle's model naming; no definition or Recog fingerprint knows it)
+    got = best({"1.3.6.1.2.1.1.1.0": "Perle IDS-509 Industrial Ethernet Switch, Firmware Version 2.4.0.1"})
+    assert (got["vendor"], got["model"], got["firmware"], got["os_name"]) == ("Perle", "IDS-509", "2.4.0.1", None)
+
+
+def test_entity_chassis_name_and_software_rev():
+    # ENTITY-MIB chassis row whose entPhysicalModelName is empty: the model
+    # in entPhysicalName, the firmware in entPhysicalSoftwareRev (no OS named)
+    walk = {"1.3.6.1.2.1.1.1.0": "Industrial Ethernet Switch",
+            **entity_row(1, 3, descr="Industrial Ethernet Switch", name="IES-3208-PoE", software_rev="2.4.1",
+                         serial="K4812345")}
+    got = best(walk)
+    assert (got["model"], got["serial"], got["firmware"], got["os_version"]) == ("IES-3208-PoE", "K4812345", "2.4.1",
+                                                                                 None)
+    # "Chassis" or "1" in entPhysicalName, a board revision in entPhysicalSoftwareRev: nothing invented
+    walk = {"1.3.6.1.2.1.1.1.0": "Industrial Ethernet Switch",
+            **entity_row(1, 3, descr="Chassis", name="Chassis 1", software_rev="A1")}
+    got = best(walk)
+    assert (got["model"], got["firmware"]) == (None, None)
+
+
+def test_entity_chassis_descr_after_the_maker():
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch",
+            **entity_row(1, 3, descr="Allied Telesis AT-x230-18GP Layer 2+ switch", name="Switch")}
+    assert best(walk)["model"] == "AT-x230-18GP"
+
+
+def test_entity_module_model_without_a_chassis_row():
+    # an agent listing only a stack and its module (ENTITY-MIB classes 11, 9)
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(1, 11, descr="Stack"),
+            **entity_row(2, 9, descr="Switch unit 1", model="XS-2210-12")}
+    assert best(walk)["model"] == "XS-2210-12"
+
+
+def test_a_definitions_model_and_version_win_over_the_fallbacks():
+    # Windows names its OS and says where its version lives: XP states none,
+    # and sysDescr's "Version 5.1" is the NT version, not a release
+    got = best({"1.3.6.1.2.1.1.1.0": "Hardware: x86 Family 6 Model 15 Stepping 13 AT/AT COMPATIBLE - Software: "
+                                     "Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)",
+                "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.311.1.1.3.1.1"})
+    assert (got["os_name"], got["os_version"], got["firmware"]) == ("Windows XP", None, None)

@@ -15,6 +15,7 @@ from typing import Any
 from collector.snmp.claims import clean
 from collector.refdata.compact import CompactNames
 from collector.snmp.engine import View
+from collector.snmp.fallback import model_code
 from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
 
 #: Agents whose enterprise number names the software, not the box (IANA
@@ -168,7 +169,7 @@ def entity_claims(view: View) -> None:
         if model is None and row.get("class") == 3:
             descr = clean(row.get("descr"))
             # "WS-C3750G-12S" style descr on old IOS; skip prose ("Cisco Systems Catalyst 6500 ...")
-            if descr and " " not in descr:
+            if descr and " " not in descr and model_code(descr):  # not "Chassis"
                 model = descr
         view.claim("entity", "model", model, conf_model, ev)
         view.claim("entity", "serial", row.get("serial"), conf_serial, ev)
