@@ -294,3 +294,38 @@ def test_a_definitions_model_and_version_win_over_the_fallbacks():
                                      "Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)",
                 "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.311.1.1.3.1.1"})
     assert (got["os_name"], got["os_version"], got["firmware"]) == ("Windows XP", None, None)
+
+
+#: GLPI's sysObjectID table: Marconi MNR18-12, type NETWORKING (no model word says which kind)
+MARCONI = "1.3.6.1.4.1.1012.230.1.1.1.11812"
+SERVICES, FORWARDING = "1.3.6.1.2.1.1.7.0", "1.3.6.1.2.1.4.1.0"
+
+
+def test_glpi_networking_and_sysservices_give_the_class():
+    base = {"1.3.6.1.2.1.1.1.0": "MNR18-12", "1.3.6.1.2.1.1.2.0": MARCONI}
+    assert best({**base, SERVICES: 2})["device_class"] == "switch"  # layer 2 only
+    assert best({**base, SERVICES: 4 | 8 | 64, FORWARDING: 1})["device_class"] == "router"  # layer 3, forwarding
+    # bridges and routes: no switch (the older ipForwarding heuristic says router, weakly)
+    assert best({**base, SERVICES: 2 | 4 | 64, FORWARDING: 1})["device_class"] != "switch"
+    # a Wi-Fi radio interface (IANAifType ieee80211): not this rule's to say
+    radio = {"1.3.6.1.2.1.2.2.1.2.1": "wlan0", "1.3.6.1.2.1.2.2.1.3.1": 71}
+    assert best({**base, SERVICES: 2, **radio})["device_class"] != "switch"
+
+
+def test_glpi_networking_rule_is_not_for_other_types():
+    # GLPI type PRINTER (Brother): the printer rules decide, not sysServices
+    got = best({"1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.2435.2.3.9.1", SERVICES: 2})
+    assert got["device_class"] != "switch"
+
+
+def test_serial_of_a_top_level_entity_row_without_chassis_class():
+    # the box listed as class other(1), contained in nothing (ENTITY-MIB)
+    walk = {"1.3.6.1.2.1.1.1.0": "Media Gateway", **entity_row(1, 1, descr="Media Gateway", serial="MG4A123456"),
+            **entity_row(2, 10, descr="eth0", serial="not-a-box")}
+    walk[f"{ENT}.4.2"] = 1
+    assert best(walk)["serial"] == "MG4A123456"
+    # a row inside another is a part, not the box
+    walk = {"1.3.6.1.2.1.1.1.0": "Media Gateway", **entity_row(1, 1, descr="Media Gateway"),
+            **entity_row(2, 1, descr="Board", serial="BRD0001")}
+    walk[f"{ENT}.4.2"] = 1
+    assert best(walk)["serial"] is None

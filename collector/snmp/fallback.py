@@ -183,3 +183,28 @@ def versions(view: View, matched: list[Matched]) -> None:
         view.claim("entity", "firmware", software, 55, ev)
     elif descr:
         view.claim("heuristic", "firmware", descr, 45, "sysDescr version")
+
+
+def networking_class(view: View) -> None:
+    """GLPI's sysObjectID table says "network gear" (NETWORKING) and no model
+    word says which: sysServices (RFC 3418) tells a layer-2-only device (a
+    switch) from a layer-3 one that forwards and does not bridge (a router).
+    Not where a Wi-Fi radio interface is listed (an access point or a Wi-Fi
+    router bridges and routes)."""
+    from collector.snmp.generic import IF_IEEE80211, _sysobject_ids
+    from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
+
+    oid = view.system("sys_object_id")
+    entry = _sysobject_ids().get(oid or "")
+    if not entry or entry[1] != "NETWORKING" or any(f.field == "device_class" for f in view.claims.facts):
+        return
+    if any(i.get("type") == IF_IEEE80211 for i in view.mibs.interfaces):
+        return
+    services = view.walk.int(SYS_SERVICES)
+    if services is None:
+        return
+    ev = f"sysObjectID {oid} (GLPI sysObjectID table: NETWORKING), sysServices {services}"
+    if services & 0x02 and not services & 0x04:
+        view.claim("glpi-sysobject", "device_class", "switch", 47, f"{ev}: layer 2 only")
+    elif services & 0x04 and not services & 0x02 and view.walk.int(IP_FORWARDING) == 1:
+        view.claim("glpi-sysobject", "device_class", "router", 45, f"{ev}: layer 3, ipForwarding on")

@@ -157,8 +157,11 @@ def recog_claims(view: View) -> dict[str, str] | None:
 def entity_claims(view: View) -> None:
     mibs = view.mibs
     if not mibs.chassis:
-        # some agents list only a stack or modules: fall back to the first row with a serial
-        rows = [r for r in mibs.entities if clean(r.get("serial")) and r.get("class") in (11, 9)][:1]
+        # some agents list only a stack or modules, or the box as a top-level
+        # row of class other/unknown: the first such row with a serial
+        serials = [r for r in mibs.entities[:2000] if clean(r.get("serial"))]
+        rows = ([r for r in serials if r.get("class") in (11, 9)] or
+                [r for r in serials if r.get("class") in (1, 2) and not r.get("contained_in")])[:1]
         conf_model, conf_serial = 70, 70
     else:
         rows = mibs.chassis[:1]

@@ -95,6 +95,7 @@ def identify(walk: Walk) -> Identification:
     fallback.descr_maker_model(view)
     fallback.entity_model(view)
     generic.heuristic_class(view)
+    fallback.networking_class(view)
     engine.run_late(matched, view)
     engine.appliance_os(matched, view)
     fallback.versions(view, matched)
