@@ -238,6 +238,17 @@ def test_maker_then_model_code_in_sysdescr():
     assert maker_model("EPSON Built-in 11b/g/n Print Server") is None  # Recog
     assert maker_model("Cisco Internetwork Operating System Software IOS (tm) C2600 Software") is None
     assert maker_model("Unknownmaker XYZ100 Switch") is None  # a maker the vendor table does not know
+    # the maker's legal form and a comma before the code (Recog)
+    assert maker_model("Avaya Inc., G250-BRI Media Gateway, SW Version 25.28.0") == ("Avaya", "G250-BRI")
+    # "V1910-16G" is HP's model code, not a version (Recog)
+    assert maker_model("HP V1910-16G Switch Software Version 5.20 Release 1108") == ("HP", "V1910-16G")
+
+
+def test_model_label_in_sysdescr():
+    # constructed in the style of DrayTek's sysDescr (Recog lists one), with a maker no table knows
+    got = best({"1.3.6.1.2.1.1.1.0": "Acme Gateways, Router Model: AG3912, Version: 4.4.3.4, Build Date/Time:Mar 27"})
+    assert (got["model"], got["firmware"]) == ("AG3912", "4.4.3.4")
+    assert best({"1.3.6.1.2.1.1.1.0": "Router Model: Generic"})["model"] is None
 
 
 def test_versions_in_sysdescr():

@@ -24,7 +24,7 @@ _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*\+?")
 #: Codes that are no model: versions, CPU architectures, kernel builds,
 #: speeds, standards and dates.
 _NOT_CODE = re.compile(
-    r"(?i)^(?:v?\d+(?:[._-]\d+)+\w*|\d+[a-z]?|(?:x86|x64|i[3-6]86|amd64|arm|aarch|mips|ppc|sparc|riscv|s390)\w*|"
+    r"(?i)^(?:v?\d+(?:\.\d+)+[\w-]*|\d+(?:[-_/]\d+)+|\d+[a-z]?|(?:x86|x64|i[3-6]86|amd64|arm|aarch|mips|ppc|sparc|riscv|s390)\w*|"
     r"rev\w*|ver\w*|build\w*|rel\w*|release\w*|fw\w*|sw\w*|hw\w*|r\d+|b\d+|"
     r"\d+(?:st|nd|rd|th)|\d+(?:m|g|k|t)b?(?:ps|it)?|[\d/]*\d+base[\w/-]*|11[abgnacx]+(?:/[abgnacx]+)*|802\.\w+|ipv[46]|snmpv?\d\w*|smp|preempt|"
     r"h\.?26[1-5]\w*|mpeg\w*|mjpe?g|\d{1,2}(?:am|pm)|20\d\d\w*|19\d\d\w*|[a-z]{1,2}\d)$")
@@ -68,7 +68,10 @@ def maker_model(text: str | None) -> tuple[str, str] | None:
         maker = names.known(lead)
         if maker is None or maker.lower() in _NOT_MAKERS:
             continue
-        for i, word in enumerate(words[n:n + 3]):
+        rest = words[n:n + 6]
+        while rest and (rest[0] == "," or _LEGAL_WORD.match(rest[0])):  # "Avaya Inc., G250-BRI ..."
+            rest = rest[1:]
+        for word in rest[:3]:
             code = model_code(word)
             if code:
                 return maker, code
@@ -78,12 +81,22 @@ def maker_model(text: str | None) -> tuple[str, str] | None:
     return None
 
 
+_LEGAL_WORD = re.compile(r"(?i)^(?:inc|corp|corporation|ltd|limited|co|gmbh|ag|llc|s\.?a)\.?,?$")
+#: "Router Model: Vigor3912", "Model Number=GX-100", "Model Name: AB-12".
+_MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\S{3,40})")
+
+
 def descr_maker_model(view: View) -> None:
-    """A model code after a known maker's name at the start of sysDescr."""
-    got = maker_model(view.system("sys_descr"))
+    """A model code after a known maker's name at the start of sysDescr, or
+    after a "Model:" label anywhere in it."""
+    descr = view.system("sys_descr")
+    got = maker_model(descr)
     if got:
         view.claim("heuristic", "model", got[1], 48, f"sysDescr: maker {got[0]} then a model code")
         view.claim("heuristic", "vendor", got[0], 50, "sysDescr: starts with a maker's name")
+    m = _MODEL_LABEL.search((descr or "")[:1024])
+    if m and (code := model_code(m.group(1))):
+        view.claim("heuristic", "model", code, 50, "sysDescr: \"Model:\" label")
 
 
 def entity_model(view: View) -> None:
