@@ -257,6 +257,9 @@ def test_versions_in_sysdescr():
     assert descr_version("LNL-2210 Intelligent Single Door Controller Firmware Version 1.17.6 Build 359") == "1.17.6"
     assert descr_version("3COM: AP8760: Dual Radio 11a/b/g Access Point, Software v2.1.13b05_sh, Bootrom v1.2.1, "
                          "Hardware R02") == "2.1.13b05_sh"  # Recog
+    assert descr_version("Acme WorkCentre 6515; System Software 64.61.21, ESS 64.61.21") == "64.61.21"  # constructed
+    assert descr_version("Acme Router, SW:v3.0.0.46") == "3.0.0.46"
+    assert descr_version("Hardware: Intel64 - Software: Windows Version 6.3 (Build 9600)") == "6.3"
     # the hardware's, the boot loader's or the kernel's version is no firmware
     assert descr_version("Acme Sensor, Hardware Version 1.2, Bootrom V2.0.1") is None
     assert descr_version("Linux cam 3.10.14 #1 PREEMPT armv7l") is None

@@ -127,9 +127,10 @@ def entity_model(view: View) -> None:
 
 _VERSION = r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*)*(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\))?)"
 #: "Version 1.2.3", "Software Version 1.2", "Firmware: 2.0.1", "FW 1.4",
+#: "System Software 64.61.21", "SW:v3.0.0.46",
 #: "Ver.1.01", "Rel 5.1", "Release 7.2", then a bare "V1.2.3" / "v1.2.3".
 _DESCR_VERSIONS = (
-    re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]+)\s+)?(?:version|ver\.?|firmware|fw|rel\.?|release|revision|rev\.?)"
+    re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]+)\s+)?(?:version|ver\.?|firmware|fw|software|sw|rel\.?|release|revision|rev\.?)"
                r"\s*[:=]?\s*" + _VERSION),
     re.compile(r"(?<![\w.:-])(?:(?P<what>[\w-]+)\s+)?[vV]" + _VERSION[2:]),
 )
