@@ -63,7 +63,7 @@ def maker_model(text: str | None) -> tuple[str, str] | None:
         if len(words) <= n:
             continue
         lead = " ".join(words[:n])
-        if lead.lower() in _NOT_MAKERS or any(w in (",", ":") for w in words[:n]):
+        if len(lead) > 60 or lead.lower() in _NOT_MAKERS or any(w in (",", ":") for w in words[:n]):
             continue
         maker = names.known(lead)
         if maker is None or maker.lower() in _NOT_MAKERS:
@@ -130,9 +130,9 @@ _VERSION = r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*)*(?:[-_][A-Za-z0-9.]+)?(?:\([\
 #: "System Software 64.61.21", "SW:v3.0.0.46",
 #: "Ver.1.01", "Rel 5.1", "Release 7.2", then a bare "V1.2.3" / "v1.2.3".
 _DESCR_VERSIONS = (
-    re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]+)\s+)?(?:version|ver\.?|firmware|fw|software|sw|rel\.?|release|revision|rev\.?)"
+    re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]{1,24})\s+)?(?:version|ver\.?|firmware|fw|software|sw|rel\.?|release|revision|rev\.?)"
                r"\s*[:=]?\s*" + _VERSION),
-    re.compile(r"(?<![\w.:-])(?:(?P<what>[\w-]+)\s+)?[vV]" + _VERSION[2:]),
+    re.compile(r"(?<![\w.:-])(?:(?P<what>[\w-]{1,24})\s+)?[vV]" + _VERSION[2:]),
 )
 #: What a version must not be the version of.
 _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|kernel|linux|transport|pcb|mib|snmp|"
