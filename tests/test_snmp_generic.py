@@ -343,3 +343,12 @@ def test_serial_of_a_top_level_entity_row_without_chassis_class():
             **entity_row(2, 1, descr="Board", serial="BRD0001")}
     walk[f"{ENT}.4.2"] = 1
     assert best(walk)["serial"] is None
+
+
+def test_software_rev_of_a_stack_row_without_chassis():
+    # ENTITY-MIB stack(11) row holding entPhysicalSoftwareRev; a module's own software is not the box's
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(1, 11, descr="Stack", software_rev="3.1.4"),
+            **entity_row(2, 9, descr="Switch unit 1", model="XS-2210-12", software_rev="9.9.9")}
+    assert best(walk)["firmware"] == "3.1.4"
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(2, 9, descr="Switch unit 1", software_rev="9.9.9")}
+    assert best(walk)["firmware"] is None

@@ -169,7 +169,11 @@ def versions(view: View, matched: list[Matched]) -> None:
     generic_os = GENERIC_OS_FAMILIES
     readers = {m.definition.family for m in matched if "os_version" in m.definition.fields}
     os_name = view.claims.best("os_name")
-    chassis = view.mibs.chassis[0] if view.mibs.chassis else {}
+    # the chassis row, else the stack or a top-level row of class other/unknown (the box
+    # itself); a module's software may be its own
+    chassis = view.mibs.chassis[0] if view.mibs.chassis else next(
+        (r for r in view.mibs.entities[:2000] if clean(r.get("software_rev")) and
+         (r.get("class") == 11 or (r.get("class") in (1, 2) and not r.get("contained_in")))), {})
     software = clean(chassis.get("software_rev"))
     if software and not re.match(r"(?:[vV](?:er\.?|ersion)?\s*)?\d+[.(]\d", software):
         # "1", "A0": a revision letter or a board number; "RGOS 10.4(3)p4
