@@ -244,6 +244,21 @@ def test_maker_then_model_code_in_sysdescr():
     assert maker_model("HP V1910-16G Switch Software Version 5.20 Release 1108") == ("HP", "V1910-16G")
 
 
+def test_maker_and_model_later_in_sysdescr():
+    # Recog: an Intermec label printer whose sysDescr starts with what it is
+    assert best({"1.3.6.1.2.1.1.1.0": "Thermal Label Printer Intermec PM43"})["model"] == "PM43"
+    # constructed: a maker after "Copyright ... by" is no device's name, nor an OS name a model
+    assert best({"1.3.6.1.2.1.1.1.0": "Media Gateway, Copyright (c) by Cisco X2000"})["model"] is None
+    assert best({"1.3.6.1.2.1.1.1.0": "was1 Compaq Tru64 UNIX V5.1B (Rev. 2650)"})["model"] is None
+    # net-snmp's uname: the host name (here a maker's) and the kernel release are no maker and model
+    got = best({"1.3.6.1.2.1.1.1.0": "Linux raspberrypi 5.10.63-v7l+ #1459 SMP Wed Oct 6 16:41:57 BST 2021 armv7l"})
+    assert got["model"] is None
+    assert model_code("5.10.63-v7l+") is None
+    # a maker and model after the kernel (constructed in QNAP's style)
+    got = best({"1.3.6.1.2.1.1.1.0": "Linux nas 3.10.20-al-5.0 #1 SMP Fri Jul 1 2016 armv7l QNAP TS-431P"})
+    assert got["model"] == "TS-431P"
+
+
 def test_model_label_in_sysdescr():
     # constructed in the style of DrayTek's sysDescr (Recog lists one), with a maker no table knows
     got = best({"1.3.6.1.2.1.1.1.0": "Acme Gateways, Router Model: AG3912, Version: 4.4.3.4, Build Date/Time:Mar 27"})

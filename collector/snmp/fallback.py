@@ -24,10 +24,10 @@ _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*\+?")
 #: Codes that are no model: versions, CPU architectures, kernel builds,
 #: speeds, standards and dates.
 _NOT_CODE = re.compile(
-    r"(?i)^(?:v?\d+(?:\.\d+)+[\w-]*|\d+(?:[-_/]\d+)+|\d+[a-z]?|(?:x86|x64|i[3-6]86|amd64|arm|aarch|mips|ppc|sparc|riscv|s390)\w*|"
+    r"(?i)^(?:v?\d+(?:\.\d+)+[\w+~-]*|\d+(?:[-_/]\d+)+|\d+[a-z]?|(?:x86|x64|i[3-6]86|amd64|arm|aarch|mips|ppc|sparc|riscv|s390)\w*|"
     r"rev\w*|ver\w*|build\w*|rel\w*|release\w*|fw\w*|sw\w*|hw\w*|r\d+|b\d+|"
     r"\d+(?:st|nd|rd|th)|\d+(?:m|g|k|t)b?(?:ps|it)?|[\d/]*\d+base[\w/-]*|11[abgnacx]+(?:/[abgnacx]+)*|802\.\w+|ipv[46]|snmpv?\d\w*|smp|preempt|"
-    r"h\.?26[1-5]\w*|mpeg\w*|mjpe?g|\d{1,2}(?:am|pm)|20\d\d\w*|19\d\d\w*|[a-z]{1,2}\d)$")
+    r"tru64|win(?:32|64|2k\w*)|os/?2|[zi]\d?/os|h\.?26[1-5]\w*|mpeg\w*|mjpe?g|\d{1,2}(?:am|pm)|20\d\d\w*|19\d\d\w*|[a-z]{1,2}\d)$")
 #: Words between a maker's name and a model code ("NETGEAR ProSafe GS108T",
 #: "D-Link Web Smart DES-1210"): product line words, never these, which say
 #: the text is about software or an OS rather than a product.
@@ -87,13 +87,26 @@ _MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\
 
 
 def descr_maker_model(view: View) -> None:
-    """A model code after a known maker's name at the start of sysDescr, or
-    after a "Model:" label anywhere in it."""
+    """A model code after a known maker's name at the start of sysDescr
+    (else later in it, not after "by" / "(c)" / "Copyright" or a list
+    separator: weaker), or after a "Model:" label anywhere in it."""
     descr = view.system("sys_descr")
     got = maker_model(descr)
     if got:
         view.claim("heuristic", "model", got[1], 48, f"sysDescr: maker {got[0]} then a model code")
         view.claim("heuristic", "vendor", got[0], 50, "sysDescr: starts with a maker's name")
+    elif descr:
+        # a maker's name later in sysDescr ("..., Release 1211P04 HP A5800-24G Switch")
+        words = descr[:300].split()
+        for i in range(1, min(len(words), 40)):
+            if words[i - 1].endswith((",", ";")) or words[i - 1].lower() in ("by", "(c)", "copyright"):
+                continue
+            if i == 1 and words[0].lower() in _NOT_MAKERS:
+                continue  # uname's "Linux <hostname> <release> ...": a host name, whatever it says
+            got = maker_model(" ".join(words[i:]))
+            if got:
+                view.claim("heuristic", "model", got[1], 46, f"sysDescr: maker {got[0]} then a model code")
+                break
     m = _MODEL_LABEL.search((descr or "")[:1024])
     if m and (code := model_code(m.group(1))):
         view.claim("heuristic", "model", code, 50, "sysDescr: \"Model:\" label")
