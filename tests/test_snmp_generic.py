@@ -274,6 +274,8 @@ def test_versions_in_sysdescr():
                          "Hardware R02") == "2.1.13b05_sh"  # Recog
     assert descr_version("Acme WorkCentre 6515; System Software 64.61.21, ESS 64.61.21") == "64.61.21"  # constructed
     assert descr_version("Acme Router, SW:v3.0.0.46") == "3.0.0.46"
+    # boot firmware and the software image: the image (Recog, Nortel BayStack)
+    assert descr_version("BayStack 450-24T HW:RevB  FW:V1.02 SW:V1.0.0.8") == "1.0.0.8"
     assert descr_version("Hardware: Intel64 - Software: Windows Version 6.3 (Build 9600)") == "6.3"
     # the hardware's, the boot loader's or the kernel's version is no firmware
     assert descr_version("Acme Sensor, Hardware Version 1.2, Bootrom V2.0.1") is None

@@ -153,16 +153,24 @@ _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|ke
 
 
 def descr_version(text: str | None) -> str | None:
-    """The software or firmware version a sysDescr states, or None."""
+    """The software or firmware version a sysDescr states, or None: the
+    first, unless a later one is labelled software ("FW:V1.44 SW:v2.0.0.28":
+    the image the box runs, not its boot firmware)."""
     if not text:
         return None
     for pattern in _DESCR_VERSIONS:
+        found: list[tuple[int, int, str]] = []
         for m in pattern.finditer(text[:1024]):
             what = m.group("what")
             before = text[:m.start()].rstrip().lower()
             if (what and _OTHER_PART.match(what)) or re.search(r"(?:hardware|hw|boot|rom)\s*$", before):
                 continue
-            return m.group("v")
+            label = (what or "") + " " + m.group(0)[:12]
+            found.append((0 if re.search(r"(?i)\b(?:software|sw)\b", label) else 1, len(found), m.group("v")))
+            if len(found) >= 8:
+                break
+        if found:
+            return min(found)[2]
     return None
 
 
