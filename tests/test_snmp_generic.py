@@ -200,3 +200,172 @@ def test_sysdescr_keywords_keep_routers_and_firewalls_apart_from_access_points()
                        ("VPN Firewall Router", "firewall")):
         got = best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
         assert got["device_class"] == cls, descr
+
+
+# -- model, version and firmware fallbacks (collector/snmp/fallback.py) -----
+# sysDescr strings marked "Recog" are real ones from Recog's snmp_sysdescr.xml
+# examples (rapid7/recog, BSD-2-Clause), with the device Recog names.
+
+from collector.snmp.fallback import descr_version, maker_model, model_code  # noqa: E402
+
+ENT = "1.3.6.1.2.1.47.1.1.1.1"
+
+
+def entity_row(index: int, cls: int, **cols: str) -> dict[str, object]:
+    """One entPhysicalTable row (ENTITY-MIB): class, and text columns by name."""
+    numbers = {"descr": 2, "name": 7, "firmware_rev": 9, "software_rev": 10, "serial": 11, "model": 13}
+    row: dict[str, object] = {f"{ENT}.5.{index}": cls, f"{ENT}.4.{index}": 0}
+    row.update({f"{ENT}.{numbers[k]}.{index}": v for k, v in cols.items()})
+    return row
+
+
+def test_model_code_shapes():
+    for code in ("GS108T", "DES-3200-28", "TL-SG3210", "CSS326-24G-2S+", "SDS1101", "2241N-VGx"):
+        assert model_code(code) == code
+    for junk in ("Linux", "5.4.0-1", "x86_64", "i686", "armv7l", "SMP", "10/100Base-T", "11b/g/n", "H.264", "V1.2.3",
+                 "2024", "100Mbps", "802.11", "IPv6", "Chassis", "1"):
+        assert model_code(junk) is None, junk
+
+
+def test_maker_then_model_code_in_sysdescr():
+    assert maker_model("Lantronix SDS1101 V6.1.0.3 (060811)") == ("Lantronix", "SDS1101")  # Recog
+    assert maker_model("Cabletron ELS10-26 Version 1.01.02 06/09/98--12:51:12") == ("Cabletron", "ELS10-26")  # Recog
+    assert maker_model("Netopia 2241N-VGx v7.7.0r1") == ("Netopia", "2241N-VGx")  # Recog
+    # a product-line word between maker and code (constructed, NETGEAR's naming)
+    assert maker_model("NETGEAR ProSafe GS108T 8-port Gigabit Smart Switch") == ("Netgear", "GS108T")
+    # no model code, an OS or speeds after the maker: nothing
+    assert maker_model("Linux nas 4.4.59+ #25426 SMP armv7l") is None
+    assert maker_model("EPSON Built-in 11b/g/n Print Server") is None  # Recog
+    assert maker_model("Cisco Internetwork Operating System Software IOS (tm) C2600 Software") is None
+    assert maker_model("Unknownmaker XYZ100 Switch") is None  # a maker the vendor table does not know
+    # the maker's legal form and a comma before the code (Recog)
+    assert maker_model("Avaya Inc., G250-BRI Media Gateway, SW Version 25.28.0") == ("Avaya", "G250-BRI")
+    # "V1910-16G" is HP's model code, not a version (Recog)
+    assert maker_model("HP V1910-16G Switch Software Version 5.20 Release 1108") == ("HP", "V1910-16G")
+
+
+def test_maker_and_model_later_in_sysdescr():
+    # Recog: an Intermec label printer whose sysDescr starts with what it is
+    assert best({"1.3.6.1.2.1.1.1.0": "Thermal Label Printer Intermec PM43"})["model"] == "PM43"
+    # constructed: a maker after "Copyright ... by" is no device's name, nor an OS name a model
+    assert best({"1.3.6.1.2.1.1.1.0": "Media Gateway, Copyright (c) by Cisco X2000"})["model"] is None
+    assert best({"1.3.6.1.2.1.1.1.0": "was1 Compaq Tru64 UNIX V5.1B (Rev. 2650)"})["model"] is None
+    # net-snmp's uname: the host name (here a maker's) and the kernel release are no maker and model
+    got = best({"1.3.6.1.2.1.1.1.0": "Linux raspberrypi 5.10.63-v7l+ #1459 SMP Wed Oct 6 16:41:57 BST 2021 armv7l"})
+    assert got["model"] is None
+    assert model_code("5.10.63-v7l+") is None
+    # a maker and model after the kernel (constructed in QNAP's style)
+    got = best({"1.3.6.1.2.1.1.1.0": "Linux nas 3.10.20-al-5.0 #1 SMP Fri Jul 1 2016 armv7l QNAP TS-431P"})
+    assert got["model"] == "TS-431P"
+
+
+def test_model_label_in_sysdescr():
+    # constructed in the style of DrayTek's sysDescr (Recog lists one), with a maker no table knows
+    got = best({"1.3.6.1.2.1.1.1.0": "Acme Gateways, Router Model: AG3912, Version: 4.4.3.4, Build Date/Time:Mar 27"})
+    assert (got["model"], got["firmware"]) == ("AG3912", "4.4.3.4")
+    assert best({"1.3.6.1.2.1.1.1.0": "Router Model: Generic"})["model"] is None
+
+
+def test_versions_in_sysdescr():
+    assert descr_version("Lantronix SDS1101 V6.1.0.3 (060811)") == "6.1.0.3"  # Recog
+    assert descr_version("3Com SuperStackII Switch 1000, SW Version:3.21") == "3.21"  # Recog
+    assert descr_version("LNL-2210 Intelligent Single Door Controller Firmware Version 1.17.6 Build 359") == "1.17.6"
+    assert descr_version("3COM: AP8760: Dual Radio 11a/b/g Access Point, Software v2.1.13b05_sh, Bootrom v1.2.1, "
+                         "Hardware R02") == "2.1.13b05_sh"  # Recog
+    assert descr_version("Acme WorkCentre 6515; System Software 64.61.21, ESS 64.61.21") == "64.61.21"  # constructed
+    assert descr_version("Acme Router, SW:v3.0.0.46") == "3.0.0.46"
+    # boot firmware and the software image: the image (Recog, Nortel BayStack)
+    assert descr_version("BayStack 450-24T HW:RevB  FW:V1.02 SW:V1.0.0.8") == "1.0.0.8"
+    assert descr_version("Hardware: Intel64 - Software: Windows Version 6.3 (Build 9600)") == "6.3"
+    # the hardware's, the boot loader's or the kernel's version is no firmware
+    assert descr_version("Acme Sensor, Hardware Version 1.2, Bootrom V2.0.1") is None
+    assert descr_version("Linux cam 3.10.14 #1 PREEMPT armv7l") is None
+    assert descr_version("APC Web/SNMP Management Card (MB:v3.8.6 PF:v3.5.4)") is None
+
+
+def test_sysdescr_model_and_firmware_of_an_unknown_appliance():
+    # constructed (Perle's model naming; no definition or Recog fingerprint knows it)
+    got = best({"1.3.6.1.2.1.1.1.0": "Perle IDS-509 Industrial Ethernet Switch, Firmware Version 2.4.0.1"})
+    assert (got["vendor"], got["model"], got["firmware"], got["os_name"]) == ("Perle", "IDS-509", "2.4.0.1", None)
+
+
+def test_entity_chassis_name_and_software_rev():
+    # ENTITY-MIB chassis row whose entPhysicalModelName is empty: the model
+    # in entPhysicalName, the firmware in entPhysicalSoftwareRev (no OS named)
+    walk = {"1.3.6.1.2.1.1.1.0": "Industrial Ethernet Switch",
+            **entity_row(1, 3, descr="Industrial Ethernet Switch", name="IES-3208-PoE", software_rev="2.4.1",
+                         serial="K4812345")}
+    got = best(walk)
+    assert (got["model"], got["serial"], got["firmware"], got["os_version"]) == ("IES-3208-PoE", "K4812345", "2.4.1",
+                                                                                 None)
+    # "Chassis" or "1" in entPhysicalName, a board revision in entPhysicalSoftwareRev: nothing invented
+    walk = {"1.3.6.1.2.1.1.1.0": "Industrial Ethernet Switch",
+            **entity_row(1, 3, descr="Chassis", name="Chassis 1", software_rev="A1")}
+    got = best(walk)
+    assert (got["model"], got["firmware"]) == (None, None)
+
+
+def test_entity_chassis_descr_after_the_maker():
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch",
+            **entity_row(1, 3, descr="Allied Telesis AT-x230-18GP Layer 2+ switch", name="Switch")}
+    assert best(walk)["model"] == "AT-x230-18GP"
+
+
+def test_entity_module_model_without_a_chassis_row():
+    # an agent listing only a stack and its module (ENTITY-MIB classes 11, 9)
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(1, 11, descr="Stack"),
+            **entity_row(2, 9, descr="Switch unit 1", model="XS-2210-12")}
+    assert best(walk)["model"] == "XS-2210-12"
+
+
+def test_a_definitions_model_and_version_win_over_the_fallbacks():
+    # Windows names its OS and says where its version lives: XP states none,
+    # and sysDescr's "Version 5.1" is the NT version, not a release
+    got = best({"1.3.6.1.2.1.1.1.0": "Hardware: x86 Family 6 Model 15 Stepping 13 AT/AT COMPATIBLE - Software: "
+                                     "Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)",
+                "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.311.1.1.3.1.1"})
+    assert (got["os_name"], got["os_version"], got["firmware"]) == ("Windows XP", None, None)
+
+
+#: GLPI's sysObjectID table: Marconi MNR18-12, type NETWORKING (no model word says which kind)
+MARCONI = "1.3.6.1.4.1.1012.230.1.1.1.11812"
+SERVICES, FORWARDING = "1.3.6.1.2.1.1.7.0", "1.3.6.1.2.1.4.1.0"
+
+
+def test_glpi_networking_and_sysservices_give_the_class():
+    base = {"1.3.6.1.2.1.1.1.0": "MNR18-12", "1.3.6.1.2.1.1.2.0": MARCONI}
+    assert best({**base, SERVICES: 2})["device_class"] == "switch"  # layer 2 only
+    assert best({**base, SERVICES: 4 | 8 | 64, FORWARDING: 1})["device_class"] == "router"  # layer 3, forwarding
+    # bridges and routes: no switch (the older ipForwarding heuristic says router, weakly)
+    assert best({**base, SERVICES: 2 | 4 | 64, FORWARDING: 1})["device_class"] != "switch"
+    # a Wi-Fi radio interface (IANAifType ieee80211): not this rule's to say
+    radio = {"1.3.6.1.2.1.2.2.1.2.1": "wlan0", "1.3.6.1.2.1.2.2.1.3.1": 71}
+    assert best({**base, SERVICES: 2, **radio})["device_class"] != "switch"
+
+
+def test_glpi_networking_rule_is_not_for_other_types():
+    # GLPI type PRINTER (Brother): the printer rules decide, not sysServices
+    got = best({"1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.2435.2.3.9.1", SERVICES: 2})
+    assert got["device_class"] != "switch"
+
+
+def test_serial_of_a_top_level_entity_row_without_chassis_class():
+    # the box listed as class other(1), contained in nothing (ENTITY-MIB)
+    walk = {"1.3.6.1.2.1.1.1.0": "Media Gateway", **entity_row(1, 1, descr="Media Gateway", serial="MG4A123456"),
+            **entity_row(2, 10, descr="eth0", serial="not-a-box")}
+    walk[f"{ENT}.4.2"] = 1
+    assert best(walk)["serial"] == "MG4A123456"
+    # a row inside another is a part, not the box
+    walk = {"1.3.6.1.2.1.1.1.0": "Media Gateway", **entity_row(1, 1, descr="Media Gateway"),
+            **entity_row(2, 1, descr="Board", serial="BRD0001")}
+    walk[f"{ENT}.4.2"] = 1
+    assert best(walk)["serial"] is None
+
+
+def test_software_rev_of_a_stack_row_without_chassis():
+    # ENTITY-MIB stack(11) row holding entPhysicalSoftwareRev; a module's own software is not the box's
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(1, 11, descr="Stack", software_rev="3.1.4"),
+            **entity_row(2, 9, descr="Switch unit 1", model="XS-2210-12", software_rev="9.9.9")}
+    assert best(walk)["firmware"] == "3.1.4"
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(2, 9, descr="Switch unit 1", software_rev="9.9.9")}
+    assert best(walk)["firmware"] is None

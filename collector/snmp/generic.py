@@ -15,6 +15,7 @@ from typing import Any
 from collector.snmp.claims import clean
 from collector.refdata.compact import CompactNames
 from collector.snmp.engine import View
+from collector.snmp.fallback import model_code
 from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
 
 #: Agents whose enterprise number names the software, not the box (IANA
@@ -156,8 +157,11 @@ def recog_claims(view: View) -> dict[str, str] | None:
 def entity_claims(view: View) -> None:
     mibs = view.mibs
     if not mibs.chassis:
-        # some agents list only a stack or modules: fall back to the first row with a serial
-        rows = [r for r in mibs.entities if clean(r.get("serial")) and r.get("class") in (11, 9)][:1]
+        # some agents list only a stack or modules, or the box as a top-level
+        # row of class other/unknown: the first such row with a serial
+        serials = [r for r in mibs.entities[:2000] if clean(r.get("serial"))]
+        rows = ([r for r in serials if r.get("class") in (11, 9)] or
+                [r for r in serials if r.get("class") in (1, 2) and not r.get("contained_in")])[:1]
         conf_model, conf_serial = 70, 70
     else:
         rows = mibs.chassis[:1]
@@ -168,7 +172,7 @@ def entity_claims(view: View) -> None:
         if model is None and row.get("class") == 3:
             descr = clean(row.get("descr"))
             # "WS-C3750G-12S" style descr on old IOS; skip prose ("Cisco Systems Catalyst 6500 ...")
-            if descr and " " not in descr:
+            if descr and " " not in descr and model_code(descr):  # not "Chassis"
                 model = descr
         view.claim("entity", "model", model, conf_model, ev)
         view.claim("entity", "serial", row.get("serial"), conf_serial, ev)

@@ -17,7 +17,7 @@ from typing import Any
 
 from collector.identity import best_facts
 from collector.model import Fact, Software
-from collector.snmp import engine, generic
+from collector.snmp import engine, fallback, generic
 from collector.snmp.claims import Claims
 from collector.snmp.generic import SOFTWARE_AGENT_PENS, os_record, parse_package, pen_of, vendor_of_pen
 from collector.snmp.mibs import SYS_DESCR, SYS_NAME, Mibs
@@ -92,9 +92,13 @@ def identify(walk: Walk) -> Identification:
     generic.enterprise_vendor(view)
     generic.descr_class(view)
     generic.descr_model(view)
+    fallback.descr_maker_model(view)
+    fallback.entity_model(view)
     generic.heuristic_class(view)
+    fallback.networking_class(view)
     engine.run_late(matched, view)
     engine.appliance_os(matched, view)
+    fallback.versions(view, matched)
     software = []
     for text in mibs.software[:5000]:
         pname, version = parse_package(text)

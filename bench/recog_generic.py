@@ -1,0 +1,96 @@
+"""How the generic SNMP rules do on Recog's real sysDescr examples (no network).
+
+    .venv/bin/python bench/recog_generic.py [--recog DIR] [-v]
+
+Recog's ``snmp_sysdescr.xml`` (rapid7/recog, BSD-2-Clause; found in
+shared/data/recog beside the repository or with --recog) lists real sysDescr
+strings with what its fingerprint knows of the device. Each example becomes a
+one-object walk (sysDescr only) and is identified with Recog's own claims (which would grade
+themselves) and
+every device definition outside ``defs/generic/`` left out, so the score is
+that of the generic rules alone on devices no definition knows. Expected
+values: model = the example's hw.product, else its os.product when the
+fingerprint names no OS family (an appliance); version = os.version. A value
+counts as right when it equals the expected one, ignoring case and a
+"v" before the version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def examples(path: Path):
+    for fp in ET.parse(path).getroot().iter("fingerprint"):
+        consts = {p.get("name"): p.get("value") for p in fp.iter("param") if p.get("pos") == "0"}
+        for ex in fp.iter("example"):
+            if ex.get("_encoding") or not ex.text:
+                continue
+            values = {**consts, **{k: v for k, v in ex.attrib.items() if not k.startswith("_")}}
+            model = values.get("hw.product") or (values.get("os.product") if not values.get("os.family") else None)
+            yield ex.text.strip(), model, values.get("os.version")
+
+
+def generic_best(descr: str) -> dict[str, str | None]:
+    from collector.identity import best_facts
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import walk_from_mapping
+
+    result = identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": descr}))
+    facts = [f for f, o in zip(result.facts, result.origins) if not o.startswith("recog:") and o not in SPECIFIC]
+    winners = best_facts(facts)
+    return {k: str(winners[k].value) if k in winners else None for k in ("model", "os_version", "firmware")}
+
+
+SPECIFIC: set[str] = set()
+
+
+def norm(value: str) -> str:
+    """As bench/snmp_scoring.py compares: case folded, a "v" before a digit dropped."""
+    import re
+
+    return re.sub(r"^v(?=\d)", "", " ".join(value.casefold().split()))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--recog", default=str(ROOT.parent.parent / "shared" / "data" / "recog"))
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    path = Path(args.recog) / "xml" / "snmp_sysdescr.xml"
+    if not path.is_file():
+        print(f"no Recog database at {path}", file=sys.stderr)
+        return 2
+    from collector.snmp.definitions import definitions
+
+    from collector.snmp import generic
+
+    generic.recog_claims = lambda view: None  # type: ignore[assignment]  # Recog would grade itself
+    SPECIFIC.update(d.family for d in definitions() if "/generic/" not in d.path.replace("\\", "/"))
+    score = {"model": [0, 0, 0], "version": [0, 0, 0]}  # expected, given, right
+    for descr, model, version in examples(path):
+        got = generic_best(descr)
+        gv = got["os_version"] or got["firmware"]
+        for name, want, have in (("model", model, got["model"]), ("version", version, gv)):
+            if not want:
+                continue
+            s = score[name]
+            s[0] += 1
+            s[1] += have is not None
+            ok = have is not None and norm(have) == norm(want)
+            s[2] += ok
+            if args.verbose and not ok:
+                print(f"{name:8} want {want!r:28} got {have!r:28} {descr[:90]!r}")
+    for name, (n, given, right) in score.items():
+        print(f"{name:8} expected {n}  given {given}  right {right} ({100 * right // max(n, 1)} %)"
+              f"  wrong {given - right}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

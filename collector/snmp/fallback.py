@@ -1,0 +1,249 @@
+"""Generic fallbacks for model, OS version and firmware on devices no
+definition knows (or knows only in part): a model code after a known maker's
+name in sysDescr or the ENTITY-MIB chassis description, a module or stack
+row's model name, entPhysicalSoftwareRev, and "Version X" / "Firmware X" /
+"V1.2.3" in sysDescr. Every claim here is weaker than a definition's
+(35-60): a definition that reads the field wins.
+
+Version or firmware: an ``os_version`` belongs to a named OS (see
+``schemas/snmp_definitions.md``), so a version found here is claimed as the
+winning OS's version when some source named an OS other than the generic
+"Linux" and gave it no version, and as ``firmware`` when no OS is named (an
+appliance). It runs after every other claim (:func:`late`)."""
+
+from __future__ import annotations
+
+import re
+
+from collector.snmp.claims import clean
+from collector.snmp.engine import GENERIC_OS_FAMILIES, Matched, View
+
+#: A model code: letters and digits, joined by - / _ . + (``GS108T``,
+#: ``DES-3200-28``, ``TL-SG3210``, ``CSS326-24G-2S+``), 3-32 characters.
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*\+?")
+#: Codes that are no model: versions, CPU architectures, kernel builds,
+#: speeds, standards and dates.
+_NOT_CODE = re.compile(
+    r"(?i)^(?:v?\d+(?:\.\d+)+[\w+~-]*|\d+(?:[-_/]\d+)+|\d+[a-z]?|(?:x86|x64|i[3-6]86|amd64|arm|aarch|mips|ppc|sparc|riscv|s390)\w*|"
+    r"rev\w*|ver\w*|build\w*|rel\w*|release\w*|fw\w*|sw\w*|hw\w*|r\d+|b\d+|"
+    r"\d+(?:st|nd|rd|th)|\d+(?:m|g|k|t)b?(?:ps|it)?|[\d/]*\d+base[\w/-]*|11[abgnacx]+(?:/[abgnacx]+)*|802\.\w+|ipv[46]|snmpv?\d\w*|smp|preempt|"
+    r"tru64|win(?:32|64|2k\w*)|os/?2|[zi]\d?/os|h\.?26[1-5]\w*|mpeg\w*|mjpe?g|\d{1,2}(?:am|pm)|20\d\d\w*|19\d\d\w*|[a-z]{1,2}\d)$")
+#: Words between a maker's name and a model code ("NETGEAR ProSafe GS108T",
+#: "D-Link Web Smart DES-1210"): product line words, never these, which say
+#: the text is about software or an OS rather than a product.
+_STOP = frozenset("""software operating system version firmware release kernel build hardware rev revision linux
+ windows unix inc inc. ltd corp corporation co copyright by for of on the and running based ios os series""".split())
+#: Names that lead sysDescr but are an OS or software, not the box's maker.
+_NOT_MAKERS = frozenset(("linux", "freebsd", "openbsd", "netbsd", "darwin", "sunos", "the", "net-snmp", "vxworks",
+                         "microsoft", "windows", "ucd-snmp", "busybox", "openwrt", "debian", "ubuntu"))
+
+
+def model_code(token: str) -> str | None:
+    """``token`` when it looks like a product code (a letter and a digit)."""
+    token = token.strip(",;:()[]\"'")
+    if not (3 <= len(token) <= 32) or not _CODE.fullmatch(token) or _NOT_CODE.match(token):
+        return None
+    if not re.search(r"\d", token) or not re.search(r"[A-Za-z]", token):
+        return None
+    return token
+
+
+def maker_model(text: str | None) -> tuple[str, str] | None:
+    """(maker, model code) when ``text`` starts with a maker the vendor
+    table knows, then at most two product-line words, then a model code:
+    "ZyXEL ES-2108 ...", "NETGEAR ProSafe GS108T ...", "Hewlett-Packard
+    J9019B ..."."""
+    from collector.vendornames import default
+
+    if not text:
+        return None
+    words = text[:300].replace(",", " , ").split()
+    names = default()
+    for n in (3, 2, 1):
+        if len(words) <= n:
+            continue
+        lead = " ".join(words[:n])
+        if len(lead) > 60 or lead.lower() in _NOT_MAKERS or any(w in (",", ":") for w in words[:n]):
+            continue
+        maker = names.known(lead)
+        if maker is None or maker.lower() in _NOT_MAKERS:
+            continue
+        rest = words[n:n + 6]
+        while rest and (rest[0] == "," or _LEGAL_WORD.match(rest[0])):  # "Avaya Inc., G250-BRI ..."
+            rest = rest[1:]
+        for word in rest[:3]:
+            code = model_code(word)
+            if code:
+                return maker, code
+            if word in (",", ":") or word.lower().strip(":,") in _STOP or re.search(r"\d|[:;=]", word):
+                break
+        return None
+    return None
+
+
+_LEGAL_WORD = re.compile(r"(?i)^(?:inc|corp|corporation|ltd|limited|co|gmbh|ag|llc|s\.?a)\.?,?$")
+#: "Router Model: Vigor3912", "Model Number=GX-100", "Model Name: AB-12".
+_MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\S{3,40})")
+
+
+def descr_maker_model(view: View) -> None:
+    """A model code after a known maker's name at the start of sysDescr
+    (else later in it, not after "by" / "(c)" / "Copyright" or a list
+    separator: weaker), or after a "Model:" label anywhere in it."""
+    descr = view.system("sys_descr")
+    got = maker_model(descr)
+    if got:
+        view.claim("heuristic", "model", got[1], 48, f"sysDescr: maker {got[0]} then a model code")
+        view.claim("heuristic", "vendor", got[0], 50, "sysDescr: starts with a maker's name")
+    elif descr:
+        # a maker's name later in sysDescr ("..., Release 1211P04 HP A5800-24G Switch")
+        words = descr[:300].split()
+        for i in range(1, min(len(words), 40)):
+            if words[i - 1].endswith((",", ";")) or words[i - 1].lower() in ("by", "(c)", "copyright"):
+                continue
+            if i == 1 and words[0].lower() in _NOT_MAKERS:
+                continue  # uname's "Linux <hostname> <release> ...": a host name, whatever it says
+            got = maker_model(" ".join(words[i:]))
+            if got:
+                view.claim("heuristic", "model", got[1], 46, f"sysDescr: maker {got[0]} then a model code")
+                break
+    m = _MODEL_LABEL.search((descr or "")[:1024])
+    if m and (code := model_code(m.group(1))):
+        view.claim("heuristic", "model", code, 50, "sysDescr: \"Model:\" label")
+
+
+def entity_model(view: View) -> None:
+    """ENTITY-MIB beyond the chassis' entPhysicalModelName: a chassis that
+    names its model only in entPhysicalName ("WS-C2960-24TT-L") or after the
+    maker in entPhysicalDescr ("Juniper EX4300-48T Switch"); without a
+    chassis row, the first stack or module row with a model name."""
+    mibs = view.mibs
+    if mibs.chassis:
+        row = mibs.chassis[0]
+        if clean(row.get("model")):
+            return
+        ev = f"ENTITY-MIB entPhysical.{row['index']} (chassis)"
+        name = model_code(clean(row.get("name")) or "")
+        if name:
+            view.claim("entity", "model", name, 60, f"{ev} entPhysicalName")
+            return
+        got = maker_model(clean(row.get("descr")))
+        if got:
+            view.claim("entity", "model", got[1], 58, f"{ev} entPhysicalDescr: maker {got[0]} then a model code")
+        return
+    for row in mibs.entities[:2000]:
+        if row.get("class") in (11, 9) and (model := clean(row.get("model"))) and model_code(model.split()[-1]):
+            view.claim("entity", "model", model, 62,
+                       f"ENTITY-MIB entPhysical.{row['index']} ({row['class_name']}) entPhysicalModelName")
+            return
+
+
+_VERSION = r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*)*(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\))?)"
+#: "Version 1.2.3", "Software Version 1.2", "Firmware: 2.0.1", "FW 1.4",
+#: "System Software 64.61.21", "SW:v3.0.0.46",
+#: "Ver.1.01", "Rel 5.1", "Release 7.2", then a bare "V1.2.3" / "v1.2.3".
+_DESCR_VERSIONS = (
+    re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]{1,24})\s+)?(?:version|ver\.?|firmware|fw|software|sw|rel\.?|release|revision|rev\.?)"
+               r"\s*[:=]?\s*" + _VERSION),
+    re.compile(r"(?<![\w.:-])(?:(?P<what>[\w-]{1,24})\s+)?[vV]" + _VERSION[2:]),
+)
+#: What a version must not be the version of.
+_OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|kernel|linux|transport|pcb|mib|snmp|"
+                         r"agent|board|cpld|fpga|bios|uboot|u-boot|protocol|ieee|api|driver)$")
+
+
+def descr_version(text: str | None) -> str | None:
+    """The software or firmware version a sysDescr states, or None: the
+    first, unless a later one is labelled software ("FW:V1.44 SW:v2.0.0.28":
+    the image the box runs, not its boot firmware)."""
+    if not text:
+        return None
+    for pattern in _DESCR_VERSIONS:
+        found: list[tuple[int, int, str]] = []
+        for m in pattern.finditer(text[:1024]):
+            what = m.group("what")
+            before = text[:m.start()].rstrip().lower()
+            if (what and _OTHER_PART.match(what)) or re.search(r"(?:hardware|hw|boot|rom)\s*$", before):
+                continue
+            label = (what or "") + " " + m.group(0)[:12]
+            found.append((0 if re.search(r"(?i)\b(?:software|sw)\b", label) else 1, len(found), m.group("v")))
+            if len(found) >= 8:
+                break
+        if found:
+            return min(found)[2]
+    return None
+
+
+def _has_version(view: View, os_name: str) -> bool:
+    return any(f.field == "os_version" and view.claims.version_of.get(id(f), os_name).lower() == os_name.lower()
+               for f in view.claims.facts)
+
+
+def versions(view: View, matched: list[Matched]) -> None:
+    """The winning OS's version, else (no OS named) the firmware, from the
+    chassis' entPhysicalSoftwareRev, else from sysDescr. Not for an OS named
+    only by the generic Linux definition (its version is the kernel, which it
+    reads itself), nor for one named by a definition that says where its
+    version lives (found nothing there: a release it does not state, like
+    Windows XP's, is no number to guess)."""
+    facts = view.claims.facts
+    generic_os = GENERIC_OS_FAMILIES
+    readers = {m.definition.family for m in matched if "os_version" in m.definition.fields}
+    os_name = view.claims.best("os_name")
+    # the chassis row, else the stack or a top-level row of class other/unknown (the box
+    # itself); a module's software may be its own
+    chassis = view.mibs.chassis[0] if view.mibs.chassis else next(
+        (r for r in view.mibs.entities[:2000] if clean(r.get("software_rev")) and
+         (r.get("class") == 11 or (r.get("class") in (1, 2) and not r.get("contained_in")))), {})
+    software = clean(chassis.get("software_rev"))
+    if software and not re.match(r"(?:[vV](?:er\.?|ersion)?\s*)?\d+[.(]\d", software):
+        # "1", "A0": a revision letter or a board number; "RGOS 10.4(3)p4
+        # Release(...)": an OS's name and more, not a version by itself
+        software = None
+    descr = descr_version(view.system("sys_descr"))
+    ev = f"ENTITY-MIB entPhysicalSoftwareRev.{chassis.get('index')}"
+    if os_name:
+        named_generic = any(f.field == "os_name" and str(f.value) == os_name and view.origin.get(id(f)) in generic_os
+                            for f in facts)
+        named_other = any(f.field == "os_name" and str(f.value) == os_name and view.origin.get(id(f)) not in generic_os
+                          for f in facts)
+        by_reader = any(f.field == "os_name" and str(f.value) == os_name and view.origin.get(id(f)) in readers
+                        for f in facts)
+        if (named_generic and not named_other) or by_reader or _has_version(view, os_name):
+            return
+        if software:
+            view.claim("entity", "os_version", software, 55, ev, os=os_name)
+        elif descr:
+            view.claim("heuristic", "os_version", descr, 45, "sysDescr version", os=os_name)
+        return
+    if any(f.field == "firmware" for f in facts):
+        return
+    if software:
+        view.claim("entity", "firmware", software, 55, ev)
+    elif descr:
+        view.claim("heuristic", "firmware", descr, 45, "sysDescr version")
+
+
+def networking_class(view: View) -> None:
+    """GLPI's sysObjectID table says "network gear" (NETWORKING) and no model
+    word says which: sysServices (RFC 3418) tells a layer-2-only device (a
+    switch) from a layer-3 one that forwards and does not bridge (a router).
+    Not where a Wi-Fi radio interface is listed (an access point or a Wi-Fi
+    router bridges and routes)."""
+    from collector.snmp.generic import IF_IEEE80211, _sysobject_ids
+    from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
+
+    oid = view.system("sys_object_id")
+    entry = _sysobject_ids().get(oid or "")
+    if not entry or entry[1] != "NETWORKING" or any(f.field == "device_class" for f in view.claims.facts):
+        return
+    if any(i.get("type") == IF_IEEE80211 for i in view.mibs.interfaces):
+        return
+    services = view.walk.int(SYS_SERVICES)
+    if services is None:
+        return
+    ev = f"sysObjectID {oid} (GLPI sysObjectID table: NETWORKING), sysServices {services}"
+    if services & 0x02 and not services & 0x04:
+        view.claim("glpi-sysobject", "device_class", "switch", 47, f"{ev}: layer 2 only")
+    elif services & 0x04 and not services & 0x02 and view.walk.int(IP_FORWARDING) == 1:
+        view.claim("glpi-sysobject", "device_class", "router", 45, f"{ev}: layer 3, ipForwarding on")
