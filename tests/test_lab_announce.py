@@ -78,7 +78,8 @@ def test_phone_with_a_new_random_mac_stays_one_device(lab, tmp_path):
         # (each try starts again from the first scan's inventory)
         first_db = tmp_path / "first.db"
         shutil.copy(db, first_db)
-        for _attempt in range(8):
+        deadline = time.monotonic() + 90  # seconds: a machine busy with other work re-probes late
+        while time.monotonic() < deadline:
             time.sleep(3)
             shutil.copy(first_db, db)
             lab.scan("198.18.0.0/24", "--plugins", "arp,mdns", "--db", str(db))

@@ -19,7 +19,12 @@ import pytest
 from collector.store import Inventory
 
 pytestmark = pytest.mark.lab
-ENV = {**os.environ, "COLUMNS": "200"}
+
+
+def lab_env() -> dict[str, str]:
+    """The environment at call time: it carries the lab session's holder
+    mark, which `lab scan` needs to run in the session's own lab."""
+    return {**os.environ, "COLUMNS": "200"}
 
 
 def children(pid: int) -> list[int]:
@@ -85,7 +90,7 @@ def test_ctrl_c_of_lab_scan_passes_130_through(lab, tmp_path):
     # a terminal sends Ctrl-C to its whole foreground process group
     proc = subprocess.Popen([sys.executable, "-m", "collector", "lab", "scan", "198.18.0.0/24", "--plugins", "arp",
                              "--rate", "5", "--db", str(db), "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True, env=ENV)
+                            text=True, start_new_session=True, env=lab_env())
     assert wait_for(lambda: scanner_under(proc.pid), 30)
     time.sleep(1.5)
     os.killpg(proc.pid, signal.SIGINT)
@@ -102,7 +107,7 @@ def test_ctrl_c_in_the_nmap_phase_is_clean(lab, tmp_path, attempt):
     db = tmp_path / "inv.db"
     proc = subprocess.Popen([sys.executable, "-m", "collector", "lab", "scan", *nmap_scan_args(db)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env=ENV)
+                            env=lab_env())
     scanner = wait_for(lambda: scanner_under(proc.pid), 30)
     nmaps = wait_for(lambda: nmap_children(scanner), 60)
     assert nmaps, "nmap never started"
