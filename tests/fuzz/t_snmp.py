@@ -138,12 +138,31 @@ def _snmprec_lines(rng: random.Random, data: bytes, corpus: Sequence[bytes]) -> 
     return _join(lines)
 
 
+def check_value(where: str, tag: int, value: object, *, null_ok: bool, max_bytes: int | None = None) -> None:
+    """The value contract of a parsed walk row, whichever file format it came
+    from: integers in their type's range, OIDs that are OIDs, four-byte
+    IpAddresses, None only for NULL (snmprec records it; snmpwalk text drops
+    it), bytes for the rest."""
+    from collector.snmp.walk import INT_RANGES, IPADDR, NULL, OID, valid_oid
+
+    if tag in INT_RANGES:
+        low, high = INT_RANGES[tag]
+        check(isinstance(value, int) and low <= value <= high, f"{where}{tag} {value!r}")
+    elif tag == OID:
+        check(isinstance(value, str) and valid_oid(value) == value, f"{where}OID value {value!r}")
+    elif tag == IPADDR:
+        check(isinstance(value, bytes) and len(value) == 4, f"{where}IpAddress {value!r}")
+    elif tag == NULL and null_ok:
+        check(value is None, f"{where}NULL")
+    else:
+        check(isinstance(value, bytes) and (max_bytes is None or len(value) <= max_bytes), f"{where}{tag} {value!r}")
+
+
 @target("snmprec", "snmprec lines and files (collector/snmp/walk.py parse_snmprec_line); expected: WalkError",
         seeds=_snmp_seeds, mutators=(_snmprec_edit, _snmprec_edit, _snmprec_lines), structured_weight=0.6,
         covers=("collector/snmp/walk.py",))
 def run_snmprec(data: bytes) -> object:
-    from collector.snmp.walk import (INT_RANGES, IPADDR, NULL, OID, Walk, WalkError, parse_snmprec_line,
-                                     snmprec_lines, valid_oid)
+    from collector.snmp.walk import Walk, WalkError, parse_snmprec_line, snmprec_lines, valid_oid
 
     walk = Walk()
     for line in data.decode("latin-1").splitlines()[:5000]:
@@ -155,17 +174,7 @@ def run_snmprec(data: bytes) -> object:
             continue
         oid, (tag, value) = parsed
         check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
-        if tag in INT_RANGES:
-            low, high = INT_RANGES[tag]
-            check(isinstance(value, int) and low <= value <= high, f"{tag} {value!r}")
-        elif tag == OID:
-            check(isinstance(value, str) and valid_oid(value) == value, f"OID value {value!r}")
-        elif tag == IPADDR:
-            check(isinstance(value, bytes) and len(value) == 4, f"IpAddress {value!r}")
-        elif tag == NULL:
-            check(value is None, "NULL")
-        else:
-            check(isinstance(value, bytes), f"{tag} {value!r}")
+        check_value("", tag, value, null_ok=True)
         walk.data[oid] = (tag, value)
     # what the collector records replays as the same walk
     again = Walk(dict(p for p in map(parse_snmprec_line, snmprec_lines(walk)) if p))
@@ -238,7 +247,7 @@ def _walk_replace_number(rng: random.Random, data: bytes, corpus: Sequence[bytes
                                                                "collector/snmp/identify.py"))
 def run_snmpwalk(data: bytes) -> object:
     from collector.snmp.identify import identify
-    from collector.snmp.walk import INT_RANGES, IPADDR, OID, valid_oid
+    from collector.snmp.walk import valid_oid
     from collector.snmp.walkfile import parse_snmpwalk
 
     # as walkfile._open_text decodes a file
@@ -247,15 +256,7 @@ def run_snmpwalk(data: bytes) -> object:
     walk = parse_snmpwalk(text, "fuzz.snmpwalk")
     for oid, (tag, value) in walk.data.items():
         check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
-        if tag in INT_RANGES:
-            low, high = INT_RANGES[tag]
-            check(isinstance(value, int) and low <= value <= high, f"{oid}: {tag} {value!r}")
-        elif tag == OID:
-            check(isinstance(value, str) and valid_oid(value) == value, f"{oid}: OID value {value!r}")
-        elif tag == IPADDR:
-            check(isinstance(value, bytes) and len(value) == 4, f"{oid}: IpAddress {value!r}")
-        else:
-            check(isinstance(value, bytes) and len(value) <= 65536, f"{oid}: {tag} {value!r}")
+        check_value(f"{oid}: ", tag, value, null_ok=False, max_bytes=65536)
     ident = identify(walk)
     json.dumps({"values": len(walk), "definitions": ident.definitions, "fields": ident.explain()}, default=str)
     return ident
