@@ -1,0 +1,89 @@
+"""Leave-family-out scores on the tuning set (no network): how the generic
+rules do on a device whose family no definition knows.
+
+    .venv/bin/python bench/snmp_loo.py [--shared DIR] [-v]
+
+Each tuning recording (bench/snmp_tuning.py's cases) is identified once to
+learn which definitions recognise it; then those definitions (every one
+outside ``defs/generic/``) are taken away, the plan and identification are
+run again, and the fields are scored as bench/snmp_tuning.py scores them.
+The OS-wide families every install has (:data:`KEPT`: generic Linux and
+Windows) stay.
+This is a proxy for the long tail: a recording of a vendor or product line
+nobody wrote a definition for. Like every tuning number it is about data
+the rules were written against, so it guides work on the generic rules; it
+does not replace the held-out score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from snmp_tuning import FIELDS, _walkfile, cases, shared_dir  # noqa: E402
+
+
+#: families that are no product line: an unknown device still meets them
+KEPT = frozenset({"linux", "windows"})
+
+
+def run(full, keep):
+    from collector.snmp import definitions as defs_mod
+    from collector.snmp import plan
+    from collector.snmp.identify import identify
+
+    every = defs_mod.definitions.__wrapped__() if keep is not None else None  # type: ignore[attr-defined]
+    if keep is not None:
+        defs_mod.definitions.cache_clear()
+        defs_mod.index.cache_clear()
+        original = defs_mod.definitions
+        chosen = tuple(d for d in every if keep(d))
+        defs_mod.definitions = lambda: chosen  # type: ignore[assignment]
+        plan.definitions = defs_mod.definitions  # type: ignore[attr-defined]
+        defs_mod.index.cache_clear()
+        try:
+            result = identify(plan.simulate(full))
+        finally:
+            defs_mod.definitions = original
+            plan.definitions = original  # type: ignore[attr-defined]
+            defs_mod.index.cache_clear()
+        return result
+    return identify(plan.simulate(full))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", help="the shared/data directory (for the centreon walks)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    args = ap.parse_args()
+    walkfile = _walkfile()
+    shared = shared_dir(args.shared)
+    scores: dict[str, dict[str, list[int]]] = {}
+    misses = []
+    for kind, name, recording, expected, scored in cases(shared):
+        full = walkfile.load_walk_file(recording)
+        first = run(full, None)
+        gone = set(first.definitions)
+        got = run(full, lambda d: d.family not in gone or d.family in KEPT or "/generic/" in d.path.replace("\\", "/")).best()
+        for field in scored:
+            for key in (kind, "all"):
+                cell = scores.setdefault(key, {}).setdefault(field, [0, 0])
+                cell[1] += 1
+                cell[0] += got.get(field) == expected.get(field)
+            if got.get(field) != expected.get(field):
+                misses.append((kind, name, field, expected.get(field), got.get(field), sorted(gone)))
+    for kind, by_field in scores.items():
+        line = "  ".join(f"{f} {r}/{h} ({100 * r / h:.0f} %)" for f in FIELDS if (c := by_field.get(f))
+                         for r, h in [c])
+        print(f"{kind:9} {line}")
+    if args.verbose:
+        for miss in misses:
+            print("  miss:", *miss)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
