@@ -246,6 +246,11 @@ class Recog:
             for text, expected in fp["ex"]:
                 yield text, expected, fp["d"]
 
+    def constants(self, db: str) -> Iterator[dict[str, str]]:
+        """Each fingerprint's fixed values (``hw.vendor``, ``hw.device``, ...)."""
+        for fp in self._dbs.get(db, {}).get("fingerprints", ()):
+            yield {name: value for pos, name, value in fp.get("params", ()) if pos == 0 and value}
+
     @property
     def databases(self) -> list[str]:
         return sorted(self._dbs)

@@ -1,0 +1,109 @@
+"""A maker's usual kind of device, for a device whose maker is known and
+whose kind nothing else says.
+
+Many SNMP agents name their maker (the sysObjectID's enterprise number, an
+enterprise subtree that answers) without any object that says what the box
+is: a camera, a NAS or a UPS of a product line no definition knows. Most
+makers make one kind of thing, and the project's knowledge already says
+which: the device definitions (each family's vendor and class, and the
+classes its class maps can give) and Recog's SNMP fingerprints (their
+``hw.vendor``/``os.vendor`` with ``hw.device``/``os.device``). This module
+counts those votes per canonical vendor name; a maker whose votes agree
+(:data:`SHARE` of them, at least :data:`MIN_VOTES`) gives a weak class claim
+(:data:`CONFIDENCE`: under every reading of the device itself, above the
+generic "a general-purpose OS answers SNMP" guess). Makers of several kinds
+of device (Cisco, HP, Netgear) give none.
+
+The table is computed from the definitions actually loaded (a user's own
+definitions vote too), so it is data, not a list kept in code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from collector.snmp.engine import View
+
+#: the share of a maker's votes its usual class must have
+SHARE = 0.8
+#: and how many votes it must have
+MIN_VOTES = 3
+#: classes no SNMP agent of a maker's is taken to be by default (Recog's
+#: phone and TV fingerprints come from DHCP and mDNS, not from SNMP agents)
+_NOT_PRIORS = frozenset({"server", "workstation", "phone", "media", "unknown"})
+#: Recog device names too broad to vote ("Power Device": a UPS or a PDU)
+_VAGUE = frozenset({"Power Device"})
+CONFIDENCE = 38
+
+_cache: dict[int, tuple[Any, dict[str, tuple[str, int, int]]]] = {}
+
+
+def _recog_votes() -> Iterable[tuple[str, str]]:
+    from collector.refdata import DataError
+    from collector.refdata.recog import recog
+    from collector.snmp.generic import class_map
+
+    try:
+        fingerprints = [c for db in recog().databases for c in recog().constants(db)]
+    except DataError:
+        return
+    classes = class_map()
+    for consts in fingerprints:
+        vendor = consts.get("hw.vendor") or consts.get("os.vendor")
+        device = consts.get("hw.device") or consts.get("os.device")
+        cls = classes.get(device or "") if device not in _VAGUE else None
+        if vendor and cls and cls not in _NOT_PRIORS:
+            yield vendor, cls
+
+
+def _definition_votes(defs: Iterable[Any]) -> Iterable[tuple[str, str]]:
+    for d in defs:
+        if not d.vendor:
+            continue
+        classes = {d.device_class} if d.device_class else set()
+        for src in d.fields.get("device_class", ()):
+            classes.update(result for _pattern, result in src.get("map", ()))
+            for key in ("value", "default"):
+                if isinstance(src.get(key), str):
+                    classes.add(src[key])
+        for cls in classes - _NOT_PRIORS:
+            yield d.vendor, cls
+
+
+def table(defs: tuple[Any, ...]) -> dict[str, tuple[str, int, int]]:
+    """canonical vendor -> (usual class, its votes, all votes) for the
+    makers whose votes agree."""
+    cached = _cache.get(id(defs))
+    if cached is not None and cached[0] is defs:
+        return cached[1]
+    from collector.vendornames import canonical_vendor
+
+    votes: dict[str, Counter[str]] = {}
+    for vendor, cls in [*_definition_votes(defs), *_recog_votes()]:
+        name = canonical_vendor(vendor)
+        if name:
+            votes.setdefault(name.casefold(), Counter())[cls] += 1
+    out = {}
+    for name, counts in votes.items():
+        cls, n = counts.most_common(1)[0]
+        total = sum(counts.values())
+        if n >= MIN_VOTES and n >= SHARE * total:
+            out[name] = (cls, n, total)
+    _cache.clear()
+    _cache[id(defs)] = (defs, out)
+    return out
+
+
+def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
+    """Claim the vendor's usual class, weakly: not on a host that lists
+    installed software or processors (its class comes from its OS)."""
+    vendor = view.claims.best("vendor")
+    if not vendor or view.mibs.software or any(d["type"] == "processor" for d in view.mibs.hr_devices):
+        return
+    entry = table(defs).get(str(vendor).casefold())
+    if entry:
+        cls, n, total = entry
+        view.claim("vendor-prior", "device_class", cls, CONFIDENCE,
+                   f"{vendor} makes {cls} devices ({n} of {total} definitions and Recog fingerprints naming it)")
