@@ -168,6 +168,27 @@ def test_a_wifi_device_routing_between_its_own_networks_is_a_router():
     assert best(walk)["device_class"] == "wireless_ap"
 
 
+def test_radios_named_by_their_linux_driver_make_an_access_point():
+    # an Atheros airOS-style agent reports its radios as ethernetCsmacd (6): wifi0/ath0 are
+    # radios, br0 and the VLAN sub-interfaces eth0.40 / ath0.40 are no ports
+    walk = {**EMBEDDED, **_ifaces(("lo", 24), ("eth0", 6), ("eth1", 6), ("wifi0", 6), ("ath0", 6), ("eth0.40", 6),
+                                  ("ath0.40", 6), ("br0", 6), ("br1", 6), ("vlan2", 6)),
+            **_addr("192.168.1.2", 2)}
+    assert best(walk)["device_class"] == "wireless_ap"
+    # names that only look alike are ports: a switch's "wl-uplink", "rack1"
+    walk = {**EMBEDDED, **_ifaces(*[(f"rack{i}", 6) for i in range(1, 11)], ("wl-uplink", 6))}
+    assert best(walk)["device_class"] == "switch"
+
+
+def test_versatile_routing_platform_names_an_os_not_a_router():
+    got = best({"1.3.6.1.2.1.1.1.0": "S5720-28X-LI-AC Huawei Versatile Routing Platform Software VRP (R) software, "
+                                     "Version 5.170 (S5720 V200R011C10SPC600) Copyright (C) 2000-2018 HUAWEI TECH CO., LTD",
+                "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
+    assert got["device_class"] != "router"
+    assert best({"1.3.6.1.2.1.1.1.0": "Juniper Networks Universal Routing Platform",
+                 "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})["device_class"] == "router"
+
+
 def test_many_wired_ports_and_a_radio_stay_a_switch():
     walk = {**EMBEDDED, **_ifaces(*[(f"port{i}", 6) for i in range(1, 11)], ("wlan0", 71))}
     assert best(walk)["device_class"] == "switch"

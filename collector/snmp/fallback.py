@@ -230,14 +230,14 @@ def networking_class(view: View) -> None:
     switch) from a layer-3 one that forwards and does not bridge (a router).
     Not where a Wi-Fi radio interface is listed (an access point or a Wi-Fi
     router bridges and routes)."""
-    from collector.snmp.generic import IF_IEEE80211, _sysobject_ids
+    from collector.snmp.generic import _sysobject_ids, radio
     from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
 
     oid = view.system("sys_object_id")
     entry = _sysobject_ids().get(oid or "")
     if not entry or entry[1] != "NETWORKING" or any(f.field == "device_class" for f in view.claims.facts):
         return
-    if any(i.get("type") == IF_IEEE80211 for i in view.mibs.interfaces):
+    if any(radio(i) for i in view.mibs.interfaces):
         return
     services = view.walk.int(SYS_SERVICES)
     if services is None:

@@ -205,7 +205,7 @@ _DESCR_CLASSES = (
     (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch|\bIEEE 802\.11",
      "wireless_ap"),
     (r"LaserJet|OfficeJet|imageRUNNER|\bPrinter\b|\bMFP\b", "printer"),
-    (r"Routing Switch|\bSwitch\b", "switch"), (r"\bRouter\b|Routing Platform", "router"),
+    (r"Routing Switch|\bSwitch\b", "switch"), (r"\bRouter\b|(?<!Versatile )Routing Platform", "router"),
     (r"Temperature Sensor|\bSensor\b|Environmental Monitor", "iot"), (r"\bNAS\b|DiskStation", "nas"),
     (r"Media Converter", "switch"),
 )
@@ -226,6 +226,26 @@ def descr_class(view: View) -> None:
 #: IANAifType ieee80211: a Wi-Fi radio interface (net-snmp reports it for
 #: interfaces with wireless extensions; AP firmware for its radios).
 IF_IEEE80211 = 71
+#: Linux Wi-Fi driver interface names (Atheros wifi0/ath0, mac80211 wlan0,
+#: Broadcom wl0, Ralink/MediaTek ra0/rai0/rax0), reported as ethernetCsmacd
+#: (6) by agents without wireless extensions support.
+_RADIO_NAME = re.compile(r"^(?:wifi|ath|wlan|wl|ra|rai|rax)\d{1,2}$")
+#: Interfaces that are no port: loopback, bridges, VLAN sub-interfaces,
+#: bonds, tunnels, virtual machine and container links.
+_VIRTUAL_NAME = re.compile(r"^(?:lo|br|bridge|vlan|bond|team|veth|tap|tun|ppp|gre|gretap|sit|ip6tnl|ifb|imq|dummy|"
+                           r"docker|virbr|vmnet|wg|erspan|ip_vti|ip6_vti)[\w-]*$|^[\w-]+\.\d+$")
+
+
+def radio(iface: dict[str, Any]) -> bool:
+    """A Wi-Fi radio interface: ifType 71, or a Linux Wi-Fi driver's name."""
+    return iface.get("type") == IF_IEEE80211 or (
+        iface.get("type") == 6 and bool(_RADIO_NAME.match(str(iface.get("name") or iface.get("descr") or ""))))
+
+
+def ethernet_port(iface: dict[str, Any]) -> bool:
+    """A wired Ethernet port (not a radio, not a bridge or VLAN or tunnel)."""
+    name = str(iface.get("name") or iface.get("descr") or "")
+    return iface.get("type") in (6, 117, 62, 69) and not radio(iface) and not _VIRTUAL_NAME.match(name)
 #: Installed packages that make a Linux host a virtualisation host (Debian's
 #: and RHEL's KVM / libvirt system packages, Proxmox's QEMU, Xen's hypervisor).
 _HYPERVISOR_PACKAGES = re.compile(r"^(?:qemu-kvm|pve-qemu-kvm|libvirt-daemon-system|libvirt-daemon-kvm|"
@@ -260,8 +280,8 @@ def heuristic_class(view: View) -> None:
         view.claim("heuristic", "device_class", "printer", 60, "hrDeviceType printer")
     services = walk.int(SYS_SERVICES)
     forwarding = walk.int(IP_FORWARDING)
-    ethernet_ports = sum(1 for i in mibs.interfaces if i.get("type") in (6, 117, 62, 69))
-    radios = sum(1 for i in mibs.interfaces if i.get("type") == IF_IEEE80211)
+    ethernet_ports = sum(1 for i in mibs.interfaces if ethernet_port(i))
+    radios = sum(1 for i in mibs.interfaces if radio(i))
     if radios and ethernet_ports < 8 and not mibs.software:
         # it bridges Wi-Fi to a few wired ports: an access point (its bridge
         # table and layer-2 sysServices are no switch's), unless it routes
@@ -273,7 +293,7 @@ def heuristic_class(view: View) -> None:
                        f"ipForwarding on, addresses in {subnets} networks, {radios} ieee80211 interface(s)")
         else:
             view.claim("heuristic", "device_class", "wireless_ap", 52,
-                       f"{radios} ieee80211 interface(s) (ifType 71), {ethernet_ports} Ethernet port(s)")
+                       f"{radios} Wi-Fi interface(s) (ifType 71 or a Wi-Fi driver's name), {ethernet_ports} Ethernet port(s)")
         return
     if general_os:
         return  # a host OS: its class comes from the OS, not from its ports
