@@ -27,7 +27,7 @@ from typing import Any
 from collector.snmp.engine import View
 
 #: the share of a maker's votes its usual class must have
-SHARE = 0.8
+SHARE = 0.85
 #: and how many votes it must have
 MIN_VOTES = 3
 #: classes no SNMP agent of a maker's is taken to be by default (Recog's
