@@ -21,7 +21,7 @@ def explain(mapping: dict[str, object]) -> dict[str, dict]:
 def test_one_kind_makers_have_a_usual_class_and_many_kind_makers_none():
     table = priors.table(definitions())
     assert table["lexmark"][0] == "printer"
-    assert table["hikvision"][0] == "camera"
+    assert table["watchguard"][0] == "firewall"
     for maker in ("cisco", "hp", "hpe", "netgear", "dell", "tp-link"):
         assert maker not in table, maker
     for cls, n, total in table.values():
