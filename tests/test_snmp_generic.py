@@ -390,3 +390,11 @@ def test_software_rev_of_a_stack_row_without_chassis():
     assert best(walk)["firmware"] == "3.1.4"
     walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(2, 9, descr="Switch unit 1", software_rev="9.9.9")}
     assert best(walk)["firmware"] is None
+
+
+def test_an_aten_kvm_under_atens_number_is_no_supermicro_bmc():
+    # ATEN's enterprise 21317 names Supermicro's (ATEN-firmware) BMCs and ATEN's own KVMs and PDUs
+    got = best({"1.3.6.1.2.1.1.1.0": "ATEN KN2124VA KVM over IP Switch", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.21317.1.2"})
+    assert got["device_class"] != "bmc" and got["os_name"] is None
+    got = best({"1.3.6.1.2.1.1.1.0": "Linux bmc 2.6.28 #1 ATEN IPMI", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.21317"})
+    assert got["device_class"] == "bmc"
