@@ -398,3 +398,15 @@ def test_an_aten_kvm_under_atens_number_is_no_supermicro_bmc():
     assert got["device_class"] != "bmc" and got["os_name"] is None
     got = best({"1.3.6.1.2.1.1.1.0": "Linux bmc 2.6.28 #1 ATEN IPMI", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.21317"})
     assert got["device_class"] == "bmc"
+
+
+def test_another_makers_subtree_does_not_outvote_the_sysobjectid_maker():
+    # a box whose sysObjectID is Dell's (674) answering Synology's subtree (6574): Synology's
+    # MIB says whose firmware it runs, the sysObjectID whose box it is
+    walk = {"1.3.6.1.2.1.1.1.0": "Storage appliance", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.674.99.1",
+            "1.3.6.1.4.1.6574.1.5.1.0": "DS920+"}
+    explained = {e["field"]: e for e in identify(walk_from_mapping(walk)).explain()}
+    assert explained["vendor"]["value"] == "Dell"
+    # behind net-snmp's sysObjectID (no maker) the subtree names the maker as before
+    walk["1.3.6.1.2.1.1.2.0"] = NET_SNMP
+    assert best(walk)["vendor"] == "Synology"

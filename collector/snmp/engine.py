@@ -80,6 +80,16 @@ class Matched:
     cap: int
     #: what recognised the device (the first condition that held)
     why: str = ""
+    #: recognised only by an enterprise subtree that answers, on a device
+    #: whose sysObjectID names another maker (see :data:`FOREIGN_VENDOR_CAP`)
+    foreign: bool = False
+
+
+#: A maker's MIB answering on a box whose sysObjectID names another maker says
+#: who built its firmware or agent (an OEM's UPS card, an ODM's switch), not
+#: whose box it is: such a definition's vendor claim stays under the
+#: sysObjectID's enterprise (75). Its other fields stand.
+FOREIGN_VENDOR_CAP = 60
 
 
 def describe_condition(cond: dict[str, Any]) -> str:
@@ -162,6 +172,7 @@ def match(definition: Definition, view: View) -> Matched | None:
     groups: dict[str, str] = {}
     caps = []
     why = ""
+    held = []
     for cond in definition.match:
         got = holds(cond, view)
         if got is not None:
@@ -169,7 +180,35 @@ def match(definition: Definition, view: View) -> Matched | None:
                 groups.setdefault(k, v)
             caps.append(got[1])
             why = why or describe_condition(cond)
-    return Matched(definition, groups, max(caps), why) if caps else None
+            held.append(cond)
+    if not caps:
+        return None
+    return Matched(definition, groups, max(caps), why, _foreign(held, view))
+
+
+def _foreign(held: list[dict[str, Any]], view: View) -> bool:
+    """Every condition that held is the presence of a vendor subtree (an
+    enterprise that answers, an object or table under one), and the
+    sysObjectID names a maker whose number is none of them."""
+    from collector.snmp.generic import NOT_A_MAKER_PENS, pen_of
+
+    pen = pen_of(view.system("sys_object_id"))
+    if not pen or pen in NOT_A_MAKER_PENS:
+        return False
+    own = f"{_ENTERPRISES}.{pen}"
+    for cond in held:
+        if set(cond) & _SAYS_ITSELF:
+            return False
+        roots = list(cond.get("enterprise", ())) + [cond[k] for k in ("oid", "walked") if k in cond]
+        if not roots or any(r == own or r.startswith(own + ".") or not r.startswith(_ENTERPRISES + ".")
+                            for r in roots):
+            return False
+    return True
+
+
+_ENTERPRISES = "1.3.6.1.4.1"
+#: conditions on what the agent says of itself (not on a subtree's presence)
+_SAYS_ITSELF = frozenset({"sys_object_id", "sys_descr", "sys_name", "sys_contact", "sys_location", "software"})
 
 
 def _raw(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> tuple[str | None, dict[str, str]]:
@@ -292,6 +331,8 @@ def claim_fields(matched: Matched, view: View, *, late: bool) -> None:
             if value is None:
                 continue
             confidence = min(int(src.get("confidence", d.confidence)), matched.cap)
+            if name == "vendor" and matched.foreign:
+                confidence = min(confidence, FOREIGN_VENDOR_CAP)
             what = matched.why if src["kind"] == "value" and "when" not in src else _describe(src)
             if src["kind"] == "field":
                 what = f"{src['arg']} {view.claims.best(src['arg'])}"
