@@ -410,3 +410,16 @@ def test_another_makers_subtree_does_not_outvote_the_sysobjectid_maker():
     # behind net-snmp's sysObjectID (no maker) the subtree names the maker as before
     walk["1.3.6.1.2.1.1.2.0"] = NET_SNMP
     assert best(walk)["vendor"] == "Synology"
+
+
+def test_a_definition_that_finds_no_version_still_takes_the_chassis_software_revision():
+    # cisco-ios reads the release from sysDescr; this one names none, ENTITY-MIB's chassis does
+    walk = {"1.3.6.1.2.1.1.1.0": "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M)",
+            "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.9.1.1208",
+            **entity_row(1001, 3, model="WS-C2960X-24TS-L", software_rev="15.2(4)E10")}
+    got = best(walk)
+    assert got["os_name"] == "IOS" and got["os_version"] == "15.2(4)E10"
+    # but no sysDescr number is guessed for it (Windows XP states no release)
+    xp = best({"1.3.6.1.2.1.1.1.0": "Hardware: x86 Family 6 - Software: Windows 2000 Version 5.1 (Build 2600 "
+                                    "Uniprocessor Free)", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.311.1.1.3.1.1"})
+    assert xp["os_name"] == "Windows XP" and xp["os_version"] is None

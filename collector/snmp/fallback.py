@@ -183,9 +183,10 @@ def versions(view: View, matched: list[Matched]) -> None:
     """The winning OS's version, else (no OS named) the firmware, from the
     chassis' entPhysicalSoftwareRev, else from sysDescr. Not for an OS named
     only by the generic Linux definition (its version is the kernel, which it
-    reads itself), nor for one named by a definition that says where its
-    version lives (found nothing there: a release it does not state, like
-    Windows XP's, is no number to guess)."""
+    reads itself); for one named by a definition that says where its version
+    lives and found nothing there, only the chassis' entPhysicalSoftwareRev (a
+    release it does not state, like Windows XP's, is no sysDescr number to
+    guess)."""
     facts = view.claims.facts
     generic_os = GENERIC_OS_FAMILIES
     readers = {m.definition.family for m in matched if "os_version" in m.definition.fields}
@@ -209,7 +210,13 @@ def versions(view: View, matched: list[Matched]) -> None:
                           for f in facts)
         by_reader = any(f.field == "os_name" and str(f.value) == os_name and view.origin.get(id(f)) in readers
                         for f in facts)
-        if (named_generic and not named_other) or by_reader or _has_version(view, os_name):
+        if (named_generic and not named_other) or _has_version(view, os_name):
+            return
+        if by_reader:
+            # the definition's own sources found nothing: the chassis' software
+            # revision is still a reading of the box, a sysDescr number a guess
+            if software:
+                view.claim("entity", "os_version", software, 55, ev, os=os_name)
             return
         if software:
             view.claim("entity", "os_version", software, 55, ev, os=os_name)
