@@ -7,7 +7,7 @@ shared/data/recog beside the repository or with --recog) lists real sysDescr
 strings with what its fingerprint knows of the device. Each example becomes a
 one-object walk (sysDescr only) and is identified with Recog's own claims (which would grade
 themselves) and
-every device definition outside ``defs/generic/`` left out, so the score is
+every device definition outside ``defs/generic/`` taken away, so the score is
 that of the generic rules alone on devices no definition knows. Expected
 values: model = the example's hw.product, else its os.product when the
 fingerprint names no OS family (an appliance); version = os.version. A value
@@ -75,7 +75,13 @@ def main() -> int:
 
     generic.recog_claims = lambda view: None  # type: ignore[assignment]  # Recog would grade itself
     if not args.with_definitions:
-        SPECIFIC.update(d.family for d in definitions() if "/generic/" not in d.path.replace("\\", "/"))
+        # the definitions are taken away (not only their claims: one that recognises a
+        # device and finds no version would also silence the generic version rule)
+        from collector.snmp import definitions as defs_mod
+
+        kept = tuple(d for d in definitions() if "/generic/" in d.path.replace("\\", "/"))
+        SPECIFIC.update(d.family for d in definitions() if d not in kept)
+        defs_mod.definitions = lambda: kept  # type: ignore[assignment]
     score = {"model": [0, 0, 0], "version": [0, 0, 0]}  # expected, given, right
     for descr, model, version in examples(path):
         got = generic_best(descr)
