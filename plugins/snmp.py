@@ -36,15 +36,14 @@ class SnmpPlugin:
     wants: tuple[str, ...] = ()
 
     async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport:
-        from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-
+        from collector.snmp.client import Latency, Transports
         from collector.snmp.credentials import credentials_from
-
-        from collector.snmp.client import Latency
 
         report = PluginReport()
         credentials = credentials_from(ctx.settings)
-        engine = SnmpEngine()
+        # v1/v2c go through the collector's own codec on one socket; pysnmp's
+        # engine is made only if a v3 credential is used
+        engine = Transports()
         sem = asyncio.Semaphore(max(1, ctx.settings.concurrency))
         latency = Latency()
         ctx.advance("snmp", 0, len(hosts))
@@ -81,7 +80,7 @@ class SnmpPlugin:
                                                  "no answer to first contact"))
                 ctx.advance("snmp", 1, None)
         finally:
-            engine.close_dispatcher()
+            engine.close()
         return report
 
     def _ordered(self, ctx: ScanContext, credentials: list[Any], ip: str, mac: str | None = None) -> list[Any]:

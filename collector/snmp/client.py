@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from collector.snmp.ber import Value
 from collector.snmp.credentials import Credential
 from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR, NULL, OCTETS, OID, OPAQUE,
                                  TIMETICKS, Varbind, Walk, is_under, oid_key)
@@ -45,8 +46,46 @@ class SnmpFailure(Exception):
         self.kind = kind  # timeout | auth | error
 
 
+#: The versions the collector's own codec speaks (v3 goes through pysnmp).
+VERSIONS = {"1": 0, "2c": 1}
+
+
+class Transports:
+    """What a scan's agents send with: one UDP socket and the collector's own
+    codec for v1/v2c, pysnmp's engine (made on first use) for v3."""
+
+    def __init__(self) -> None:
+        from collector.snmp.udp import UdpClient
+
+        self.udp = UdpClient()
+        self._engine: Any = None
+
+    def pysnmp(self) -> Any:
+        if self._engine is None:
+            from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+
+            self._engine = SnmpEngine()
+        return self._engine
+
+    def close(self) -> None:
+        self.udp.close()
+        if self._engine is not None:
+            self._engine.close_dispatcher()
+
+
+def _community_bytes(community: str | None) -> bytes:
+    text = community or ""
+    try:
+        return text.encode("latin-1")  # as pysnmp sends it
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
 def convert(value: Any) -> Varbind | None:
-    """pysnmp value -> (snmprec tag, python value); None for no-such-*/end."""
+    """pysnmp value -> (snmprec tag, python value); None for no-such-*/end.
+    The collector's own decoder's values are converted already."""
+    if isinstance(value, Value):
+        return value.vb
     name = type(value).__name__
     if name in _ABSENT or name == _END:
         return None
@@ -136,11 +175,55 @@ class Agent:
             raise SnmpFailure("budget", "time budget for this device used up")
 
     async def _request(self, kind: str, oids: list[str], max_rep: int = 0) -> list[tuple[str, Any]]:
+        self._check_budget()
+        if isinstance(self.engine, Transports) and self.credential.version in VERSIONS \
+                and not self.credential.context:
+            return await self._community_request(kind, oids, max_rep)
+        return await self._pysnmp_request(kind, oids, max_rep)
+
+    async def _community_request(self, kind: str, oids: list[str], max_rep: int) -> list[tuple[str, Any]]:
+        """v1/v2c with the collector's own codec (:mod:`collector.snmp.ber`)."""
+        from collector.snmp.ber import encode_request
+        from collector.snmp.udp import Timeout
+
+        udp = self.engine.udp
+        rid = udp.new_request_id()
+        try:
+            message = encode_request(self.credential.version, _community_bytes(self.credential.community),
+                                     kind, rid, oids, max_rep)
+        except ValueError as exc:
+            raise SnmpFailure("error", str(exc)[:200]) from None
+        self.stats.requests += 1
+        started = time.monotonic()
+        try:
+            response = await udp.request(self.ip, self.port, message, rid, VERSIONS[self.credential.version],
+                                         self.timeout, self.retries)
+        except Timeout:
+            raise SnmpFailure("timeout", "no answer") from None
+        except OSError as exc:  # e.g. no route to an address
+            raise SnmpFailure("error", f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        if len(self.stats.latencies) < 200:
+            self.stats.latencies.append(time.monotonic() - started)
+        if response.error_status != 0:
+            return self._error_status(kind, oids, response.error_name, response.error_index)
+        return response.varbinds
+
+    def _error_status(self, kind: str, oids: list[str], name: str, index: int) -> list[tuple[str, Any]]:
+        if name == "tooBig":
+            raise SnmpFailure("toobig", "tooBig")
+        if name == "noSuchName" and kind != "get":
+            return [(o, None) for o in oids]  # v1 end of MIB
+        if name == "noSuchName":
+            # v1: one absent object fails the whole GET; say which (1-based)
+            raise SnmpFailure("nosuchname", str(index))
+        raise SnmpFailure("error", f"error-status {name} at index {index}")
+
+    async def _pysnmp_request(self, kind: str, oids: list[str], max_rep: int) -> list[tuple[str, Any]]:
         from pysnmp.hlapi.v3arch.asyncio import (ContextData, ObjectIdentity, ObjectType, bulk_cmd, get_cmd,
                                                  next_cmd)
 
-        self._check_budget()
         target = await self._transport()
+        engine = self.engine.pysnmp() if isinstance(self.engine, Transports) else self.engine
         auth = self.credential.auth_data()
         ctx = ContextData(contextName=self.credential.context) if self.credential.context else ContextData()
         objs = [ObjectType(ObjectIdentity(o)) for o in oids]
@@ -148,12 +231,12 @@ class Agent:
         started = time.monotonic()
         try:
             if kind == "get":
-                err_ind, err_stat, err_idx, vbs = await get_cmd(self.engine, auth, target, ctx, *objs, lookupMib=False)
+                err_ind, err_stat, err_idx, vbs = await get_cmd(engine, auth, target, ctx, *objs, lookupMib=False)
             elif kind == "next":
-                err_ind, err_stat, err_idx, vbs = await next_cmd(self.engine, auth, target, ctx, *objs,
+                err_ind, err_stat, err_idx, vbs = await next_cmd(engine, auth, target, ctx, *objs,
                                                                  lookupMib=False)
             else:
-                err_ind, err_stat, err_idx, vbs = await bulk_cmd(self.engine, auth, target, ctx, 0, max_rep, *objs,
+                err_ind, err_stat, err_idx, vbs = await bulk_cmd(engine, auth, target, ctx, 0, max_rep, *objs,
                                                                  lookupMib=False)
         except Exception as exc:  # pysnmp raises on undecodable replies and odd addresses
             raise SnmpFailure("error", f"{type(exc).__name__}: {str(exc)[:200]}") from None
@@ -170,14 +253,7 @@ class Agent:
             self.stats.latencies.append(time.monotonic() - started)
         if err_stat and int(err_stat) != 0:
             name = err_stat.prettyPrint() if hasattr(err_stat, "prettyPrint") else str(err_stat)
-            if name == "tooBig":
-                raise SnmpFailure("toobig", "tooBig")
-            if name == "noSuchName" and kind != "get":
-                return [(o, None) for o in oids]  # v1 end of MIB
-            if name == "noSuchName":
-                # v1: one absent object fails the whole GET; say which (1-based)
-                raise SnmpFailure("nosuchname", str(int(err_idx or 0)))
-            raise SnmpFailure("error", f"error-status {name} at index {int(err_idx or 0)}")
+            return self._error_status(kind, oids, name, int(err_idx or 0))
         return [(str(o), v) for o, v in vbs]
 
     async def get(self, oids: list[str]) -> Walk:
