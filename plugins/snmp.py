@@ -50,14 +50,13 @@ class SnmpPlugin:
         silent: list[LiveHost] = []
 
         async def one(host: LiveHost, patient: bool = False) -> None:
-            async with sem:
-                try:
-                    observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac, latency,
-                                                           patient)
-                except Exception as exc:  # a bad device is a probe outcome; the scan goes on
-                    observations = []
-                    probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
-                                        f"{type(exc).__name__}: {str(exc)[:200]}")
+            try:
+                observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac, latency,
+                                                       patient, sem)
+            except Exception as exc:  # a bad device is a probe outcome; the scan goes on
+                observations = []
+                probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
+                                    f"{type(exc).__name__}: {str(exc)[:200]}")
             if probe.outcome == Outcome.NO_RESPONSE and not patient:
                 silent.append(host)  # maybe asked again below
                 return
@@ -139,11 +138,22 @@ class SnmpPlugin:
         return v1_agent
 
     async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
-                    mac: str | None = None, latency: Any = None,
-                    patient: bool = False) -> tuple[list[Observation], ProbeResult]:
+                    mac: str | None = None, latency: Any = None, patient: bool = False,
+                    sem: asyncio.Semaphore | None = None) -> tuple[list[Observation], ProbeResult]:
+        """One host: contact and collection hold a place among the
+        ``scan.concurrency`` hosts talking at once (``sem``); identification
+        does not, so the next host's requests go out meanwhile."""
+        async with sem or asyncio.Semaphore():
+            got = await self._talk(engine, ctx, credentials, ip, mac, latency, patient)
+        if isinstance(got, ProbeResult):
+            return [], got
+        await asyncio.sleep(0)  # the host that waited for this place sends its first request first
+        agent, walk, problems, start = got
+        return self._identified(ctx, ip, agent, walk, problems, start)
+
+    async def _talk(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str, mac: str | None,
+                    latency: Any, patient: bool) -> ProbeResult | tuple[Any, Any, list[str], float]:
         from collector.snmp.collect import collect
-        from collector.snmp.identify import identify
-        from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
 
         s = ctx.settings
         start = time.monotonic()
@@ -151,7 +161,7 @@ class SnmpPlugin:
         timeout = s.snmp_timeout if patient else (latency.contact_timeout(base, s.snmp_timeout) if latency else base)
         agent, walk, outcome, why = await self._contact(engine, ctx, credentials, ip, mac, timeout)
         if agent is None:
-            return [], ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
+            return ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
         agent.cap = s.snmp_max_values
         agent.deadline = start + s.snmp_device_budget
@@ -160,6 +170,13 @@ class SnmpPlugin:
             latency.record(agent.stats.latencies)
         if s.snmp_record_dir:
             self._record(s.snmp_record_dir, ip, walk, problems)
+        return agent, walk, problems, start
+
+    def _identified(self, ctx: ScanContext, ip: str, agent: Any, walk: Any, problems: list[str],
+                    start: float) -> tuple[list[Observation], ProbeResult]:
+        from collector.snmp.identify import identify
+        from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
+
         ident = identify(walk)
         ms = (time.monotonic() - start) * 1000
         cred = agent.credential

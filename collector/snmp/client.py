@@ -29,6 +29,12 @@ MAX_VALUE = 4096
 GET_BATCH = 64
 #: Repetitions of a walk's first GETBULK (doubled while columns run on).
 FIRST_REPETITIONS = 8
+#: A GETBULK of one or two columns may ask for more repetitions than the
+#: agent's max_repetitions, up to this many values per answer: a long column
+#: (installed software, a forwarding table) then takes half the requests. An
+#: agent whose answers would not fit its message size sends fewer (RFC 3416
+#: 4.2.3) or says tooBig (then halved).
+MAX_BULK_VALUES = 64
 _TAGS = {
     "Integer": INTEGER, "Integer32": INTEGER, "OctetString": OCTETS, "Bits": OCTETS, "Null": NULL,
     "ObjectIdentifier": OID, "IpAddress": IPADDR, "Counter32": COUNTER32, "Gauge32": GAUGE32,
@@ -112,6 +118,9 @@ class WalkStats:
     notes: list[str] = field(default_factory=list)
     #: seconds each answered request took (the first 200)
     latencies: list[float] = field(default_factory=list)
+    #: objects a GET was told are not there (noSuchObject / noSuchInstance,
+    #: v1 noSuchName): asking again would get the same answer (the first 200)
+    absent: set[str] = field(default_factory=set)
 
 
 class Latency:
@@ -274,6 +283,8 @@ class Agent:
                 if exc.kind == "nosuchname":
                     index = int(str(exc)) if str(exc).isdigit() else 0
                     rest = [o for i, o in enumerate(batch, 1) if i != index] if 0 < index <= len(batch) else []
+                    if 0 < index <= len(batch):
+                        self._absent(batch[index - 1])
                     if rest:
                         pending.insert(0, rest)
                     continue
@@ -283,7 +294,13 @@ class Agent:
                 if vb is not None:
                     walk.data[oid] = vb
                     self.stats.varbinds += 1
+                elif type(value).__name__ in _ABSENT:
+                    self._absent(oid)
         return walk
+
+    def _absent(self, oid: str) -> None:
+        if len(self.stats.absent) < 200:
+            self.stats.absent.add(oid)
 
     async def next_after(self, oid: str) -> tuple[str, Varbind] | None:
         """One GETNEXT: the first object after ``oid`` (None at the end of the MIB)."""
@@ -356,6 +373,7 @@ class Agent:
         # a varbind both ends encode and decode for nothing
         ceiling = self.max_repetitions
         max_rep = min(FIRST_REPETITIONS, ceiling)
+        too_big: int | None = None  # the most repetitions since a tooBig
         while current:
             if self.stats.varbinds >= self.cap:
                 self.stats.notes.append(f"stopped at the per-device cap of {self.cap} values")
@@ -366,7 +384,7 @@ class Agent:
                 rows = await self._request("bulk" if bulk else "next", oids, max_rep)
             except SnmpFailure as exc:
                 if exc.kind == "toobig" and bulk and max_rep > 1:
-                    max_rep = ceiling = max(1, max_rep // 2)
+                    max_rep = ceiling = too_big = max(1, max_rep // 2)
                     continue
                 if exc.kind == "toobig" and len(active) > 1:
                     # walk the columns one at a time
@@ -404,5 +422,7 @@ class Agent:
             for root in finished:
                 current.pop(root, None)
             if not finished:
-                max_rep = min(ceiling, max_rep * 2)
+                # one or two columns left may go past the ceiling (see MAX_BULK_VALUES)
+                limit = max(ceiling, MAX_BULK_VALUES // max(1, len(current)))
+                max_rep = min(limit if too_big is None else too_big, max_rep * 2)
         return walk
