@@ -38,14 +38,12 @@ class SnmpPlugin:
     async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport:
         from collector.snmp.client import Latency, Transports
         from collector.snmp.credentials import credentials_from
-        from collector.snmp.warm import Warmer
 
         report = PluginReport()
         credentials = credentials_from(ctx.settings)
         # v1/v2c go through the collector's own codec on one socket; pysnmp's
         # engine is made only if a v3 credential is used
         engine = Transports()
-        warmer = Warmer()
         sem = asyncio.Semaphore(max(1, ctx.settings.concurrency))
         latency = Latency()
         ctx.advance("snmp", 0, len(hosts))
@@ -54,7 +52,7 @@ class SnmpPlugin:
         async def one(host: LiveHost, patient: bool = False) -> None:
             try:
                 observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac, latency,
-                                                       patient, sem, warmer)
+                                                       patient, sem)
             except Exception as exc:  # a bad device is a probe outcome; the scan goes on
                 observations = []
                 probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
@@ -82,7 +80,6 @@ class SnmpPlugin:
                 ctx.advance("snmp", 1, None)
         finally:
             engine.close()
-            warmer.close()
         return report
 
     def _ordered(self, ctx: ScanContext, credentials: list[Any], ip: str, mac: str | None = None) -> list[Any]:
@@ -142,24 +139,20 @@ class SnmpPlugin:
 
     async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
                     mac: str | None = None, latency: Any = None, patient: bool = False,
-                    sem: asyncio.Semaphore | None = None,
-                    warmer: Any = None) -> tuple[list[Observation], ProbeResult]:
+                    sem: asyncio.Semaphore | None = None) -> tuple[list[Observation], ProbeResult]:
         """One host: contact and collection hold a place among the
         ``scan.concurrency`` hosts talking at once (``sem``); identification
         does not, so the next host's requests go out meanwhile."""
         async with sem or asyncio.Semaphore():
-            got = await self._talk(engine, ctx, credentials, ip, mac, latency, patient, warmer)
+            got = await self._talk(engine, ctx, credentials, ip, mac, latency, patient)
         if isinstance(got, ProbeResult):
             return [], got
         await asyncio.sleep(0)  # the host that waited for this place sends its first request first
-        if warmer is not None:
-            await warmer.ready("identification")
         agent, walk, problems, start = got
         return self._identified(ctx, ip, agent, walk, problems, start)
 
     async def _talk(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str, mac: str | None,
-                    latency: Any, patient: bool,
-                    warmer: Any = None) -> ProbeResult | tuple[Any, Any, list[str], float]:
+                    latency: Any, patient: bool) -> ProbeResult | tuple[Any, Any, list[str], float]:
         from collector.snmp.collect import collect
 
         s = ctx.settings
@@ -172,8 +165,6 @@ class SnmpPlugin:
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
         agent.cap = s.snmp_max_values
         agent.deadline = start + s.snmp_device_budget
-        if warmer is not None:
-            await warmer.ready("definitions")
         walk, problems = await collect(agent, walk)
         if latency is not None:
             latency.record(agent.stats.latencies)
