@@ -102,7 +102,7 @@ def test_v1_error_status_and_index():
     (b"\x02\x05\x01\x00\x00\x00\x00", (68, b"\x01\x00\x00\x00\x00")),  # too big for an INTEGER
     (b"\x06\x02\x2b\x86", (68, b"\x2b\x86")),  # an OID value cut short
     (b"\x47\x01\x05", (68, b"\x05")),  # an unknown application type (UInteger32)
-    (b"\x40\x02\x0a\x01", (64, b"\x0a\x01")),  # an IpAddress of the wrong size stays bytes
+    (b"\x40\x02\x0a\x01", (68, b"\x0a\x01")),  # an IpAddress of the wrong size
 ])
 def test_odd_values_are_kept_as_bytes_not_lost(body, expected):
     bind = b"\x06\x03\x2b\x06\x01" + body

@@ -212,6 +212,8 @@ def _value(tag: int, body: bytes) -> Value | Exception_:
             return Value((OPAQUE, body[:MAX_VALUE]))
     if kind == NULL:
         return Value((NULL, None))
+    if kind == IPADDR and len(body) != 4:
+        return Value((OPAQUE, body[:MAX_VALUE]))
     if kind in (OCTETS, IPADDR, OPAQUE):
         return Value((kind, body[:MAX_VALUE]))
     return Value((OPAQUE, body[:MAX_VALUE]))  # an unknown application type: its bytes
