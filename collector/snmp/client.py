@@ -18,8 +18,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from collector.snmp.ber import Value
+from collector.snmp.ber import VERSIONS, Value  # the versions our codec speaks (v3: pysnmp)
 from collector.snmp.credentials import Credential
+from collector.snmp.udp import Transports, community_bytes
 from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR, NULL, OCTETS, OID, OPAQUE,
                                  TIMETICKS, Varbind, Walk, is_under, oid_key)
 
@@ -50,41 +51,6 @@ class SnmpFailure(Exception):
     def __init__(self, kind: str, detail: str) -> None:
         super().__init__(detail)
         self.kind = kind  # timeout | auth | error
-
-
-#: The versions the collector's own codec speaks (v3 goes through pysnmp).
-VERSIONS = {"1": 0, "2c": 1}
-
-
-class Transports:
-    """What a scan's agents send with: one UDP socket and the collector's own
-    codec for v1/v2c, pysnmp's engine (made on first use) for v3."""
-
-    def __init__(self) -> None:
-        from collector.snmp.udp import UdpClient
-
-        self.udp = UdpClient()
-        self._engine: Any = None
-
-    def pysnmp(self) -> Any:
-        if self._engine is None:
-            from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-
-            self._engine = SnmpEngine()
-        return self._engine
-
-    def close(self) -> None:
-        self.udp.close()
-        if self._engine is not None:
-            self._engine.close_dispatcher()
-
-
-def _community_bytes(community: str | None) -> bytes:
-    text = community or ""
-    try:
-        return text.encode("latin-1")  # as pysnmp sends it
-    except UnicodeEncodeError:
-        return text.encode("utf-8")
 
 
 def convert(value: Any) -> Varbind | None:
@@ -198,7 +164,7 @@ class Agent:
         udp = self.engine.udp
         rid = udp.new_request_id()
         try:
-            message = encode_request(self.credential.version, _community_bytes(self.credential.community),
+            message = encode_request(self.credential.version, community_bytes(self.credential.community),
                                      kind, rid, oids, max_rep)
         except ValueError as exc:
             raise SnmpFailure("error", str(exc)[:200]) from None

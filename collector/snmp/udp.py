@@ -1,4 +1,5 @@
-"""One UDP socket for every v1/v2c request of a scan (asyncio).
+"""One UDP socket for every v1/v2c request of a scan (asyncio), and
+:class:`Transports`, what a scan's agents send with.
 
 Requests carry a random request-id; an answer is taken only from the
 address and port the request went to, with that request-id and the
@@ -100,3 +101,32 @@ class UdpClient:
         for transport in self._transports.values():
             transport.close()
         self._transports.clear()
+
+
+class Transports:
+    """What a scan's agents send with: one UDP socket and the collector's own
+    codec for v1/v2c, pysnmp's engine (made on first use) for v3."""
+
+    def __init__(self) -> None:
+        self.udp = UdpClient()
+        self._engine: Any = None
+
+    def pysnmp(self) -> Any:
+        if self._engine is None:
+            from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+
+            self._engine = SnmpEngine()
+        return self._engine
+
+    def close(self) -> None:
+        self.udp.close()
+        if self._engine is not None:
+            self._engine.close_dispatcher()
+
+
+def community_bytes(community: str | None) -> bytes:
+    text = community or ""
+    try:
+        return text.encode("latin-1")  # as pysnmp sends it
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
