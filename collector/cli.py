@@ -170,6 +170,7 @@ def scan(targets: tuple[str, ...], db: str | None, config: str | None, plugins: 
     except sqlite3.Error as exc:
         _fail(write_failed(settings.db, exc), EXIT_FAILED)
     _print_summary(summary)
+    _SCAN_DONE[0] = True
 
 
 SUMMARY_ROWS = 25
@@ -420,10 +421,33 @@ def plugins_cmd(config: str | None) -> None:
     _console().print(table)
 
 
+#: Set when a scan has finished and said so: the program may end at once.
+_SCAN_DONE = [False]
+
+
 def main() -> None:
     # pysnmp imports pysmi (a MIB compiler) whenever it is installed, e.g. beside snmpsim in a
     # test environment; the collector sends numeric OIDs only and never compiles a MIB, so the
     # program does without it: about 9 MiB and 0.2 s less, the same behaviour as a user's install
     if "pysmi" not in sys.modules:
         sys.modules["pysmi"] = None  # type: ignore[assignment]
-    cli(prog_name="lan-collector")
+    try:
+        cli(prog_name="lan-collector")
+    except SystemExit as exc:
+        if _SCAN_DONE[0] and (exc.code is None or isinstance(exc.code, int)):
+            _end_now(exc.code or 0)
+        raise
+
+
+def _end_now(code: int) -> None:
+    """End the program without tearing the interpreter down: after a scan,
+    freeing the definitions, reference tables and compiled patterns one
+    object at a time took ~0.2 s, for nothing. The inventory is closed and
+    committed by then; what is buffered is flushed here."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

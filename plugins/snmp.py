@@ -36,29 +36,27 @@ class SnmpPlugin:
     wants: tuple[str, ...] = ()
 
     async def enrich(self, ctx: ScanContext, hosts: list[LiveHost]) -> PluginReport:
-        from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-
+        from collector.snmp.client import Latency, Transports
         from collector.snmp.credentials import credentials_from
-
-        from collector.snmp.client import Latency
 
         report = PluginReport()
         credentials = credentials_from(ctx.settings)
-        engine = SnmpEngine()
+        # v1/v2c go through the collector's own codec on one socket; pysnmp's
+        # engine is made only if a v3 credential is used
+        engine = Transports()
         sem = asyncio.Semaphore(max(1, ctx.settings.concurrency))
         latency = Latency()
         ctx.advance("snmp", 0, len(hosts))
         silent: list[LiveHost] = []
 
         async def one(host: LiveHost, patient: bool = False) -> None:
-            async with sem:
-                try:
-                    observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac, latency,
-                                                           patient)
-                except Exception as exc:  # a bad device is a probe outcome; the scan goes on
-                    observations = []
-                    probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
-                                        f"{type(exc).__name__}: {str(exc)[:200]}")
+            try:
+                observations, probe = await self._host(engine, ctx, credentials, host.ip, host.mac, latency,
+                                                       patient, sem)
+            except Exception as exc:  # a bad device is a probe outcome; the scan goes on
+                observations = []
+                probe = ProbeResult(self.name, host.ip, Outcome.ERROR, 0.0,
+                                    f"{type(exc).__name__}: {str(exc)[:200]}")
             if probe.outcome == Outcome.NO_RESPONSE and not patient:
                 silent.append(host)  # maybe asked again below
                 return
@@ -81,7 +79,7 @@ class SnmpPlugin:
                                                  "no answer to first contact"))
                 ctx.advance("snmp", 1, None)
         finally:
-            engine.close_dispatcher()
+            engine.close()
         return report
 
     def _ordered(self, ctx: ScanContext, credentials: list[Any], ip: str, mac: str | None = None) -> list[Any]:
@@ -140,11 +138,22 @@ class SnmpPlugin:
         return v1_agent
 
     async def _host(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str,
-                    mac: str | None = None, latency: Any = None,
-                    patient: bool = False) -> tuple[list[Observation], ProbeResult]:
+                    mac: str | None = None, latency: Any = None, patient: bool = False,
+                    sem: asyncio.Semaphore | None = None) -> tuple[list[Observation], ProbeResult]:
+        """One host: contact and collection hold a place among the
+        ``scan.concurrency`` hosts talking at once (``sem``); identification
+        does not, so the next host's requests go out meanwhile."""
+        async with sem or asyncio.Semaphore():
+            got = await self._talk(engine, ctx, credentials, ip, mac, latency, patient)
+        if isinstance(got, ProbeResult):
+            return [], got
+        await asyncio.sleep(0)  # the host that waited for this place sends its first request first
+        agent, walk, problems, start = got
+        return self._identified(ctx, ip, agent, walk, problems, start)
+
+    async def _talk(self, engine: Any, ctx: ScanContext, credentials: list[Any], ip: str, mac: str | None,
+                    latency: Any, patient: bool) -> ProbeResult | tuple[Any, Any, list[str], float]:
         from collector.snmp.collect import collect
-        from collector.snmp.identify import identify
-        from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
 
         s = ctx.settings
         start = time.monotonic()
@@ -152,7 +161,7 @@ class SnmpPlugin:
         timeout = s.snmp_timeout if patient else (latency.contact_timeout(base, s.snmp_timeout) if latency else base)
         agent, walk, outcome, why = await self._contact(engine, ctx, credentials, ip, mac, timeout)
         if agent is None:
-            return [], ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
+            return ProbeResult(self.name, ip, outcome, (time.monotonic() - start) * 1000, why[:200])
         agent.timeout, agent.retries = s.snmp_timeout, s.snmp_retries
         agent.cap = s.snmp_max_values
         agent.deadline = start + s.snmp_device_budget
@@ -161,6 +170,13 @@ class SnmpPlugin:
             latency.record(agent.stats.latencies)
         if s.snmp_record_dir:
             self._record(s.snmp_record_dir, ip, walk, problems)
+        return agent, walk, problems, start
+
+    def _identified(self, ctx: ScanContext, ip: str, agent: Any, walk: Any, problems: list[str],
+                    start: float) -> tuple[list[Observation], ProbeResult]:
+        from collector.snmp.identify import identify
+        from collector.snmp.mibs import SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID
+
         ident = identify(walk)
         ms = (time.monotonic() - start) * 1000
         cred = agent.credential

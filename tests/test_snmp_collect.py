@@ -131,3 +131,64 @@ def test_first_contact_waits_as_long_as_agents_here_need():
     swamped = Latency()
     swamped.record([2.0] * 10)
     assert swamped.contact_timeout(0.5, 1.0) == 1.0  # never longer than the normal timeout
+
+
+def test_an_agent_that_says_it_has_no_system_group_is_not_asked_again():
+    full = Walk()
+    full.set("1.3.6.1.4.1.6574.2.1.1.2.0", 4, b"Disk 1")
+    agent = ReplayAgent(full)
+
+    async def contact_then_collect():
+        system = await agent.get(SYSTEM_SCALARS)  # first contact: noSuchObject for each
+        calls, empty = agent.calls, not system.data
+        walk, problems = await collect(agent, system)
+        return empty, calls, walk, problems
+
+    empty, contact_calls, walk, problems = asyncio.run(contact_then_collect())
+    assert empty and set(SYSTEM_SCALARS) <= agent.stats.absent
+    plain, _p, plain_agent = run(full)  # the same agent, first contact not seen: asked again
+    assert walk.data == plain.data and problems == []
+    assert agent.calls - contact_calls == plain_agent.calls - 1
+
+
+class LongColumnAgent(ReplayAgent):
+    """Records each GETBULK's max-repetitions; says tooBig above ``limit``."""
+
+    def __init__(self, full: Walk, limit: int = 1000) -> None:
+        super().__init__(full)
+        self.reps: list[int] = []
+        self.limit = limit
+
+    async def _request(self, kind, oids, max_rep=0):  # type: ignore[override]
+        if kind == "bulk":
+            self.reps.append(max_rep)
+            if max_rep > self.limit:
+                self.calls += 1
+                raise SnmpFailure("toobig", "tooBig")
+        return await super()._request(kind, oids, max_rep)
+
+
+def _long_column(rows: int) -> Walk:
+    full = Walk()
+    for i in range(1, rows + 1):
+        full.set(f"1.3.6.1.2.1.25.6.3.1.2.{i}", 4, f"package-{i}".encode())
+    full.set("1.3.6.1.2.1.25.6.3.1.3.1", 6, "0.0")
+    return full
+
+
+def test_one_long_column_takes_bigger_steps_and_loses_nothing():
+    full = _long_column(600)
+    agent = LongColumnAgent(full)
+    walk = asyncio.run(agent.walk(["1.3.6.1.2.1.25.6.3.1.2"]))
+    assert len(walk) == 600
+    assert agent.reps[:4] == [8, 16, 32, 64] and max(agent.reps) == 64
+    assert len(agent.reps) <= 13  # 25 at most would take 27
+
+
+def test_after_toobig_a_walk_never_asks_for_more_again():
+    full = _long_column(300)
+    agent = LongColumnAgent(full, limit=20)
+    walk = asyncio.run(agent.walk(["1.3.6.1.2.1.25.6.3.1.2"]))
+    assert len(walk) == 300
+    after = agent.reps[agent.reps.index(32) + 1:]
+    assert after and max(after) <= 16

@@ -138,10 +138,12 @@ def cve_hits(cves: CveStore, key: str, known: dict[str, str]) -> list[tuple[str,
                 ok = all(n[0] for n in nodes)
             else:
                 ok = any(n[0] for n in nodes)
+            if not ok:
+                continue
             # a hit that comes only from platform nodes is no hit
             own = [m for n in config.get("nodes", []) for m in n.get("cpeMatch", [])
                    if m.get("vulnerable", True) and _match_hits(m, {key: known[key]})]
-            if ok and own:
+            if own:
                 # NVD models Cisco-style trains with coarse numeric ranges
                 # (15.0 - 15.6) that ignore per-train fixed releases: only an
                 # exact listed version is more than possible there

@@ -18,7 +18,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from collector.snmp.ber import VERSIONS, Value  # the versions our codec speaks (v3: pysnmp)
 from collector.snmp.credentials import Credential
+from collector.snmp.udp import Transports, community_bytes
 from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR, NULL, OCTETS, OID, OPAQUE,
                                  TIMETICKS, Varbind, Walk, is_under, oid_key)
 
@@ -28,6 +30,12 @@ MAX_VALUE = 4096
 GET_BATCH = 64
 #: Repetitions of a walk's first GETBULK (doubled while columns run on).
 FIRST_REPETITIONS = 8
+#: A GETBULK of one or two columns may ask for more repetitions than the
+#: agent's max_repetitions, up to this many values per answer: a long column
+#: (installed software, a forwarding table) then takes half the requests. An
+#: agent whose answers would not fit its message size sends fewer (RFC 3416
+#: 4.2.3) or says tooBig (then halved).
+MAX_BULK_VALUES = 64
 _TAGS = {
     "Integer": INTEGER, "Integer32": INTEGER, "OctetString": OCTETS, "Bits": OCTETS, "Null": NULL,
     "ObjectIdentifier": OID, "IpAddress": IPADDR, "Counter32": COUNTER32, "Gauge32": GAUGE32,
@@ -46,7 +54,10 @@ class SnmpFailure(Exception):
 
 
 def convert(value: Any) -> Varbind | None:
-    """pysnmp value -> (snmprec tag, python value); None for no-such-*/end."""
+    """pysnmp value -> (snmprec tag, python value); None for no-such-*/end.
+    The collector's own decoder's values are converted already."""
+    if isinstance(value, Value):
+        return value.vb
     name = type(value).__name__
     if name in _ABSENT or name == _END:
         return None
@@ -73,6 +84,9 @@ class WalkStats:
     notes: list[str] = field(default_factory=list)
     #: seconds each answered request took (the first 200)
     latencies: list[float] = field(default_factory=list)
+    #: objects a GET was told are not there (noSuchObject / noSuchInstance,
+    #: v1 noSuchName): asking again would get the same answer (the first 200)
+    absent: set[str] = field(default_factory=set)
 
 
 class Latency:
@@ -136,11 +150,55 @@ class Agent:
             raise SnmpFailure("budget", "time budget for this device used up")
 
     async def _request(self, kind: str, oids: list[str], max_rep: int = 0) -> list[tuple[str, Any]]:
+        self._check_budget()
+        if isinstance(self.engine, Transports) and self.credential.version in VERSIONS \
+                and not self.credential.context:
+            return await self._community_request(kind, oids, max_rep)
+        return await self._pysnmp_request(kind, oids, max_rep)
+
+    async def _community_request(self, kind: str, oids: list[str], max_rep: int) -> list[tuple[str, Any]]:
+        """v1/v2c with the collector's own codec (:mod:`collector.snmp.ber`)."""
+        from collector.snmp.ber import encode_request
+        from collector.snmp.udp import Timeout
+
+        udp = self.engine.udp
+        rid = udp.new_request_id()
+        try:
+            message = encode_request(self.credential.version, community_bytes(self.credential.community),
+                                     kind, rid, oids, max_rep)
+        except ValueError as exc:
+            raise SnmpFailure("error", str(exc)[:200]) from None
+        self.stats.requests += 1
+        started = time.monotonic()
+        try:
+            response = await udp.request(self.ip, self.port, message, rid, VERSIONS[self.credential.version],
+                                         self.timeout, self.retries)
+        except Timeout:
+            raise SnmpFailure("timeout", "no answer") from None
+        except OSError as exc:  # e.g. no route to an address
+            raise SnmpFailure("error", f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        if len(self.stats.latencies) < 200:
+            self.stats.latencies.append(time.monotonic() - started)
+        if response.error_status != 0:
+            return self._error_status(kind, oids, response.error_name, response.error_index)
+        return response.varbinds
+
+    def _error_status(self, kind: str, oids: list[str], name: str, index: int) -> list[tuple[str, Any]]:
+        if name == "tooBig":
+            raise SnmpFailure("toobig", "tooBig")
+        if name == "noSuchName" and kind != "get":
+            return [(o, None) for o in oids]  # v1 end of MIB
+        if name == "noSuchName":
+            # v1: one absent object fails the whole GET; say which (1-based)
+            raise SnmpFailure("nosuchname", str(index))
+        raise SnmpFailure("error", f"error-status {name} at index {index}")
+
+    async def _pysnmp_request(self, kind: str, oids: list[str], max_rep: int) -> list[tuple[str, Any]]:
         from pysnmp.hlapi.v3arch.asyncio import (ContextData, ObjectIdentity, ObjectType, bulk_cmd, get_cmd,
                                                  next_cmd)
 
-        self._check_budget()
         target = await self._transport()
+        engine = self.engine.pysnmp() if isinstance(self.engine, Transports) else self.engine
         auth = self.credential.auth_data()
         ctx = ContextData(contextName=self.credential.context) if self.credential.context else ContextData()
         objs = [ObjectType(ObjectIdentity(o)) for o in oids]
@@ -148,12 +206,12 @@ class Agent:
         started = time.monotonic()
         try:
             if kind == "get":
-                err_ind, err_stat, err_idx, vbs = await get_cmd(self.engine, auth, target, ctx, *objs, lookupMib=False)
+                err_ind, err_stat, err_idx, vbs = await get_cmd(engine, auth, target, ctx, *objs, lookupMib=False)
             elif kind == "next":
-                err_ind, err_stat, err_idx, vbs = await next_cmd(self.engine, auth, target, ctx, *objs,
+                err_ind, err_stat, err_idx, vbs = await next_cmd(engine, auth, target, ctx, *objs,
                                                                  lookupMib=False)
             else:
-                err_ind, err_stat, err_idx, vbs = await bulk_cmd(self.engine, auth, target, ctx, 0, max_rep, *objs,
+                err_ind, err_stat, err_idx, vbs = await bulk_cmd(engine, auth, target, ctx, 0, max_rep, *objs,
                                                                  lookupMib=False)
         except Exception as exc:  # pysnmp raises on undecodable replies and odd addresses
             raise SnmpFailure("error", f"{type(exc).__name__}: {str(exc)[:200]}") from None
@@ -170,14 +228,7 @@ class Agent:
             self.stats.latencies.append(time.monotonic() - started)
         if err_stat and int(err_stat) != 0:
             name = err_stat.prettyPrint() if hasattr(err_stat, "prettyPrint") else str(err_stat)
-            if name == "tooBig":
-                raise SnmpFailure("toobig", "tooBig")
-            if name == "noSuchName" and kind != "get":
-                return [(o, None) for o in oids]  # v1 end of MIB
-            if name == "noSuchName":
-                # v1: one absent object fails the whole GET; say which (1-based)
-                raise SnmpFailure("nosuchname", str(int(err_idx or 0)))
-            raise SnmpFailure("error", f"error-status {name} at index {int(err_idx or 0)}")
+            return self._error_status(kind, oids, name, int(err_idx or 0))
         return [(str(o), v) for o, v in vbs]
 
     async def get(self, oids: list[str]) -> Walk:
@@ -198,6 +249,8 @@ class Agent:
                 if exc.kind == "nosuchname":
                     index = int(str(exc)) if str(exc).isdigit() else 0
                     rest = [o for i, o in enumerate(batch, 1) if i != index] if 0 < index <= len(batch) else []
+                    if 0 < index <= len(batch):
+                        self._absent(batch[index - 1])
                     if rest:
                         pending.insert(0, rest)
                     continue
@@ -207,7 +260,13 @@ class Agent:
                 if vb is not None:
                     walk.data[oid] = vb
                     self.stats.varbinds += 1
+                elif type(value).__name__ in _ABSENT:
+                    self._absent(oid)
         return walk
+
+    def _absent(self, oid: str) -> None:
+        if len(self.stats.absent) < 200:
+            self.stats.absent.add(oid)
 
     async def next_after(self, oid: str) -> tuple[str, Varbind] | None:
         """One GETNEXT: the first object after ``oid`` (None at the end of the MIB)."""
@@ -280,6 +339,7 @@ class Agent:
         # a varbind both ends encode and decode for nothing
         ceiling = self.max_repetitions
         max_rep = min(FIRST_REPETITIONS, ceiling)
+        too_big: int | None = None  # the most repetitions since a tooBig
         while current:
             if self.stats.varbinds >= self.cap:
                 self.stats.notes.append(f"stopped at the per-device cap of {self.cap} values")
@@ -290,7 +350,7 @@ class Agent:
                 rows = await self._request("bulk" if bulk else "next", oids, max_rep)
             except SnmpFailure as exc:
                 if exc.kind == "toobig" and bulk and max_rep > 1:
-                    max_rep = ceiling = max(1, max_rep // 2)
+                    max_rep = ceiling = too_big = max(1, max_rep // 2)
                     continue
                 if exc.kind == "toobig" and len(active) > 1:
                     # walk the columns one at a time
@@ -328,5 +388,7 @@ class Agent:
             for root in finished:
                 current.pop(root, None)
             if not finished:
-                max_rep = min(ceiling, max_rep * 2)
+                # one or two columns left may go past the ceiling (see MAX_BULK_VALUES)
+                limit = max(ceiling, MAX_BULK_VALUES // max(1, len(current)))
+                max_rep = min(limit if too_big is None else too_big, max_rep * 2)
         return walk

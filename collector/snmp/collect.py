@@ -116,9 +116,11 @@ async def collect(agent: Any, system: Walk) -> tuple[Walk, list[str]]:
     """Everything a scan reads from an agent that answered the first contact
     (``system``: what it said then). Returns the walk and the problems."""
     c = Collection(agent, system)
-    if not system.data:
-        # nothing came back from a GET that answered (an agent without a
-        # system group, or a v1 agent's answers all lost): ask once more
+    if not system.data and not set(SYSTEM_SCALARS) <= agent.stats.absent:
+        # nothing came back from a GET that answered (a v1 agent's answers
+        # all lost): ask once more; an agent that said it has no system group
+        # (noSuchObject for each, as some cameras and trimmed recordings do)
+        # would say so again
         await c.step("system group", lambda: c.get_into(SYSTEM_SCALARS))
     if discover_enterprises(c.walk):
         await c.step("enterprise discovery", c.discover)

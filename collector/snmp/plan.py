@@ -142,17 +142,32 @@ def _view(walk: Walk) -> View:
     return View(walk, Mibs(Walk()), Claims())
 
 
+@functools.lru_cache(maxsize=64)
+def _open(values: tuple[str | None, ...]) -> tuple[tuple[Definition, tuple[dict, ...]], ...]:
+    """The definitions, each with the conditions the system group does not
+    rule out (a condition whose system part fails may not hold whatever else
+    is read): most definitions have none left, and each round of a device
+    looks only at the rest."""
+    verdicts = _system_verdicts(values)
+    out = []
+    for d in definitions():
+        conds = tuple(c for c in d.match if not _system_part(c) or verdicts.get(id(c), False))
+        if conds:
+            out.append((d, conds))
+    return tuple(out)
+
+
 def candidates(system: Walk) -> tuple[list[Definition], list[tuple[Definition, list[str]]]]:
     """(definitions whose objects to read, (definition, probe objects) to try)
     given the system group and the enterprise subtrees found."""
     view = _view(system)
     kinds = agent_kinds(system.oid(SYS_OBJECT_ID))
-    verdicts = _system_verdicts(tuple(view.system(k) for k in ("sys_descr", "sys_object_id", "sys_name",
-                                                                "sys_contact", "sys_location")))
+    values = tuple(view.system(k) for k in ("sys_descr", "sys_object_id", "sys_name", "sys_contact", "sys_location"))
+    verdicts = _system_verdicts(values)
     full: list[Definition] = []
     probes: list[tuple[Definition, list[str]]] = []
-    for d in definitions():
-        results = [(_may_hold(c, view, kinds, verdicts), c) for c in d.match]
+    for d, conds in _open(values):
+        results = [(_may_hold(c, view, kinds, verdicts), c) for c in conds]
         if any(v == "all" for v, _c in results):
             full.append(d)
         elif any(v == "probe" for v, _c in results):

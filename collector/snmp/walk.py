@@ -58,7 +58,7 @@ class WalkError(ValueError):
 def oid_key(oid: str) -> tuple[int, ...]:
     """Sort key: OIDs compare numerically, arc by arc."""
     try:
-        return tuple(int(p) for p in oid.strip(".").split("."))
+        return tuple(map(int, oid.strip(".").split(".")))
     except ValueError:
         raise WalkError(f"not an OID: {oid[:80]!r}") from None
 

@@ -260,3 +260,74 @@ def run_snmpwalk(data: bytes) -> object:
     ident = identify(walk)
     json.dumps({"values": len(walk), "definitions": ident.definitions, "fields": ident.explain()}, default=str)
     return ident
+
+
+# -- SNMP v1/v2c messages as the collector decodes them (collector/snmp/ber.py) ------------------
+
+
+def _ber_seeds() -> list[bytes]:
+    """Response messages holding the lab recordings' values (every type a
+    walk meets), encoded by pysnmp's encoder, v2c and v1, with an exception
+    value and an error status among them."""
+    from pyasn1.codec.ber import encoder
+    from pysnmp.proto import api
+
+    from collector.snmp.walk import (COUNTER32, COUNTER64, GAUGE32, INTEGER, IPADDR, NULL, OCTETS, OID, OPAQUE,
+                                     TIMETICKS, load_snmprec)
+
+    seeds = []
+    for version in (api.SNMP_VERSION_2C, api.SNMP_VERSION_1):
+        p = api.PROTOCOL_MODULES[version]
+        v2 = version == api.SNMP_VERSION_2C  # v1 (RFC 1155) names its types Counter and Gauge
+        types = {INTEGER: p.Integer, OCTETS: p.OctetString, NULL: lambda _v: p.Null(""), OID: p.ObjectIdentifier,
+                 IPADDR: p.IpAddress, COUNTER32: p.Counter32 if v2 else p.Counter,
+                 GAUGE32: p.Gauge32 if v2 else p.Gauge, TIMETICKS: p.TimeTicks, OPAQUE: p.Opaque}
+        if v2:
+            types[COUNTER64] = p.Counter64
+        for path in sorted((FIXTURES / "snmp" / "lab").glob("*.snmprec"))[:6]:
+            rows = list(load_snmprec(path).data.items())[:40]
+            binds = [(oid, types[tag](value)) for oid, (tag, value) in rows if tag in types]
+            if version == api.SNMP_VERSION_2C:
+                binds.append(("1.3.6.1.2.1.1.9.0", p.NoSuchObject()))
+                binds.append(("1.3.6.1.2.1.99.0", p.EndOfMibView()))
+            msg = p.Message()
+            p.apiMessage.set_defaults(msg)
+            p.apiMessage.set_community(msg, "public")
+            pdu = p.GetResponsePDU()
+            p.apiPDU.set_defaults(pdu)
+            p.apiPDU.set_request_id(pdu, 1234567)
+            p.apiPDU.set_varbinds(pdu, binds)
+            if version == api.SNMP_VERSION_1 and len(seeds) % 3 == 0:
+                p.apiPDU.set_error_status(pdu, 2)
+                p.apiPDU.set_error_index(pdu, 1)
+            p.apiMessage.set_pdu(msg, pdu)
+            seeds.append(encoder.encode(msg))
+    return seeds
+
+
+def _ber_error() -> type[Exception]:
+    from collector.snmp.ber import BerError
+
+    return BerError
+
+
+_BER_TOKENS = (b"\x30\x84\xff\xff\xff\xff", b"\x30\x80", b"\x06\x00", b"\x06\x81\x80", b"\x02\x09" + b"\xff" * 9,
+               b"\x41\x05\x80\x00\x00\x00\x00", b"\x46\x09\x01" + b"\x00" * 8, b"\x40\x03\x0a\x00\x00",
+               b"\x82\x00", b"\x80\x00", b"\xa2", b"\xa0", b"\x1f\x01", b"\x06\x02\x2b\xff", b"\x04\x82\xff\xff")
+
+
+@target("snmp-ber", "SNMP v1/v2c response messages (collector/snmp/ber.py decode_response, what the client reads "
+        "from every datagram); expected: BerError (the datagram is dropped)", seeds=_ber_seeds,
+        mutators=(with_tokens(_BER_TOKENS),), structured_weight=0.4, expected=(_ber_error(),),
+        covers=("collector/snmp/ber.py",))
+def run_ber(data: bytes) -> object:
+    from collector.snmp.ber import Exception_, Value, decode_response
+    from collector.snmp.walk import valid_oid
+
+    response = decode_response(data)
+    for oid, value in response.varbinds:
+        check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
+        check(isinstance(value, (Value, Exception_)), f"{oid}: {value!r}")
+        if isinstance(value, Value):
+            check_value(f"{oid}: ", value.vb[0], value.vb[1], null_ok=True, max_bytes=4096)
+    return response
