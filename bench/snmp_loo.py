@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from snmp_tuning import FIELDS, _walkfile, cases, shared_dir  # noqa: E402
+from snmp_tuning import _walkfile, cases, print_scores, shared_dir, tally  # noqa: E402
 
 
 #: families that are no product line: an unknown device still meets them
@@ -62,23 +62,15 @@ def main() -> int:
     walkfile = _walkfile()
     shared = shared_dir(args.shared)
     scores: dict[str, dict[str, list[int]]] = {}
-    misses = []
+    misses: list[tuple] = []
     for kind, name, recording, expected, scored in cases(shared):
         full = walkfile.load_walk_file(recording)
         first = run(full, None)
         gone = set(first.definitions)
-        got = run(full, lambda d: d.family not in gone or d.family in KEPT or "/generic/" in d.path.replace("\\", "/")).best()
-        for field in scored:
-            for key in (kind, "all"):
-                cell = scores.setdefault(key, {}).setdefault(field, [0, 0])
-                cell[1] += 1
-                cell[0] += got.get(field) == expected.get(field)
-            if got.get(field) != expected.get(field):
-                misses.append((kind, name, field, expected.get(field), got.get(field), sorted(gone)))
-    for kind, by_field in scores.items():
-        line = "  ".join(f"{f} {r}/{h} ({100 * r / h:.0f} %)" for f in FIELDS if (c := by_field.get(f))
-                         for r, h in [c])
-        print(f"{kind:9} {line}")
+        got = run(full, lambda d: d.family not in gone or d.family in KEPT or "/generic/" in
+                  d.path.replace("\\", "/"))
+        tally(scores, misses, kind, name, scored, expected, got.best(), sorted(gone))
+    print_scores(scores)
     if args.verbose:
         for miss in misses:
             print("  miss:", *miss)

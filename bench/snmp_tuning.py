@@ -75,6 +75,25 @@ def cases(shared: Path | None):
             yield kind, path.stem, base / spec["recording"], spec["expected"], scored
 
 
+def tally(scores: dict[str, dict[str, list[int]]], misses: list[tuple], kind: str, name: str,
+          scored: list[str], expected: dict, got: dict, *extra: object) -> None:
+    """Count one recording's scored fields (right, held) under its kind and "all"."""
+    for field in scored:
+        for key in (kind, "all"):
+            cell = scores.setdefault(key, {}).setdefault(field, [0, 0])
+            cell[1] += 1
+            cell[0] += got.get(field) == expected.get(field)
+        if got.get(field) != expected.get(field):
+            misses.append((kind, name, field, expected.get(field), got.get(field), *extra))
+
+
+def print_scores(scores: dict[str, dict[str, list[int]]]) -> None:
+    for kind, by_field in scores.items():
+        line = "  ".join(f"{f} {r}/{h} ({100 * r / h:.0f} %)" for f in FIELDS if (c := by_field.get(f))
+                         for r, h in [c])
+        print(f"{kind:9} {line}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", help="the shared/data directory (for the centreon walks)")
@@ -86,20 +105,11 @@ def main() -> int:
     if shared is None:
         print("note: shared/data/snmp-walks-centreon not found: centreon walks skipped", file=sys.stderr)
     scores: dict[str, dict[str, list[int]]] = {}
-    misses = []
+    misses: list[tuple] = []
     for kind, name, recording, expected, scored in cases(shared):
         got = identify_walk(walkfile.load_walk_file(recording))
-        for field in scored:
-            for key in (kind, "all"):
-                cell = scores.setdefault(key, {}).setdefault(field, [0, 0])
-                cell[1] += 1
-                cell[0] += got.get(field) == expected.get(field)
-            if got.get(field) != expected.get(field):
-                misses.append((kind, name, field, expected.get(field), got.get(field)))
-    for kind, by_field in scores.items():
-        line = "  ".join(f"{f} {r}/{h} ({100 * r / h:.0f} %)" for f in FIELDS if (c := by_field.get(f))
-                         for r, h in [c])
-        print(f"{kind:9} {line}")
+        tally(scores, misses, kind, name, scored, expected, got)
+    print_scores(scores)
     if args.verbose:
         for miss in misses:
             print("  miss:", *miss)

@@ -7,13 +7,12 @@ on loopback gives the same walk through both paths."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import socket
-import subprocess
 import time
 
 import pytest
+from snmpd_agent import run_snmpd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyasn1.codec.ber import decoder, encoder
@@ -258,22 +257,8 @@ def test_udp_client_timeout_leaves_nothing_pending():
 def snmpd_port(tmp_path_factory):
     if shutil.which("snmpd") is None:
         pytest.skip("net-snmp snmpd not installed")
-    d = tmp_path_factory.mktemp("snmpd-v2c")
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    (d / "snmpd.conf").write_text(f"agentaddress udp:127.0.0.1:{port}\nsysName codec-test-agent\n"
-                                  "rocommunity codec 127.0.0.1\n")
-    proc = subprocess.Popen(["snmpd", "-f", "-C", "-c", str(d / "snmpd.conf"), "-I", "-smux", "-Lf",
-                             str(d / "log"), "-p", str(d / "pid")],
-                            env={**os.environ, "SNMP_PERSISTENT_DIR": str(d), "MIBS": ""})
-    deadline = time.monotonic() + 10
-    while not (d / "pid").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from run_snmpd(tmp_path_factory.mktemp("snmpd-v2c"),
+                         lambda port: ["sysName codec-test-agent", "rocommunity codec 127.0.0.1"])
 
 
 #: system, interfaces, IP addresses, HOST-RESOURCES storage: every type a walk meets

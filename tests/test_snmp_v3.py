@@ -5,13 +5,10 @@ GETBULK walk through authPriv."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
+from snmpd_agent import run_snmpd
 
 from collector.snmp.client import Agent, SnmpFailure
 from collector.snmp.credentials import parse_credential
@@ -24,25 +21,14 @@ AUTH, PRIV = "auth-pass-1234", "priv-pass-1234"
 
 @pytest.fixture(scope="module")
 def agent_port(tmp_path_factory):
-    d = tmp_path_factory.mktemp("snmpd")
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    lines = [f"agentaddress udp:127.0.0.1:{port}", "sysName v3-test-agent"]
-    for user, auth, _a, priv, _p in USERS:
-        lines.append(f"createUser {user} {auth} {AUTH}" + (f" {priv} {PRIV}" if priv else ""))
-        lines.append(f"rouser {user} {'priv' if priv else 'auth'}")
-    (d / "snmpd.conf").write_text("\n".join(lines) + "\n")
-    proc = subprocess.Popen(["snmpd", "-f", "-C", "-c", str(d / "snmpd.conf"), "-I", "-smux", "-Lf",
-                             str(d / "log"), "-p", str(d / "pid")],
-                            env={**os.environ, "SNMP_PERSISTENT_DIR": str(d), "MIBS": ""})
-    deadline = time.monotonic() + 10
-    while not (d / "pid").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    def config(port: int) -> list[str]:
+        lines = ["sysName v3-test-agent"]
+        for user, auth, _a, priv, _p in USERS:
+            lines.append(f"createUser {user} {auth} {AUTH}" + (f" {priv} {PRIV}" if priv else ""))
+            lines.append(f"rouser {user} {'priv' if priv else 'auth'}")
+        return lines
+
+    yield from run_snmpd(tmp_path_factory.mktemp("snmpd"), config)
 
 
 def query(port, entry, oids=("1.3.6.1.2.1.1.5.0",), walk=None):
