@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collector.snmp.claims import Claims, clean
-from collector.snmp.definitions import SYSTEM, Definition
+from collector.snmp.definitions import ENTERPRISES, SYSTEM, Definition
 from collector.snmp.mibs import Mibs
 from collector.snmp.walk import Walk, display
 
@@ -52,7 +52,7 @@ class View:
         """The enterprise subtrees (1.3.6.1.4.1.N) the walk holds."""
         if self._pens is None:
             self._pens = frozenset(".".join(o.split(".", 7)[:7]) for o in self.walk.data
-                                   if o.startswith("1.3.6.1.4.1."))
+                                   if o.startswith(ENTERPRISES + "."))
         return self._pens
 
     _system: dict[str, str | None] = field(default_factory=dict)
@@ -195,20 +195,19 @@ def _foreign(held: list[dict[str, Any]], view: View) -> bool:
     pen = pen_of(view.system("sys_object_id"))
     if not pen or pen in NOT_A_MAKER_PENS:
         return False
-    own = f"{_ENTERPRISES}.{pen}"
+    own = f"{ENTERPRISES}.{pen}"
     for cond in held:
         if set(cond) & _SAYS_ITSELF:
             return False
         roots = list(cond.get("enterprise", ())) + [cond[k] for k in ("oid", "walked") if k in cond]
-        if not roots or any(r == own or r.startswith(own + ".") or not r.startswith(_ENTERPRISES + ".")
+        if not roots or any(r == own or r.startswith(own + ".") or not r.startswith(ENTERPRISES + ".")
                             for r in roots):
             return False
     return True
 
 
-_ENTERPRISES = "1.3.6.1.4.1"
 #: conditions on what the agent says of itself (not on a subtree's presence)
-_SAYS_ITSELF = frozenset({"sys_object_id", "sys_descr", "sys_name", "sys_contact", "sys_location", "software"})
+_SAYS_ITSELF = frozenset(SYSTEM) | {"software"}
 
 
 def _raw(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> tuple[str | None, dict[str, str]]:
@@ -242,7 +241,7 @@ def _raw(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> 
         return arg, {}
     if kind == "enterprise":
         present = view.enterprises()
-        return next((pen for pen in arg if f"1.3.6.1.4.1.{pen}" in present), None), {}
+        return next((pen for pen in arg if f"{ENTERPRISES}.{pen}" in present), None), {}
     if kind == "field":
         return view.claims.best(arg), {}
     if kind == "hook":

@@ -16,7 +16,7 @@ from collector.snmp.claims import clean
 from collector.refdata.compact import CompactNames
 from collector.snmp.engine import View
 from collector.snmp.fallback import model_code
-from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES
+from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES, Mibs
 
 #: Agents whose enterprise number names the software, not the box (IANA
 #: registrants): 8072 net-snmp, 2021 UCD-SNMP, 311 Microsoft's Windows agent,
@@ -265,18 +265,24 @@ def _subnets(view: View) -> int:
     return len(nets)
 
 
+def general_os(mibs: Mibs) -> bool:
+    """HOST-RESOURCES lists installed software or processors: a host OS,
+    whose class comes from the OS rather than from its ports or maker."""
+    return bool(mibs.software) or any(d["type"] == "processor" for d in mibs.hr_devices)
+
+
 def heuristic_class(view: View) -> None:
     mibs, walk = view.mibs, view.walk
-    general_os = bool(mibs.software) or any(d["type"] == "processor" for d in mibs.hr_devices)
+    host = general_os(mibs)
     package = next((n for text in mibs.software[:5000] if _HYPERVISOR_PACKAGES.match(n := parse_package(text)[0])),
                    None)
     if package:
         # beats the generic "server" (35); a hypervisor definition knows better
         view.claim("heuristic", "device_class", "hypervisor", 45, f"installed package {package}")
     if mibs.printer.get("serial") or mibs.printer.get("page_count") is not None:
-        view.claim("heuristic", "device_class", "printer", 40 if general_os else 80,
+        view.claim("heuristic", "device_class", "printer", 40 if host else 80,
                    "Printer-MIB prtGeneral / prtMarker")
-    elif not general_os and any(d["type"] == "printer" for d in mibs.hr_devices):
+    elif not host and any(d["type"] == "printer" for d in mibs.hr_devices):
         view.claim("heuristic", "device_class", "printer", 60, "hrDeviceType printer")
     services = walk.int(SYS_SERVICES)
     forwarding = walk.int(IP_FORWARDING)
@@ -290,12 +296,12 @@ def heuristic_class(view: View) -> None:
         subnets = _subnets(view)
         if forwarding == 1 and subnets >= 2:
             view.claim("heuristic", "device_class", "router", 52,
-                       f"ipForwarding on, addresses in {subnets} networks, {radios} ieee80211 interface(s)")
+                       f"ipForwarding on, addresses in {subnets} networks, {radios} Wi-Fi interface(s)")
         else:
             view.claim("heuristic", "device_class", "wireless_ap", 52,
                        f"{radios} Wi-Fi interface(s) (ifType 71 or a Wi-Fi driver's name), {ethernet_ports} Ethernet port(s)")
         return
-    if general_os:
+    if host:
         return  # a host OS: its class comes from the OS, not from its ports
     if services is not None and services & 0x02 and ethernet_ports >= 8:
         view.claim("heuristic", "device_class", "switch", 50,

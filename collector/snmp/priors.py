@@ -99,8 +99,10 @@ def table(defs: tuple[Any, ...]) -> dict[str, tuple[str, int, int]]:
 def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
     """Claim the vendor's usual class, weakly: not on a host that lists
     installed software or processors (its class comes from its OS)."""
+    from collector.snmp.generic import general_os
+
     vendor = view.claims.best("vendor")
-    if not vendor or view.mibs.software or any(d["type"] == "processor" for d in view.mibs.hr_devices):
+    if not vendor or general_os(view.mibs):
         return
     entry = table(defs).get(str(vendor).casefold())
     if entry:
