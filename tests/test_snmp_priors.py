@@ -54,3 +54,13 @@ def test_a_reading_of_the_device_beats_the_prior():
     # sysDescr names a switch: the keyword (55) wins over Lexmark's printer prior (38)
     got = explain({DESCR: "Gigabit Ethernet Switch", "1.3.6.1.4.1.641.99.98.97.0": 5})
     assert got["device_class"]["value"] == "switch"
+
+
+def test_a_class_given_by_a_value_source_votes_too():
+    from collector.snmp.definitions import parse
+
+    d = parse({"family": "acme-pdu", "vendor": "Acme", "match": [{"sys_object_id": "1.3.6.1.4.1.32473"}],
+               "fields": {"device_class": [{"value": "pdu", "when": {"oid": "1.3.6.1.4.1.32473.1.0"}},
+                                           {"from": "sys_descr", "map": [["UPS", "ups"]], "default": "iot"}]},
+               "examples": []}, "acme-pdu.yaml")
+    assert sorted(cls for _v, cls in priors._definition_votes([d])) == ["iot", "pdu", "ups"]

@@ -65,9 +65,10 @@ def _definition_votes(defs: Iterable[Any]) -> Iterable[tuple[str, str]]:
         classes = {d.device_class} if d.device_class else set()
         for src in d.fields.get("device_class", ()):
             classes.update(result for _pattern, result in src.get("map", ()))
-            for key in ("value", "default"):
-                if isinstance(src.get(key), str):
-                    classes.add(src[key])
+            if src["kind"] == "value":
+                classes.add(src["arg"])  # parsed sources keep a constant as their "arg"
+            if "default" in src:
+                classes.add(src["default"])
         for cls in classes - _NOT_PRIORS:
             yield d.vendor, cls
 
