@@ -18,11 +18,15 @@ counts as right when it equals the expected one, ignoring case and a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from snmp_tuning import only_definitions  # noqa: E402
 
 
 def examples(path: Path):
@@ -42,12 +46,9 @@ def generic_best(descr: str) -> dict[str, str | None]:
     from collector.snmp.walk import walk_from_mapping
 
     result = identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": descr}))
-    facts = [f for f, o in zip(result.facts, result.origins) if not o.startswith("recog:") and o not in SPECIFIC]
+    facts = [f for f, o in zip(result.facts, result.origins) if not o.startswith("recog:")]
     winners = best_facts(facts)
     return {k: str(winners[k].value) if k in winners else None for k in ("model", "os_version", "firmware")}
-
-
-SPECIFIC: set[str] = set()
 
 
 def norm(value: str) -> str:
@@ -69,19 +70,18 @@ def main() -> int:
     if not path.is_file():
         print(f"no Recog database at {path}", file=sys.stderr)
         return 2
-    from collector.snmp.definitions import definitions
-
     from collector.snmp import generic
 
     generic.recog_claims = lambda view: None  # type: ignore[assignment]  # Recog would grade itself
-    if not args.with_definitions:
-        # the definitions are taken away (not only their claims: one that recognises a
-        # device and finds no version would also silence the generic version rule)
-        from collector.snmp import definitions as defs_mod
+    # without --with-definitions every definition outside defs/generic/ is taken away (not
+    # only its claims: one that recognises a device and finds no version would also
+    # silence the generic version rule)
+    with contextlib.nullcontext() if args.with_definitions else \
+            only_definitions(lambda d: "/generic/" in d.path.replace("\\", "/")):
+        return _score(path, args.verbose)
 
-        kept = tuple(d for d in definitions() if "/generic/" in d.path.replace("\\", "/"))
-        SPECIFIC.update(d.family for d in definitions() if d not in kept)
-        defs_mod.definitions = lambda: kept  # type: ignore[assignment]
+
+def _score(path: Path, verbose: bool) -> int:
     score = {"model": [0, 0, 0], "version": [0, 0, 0]}  # expected, given, right
     for descr, model, version in examples(path):
         got = generic_best(descr)
@@ -94,7 +94,7 @@ def main() -> int:
             s[1] += have is not None
             ok = have is not None and norm(have) == norm(want)
             s[2] += ok
-            if args.verbose and not ok:
+            if verbose and not ok:
                 print(f"{name:8} want {want!r:28} got {have!r:28} {descr[:90]!r}")
     for name, (n, given, right) in score.items():
         print(f"{name:8} expected {n}  given {given}  right {right} ({100 * right // max(n, 1)} %)"

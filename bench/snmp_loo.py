@@ -23,35 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from snmp_tuning import _walkfile, cases, print_scores, shared_dir, tally  # noqa: E402
+from snmp_tuning import _walkfile, cases, only_definitions, print_scores, shared_dir, tally  # noqa: E402
 
 
 #: families that are no product line: an unknown device still meets them
 KEPT = frozenset({"linux", "windows"})
-
-
-def run(full, keep):
-    from collector.snmp import definitions as defs_mod
-    from collector.snmp import plan
-    from collector.snmp.identify import identify
-
-    every = defs_mod.definitions.__wrapped__() if keep is not None else None  # type: ignore[attr-defined]
-    if keep is not None:
-        defs_mod.definitions.cache_clear()
-        defs_mod.index.cache_clear()
-        original = defs_mod.definitions
-        chosen = tuple(d for d in every if keep(d))
-        defs_mod.definitions = lambda: chosen  # type: ignore[assignment]
-        plan.definitions = defs_mod.definitions  # type: ignore[attr-defined]
-        defs_mod.index.cache_clear()
-        try:
-            result = identify(plan.simulate(full))
-        finally:
-            defs_mod.definitions = original
-            plan.definitions = original  # type: ignore[attr-defined]
-            defs_mod.index.cache_clear()
-        return result
-    return identify(plan.simulate(full))
 
 
 def main() -> int:
@@ -59,16 +35,19 @@ def main() -> int:
     ap.add_argument("--shared", help="the shared/data directory (for the centreon walks)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = ap.parse_args()
+    from collector.snmp.identify import identify
+    from collector.snmp.plan import simulate
+
     walkfile = _walkfile()
     shared = shared_dir(args.shared)
     scores: dict[str, dict[str, list[int]]] = {}
     misses: list[tuple] = []
     for kind, name, recording, expected, scored in cases(shared):
         full = walkfile.load_walk_file(recording)
-        first = run(full, None)
-        gone = set(first.definitions)
-        got = run(full, lambda d: d.family not in gone or d.family in KEPT or "/generic/" in
-                  d.path.replace("\\", "/"))
+        gone = set(identify(simulate(full)).definitions)
+        with only_definitions(lambda d: d.family not in gone or d.family in KEPT or
+                              "/generic/" in d.path.replace("\\", "/")):
+            got = identify(simulate(full))
         tally(scores, misses, kind, name, scored, expected, got.best(), sorted(gone))
     print_scores(scores)
     if args.verbose:

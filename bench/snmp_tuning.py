@@ -21,6 +21,7 @@ there is.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import sys
@@ -46,6 +47,30 @@ def shared_dir(given: str | None) -> Path | None:
         if (candidate / "snmp-walks-centreon").is_dir():
             return candidate
     return None
+
+
+@contextlib.contextmanager
+def only_definitions(keep):
+    """While inside, identification and the scan plan see only the
+    definitions ``keep`` accepts (the benches that take definitions away);
+    the caches built from the definitions are dropped on the way in and out."""
+    from collector.snmp import definitions as defs_mod
+    from collector.snmp import plan
+
+    chosen = tuple(d for d in defs_mod.definitions() if keep(d))
+    saved = defs_mod.definitions, plan.definitions
+
+    def clear() -> None:
+        for cached in (defs_mod.index, plan._open, plan._system_verdicts, plan._claimed_by_a_definition):
+            cached.cache_clear()
+
+    defs_mod.definitions = plan.definitions = lambda: chosen
+    clear()
+    try:
+        yield chosen
+    finally:
+        defs_mod.definitions, plan.definitions = saved
+        clear()
 
 
 def identify_walk(full):
