@@ -1,6 +1,6 @@
 """SNMP identification: tuning vs held-out, per field, offline or live.
 
-    .venv/bin/python bench/snmp_eval.py [--set tuning|heldout|all] [--details]
+    .venv/bin/python bench/snmp_eval.py [--set tuning|opened|heldout|all] [--details]
     sudo .venv/bin/python bench/snmp_eval.py --live [--set ...] [--runs 3] [--no-baseline]
 
 Offline (fast, for development): each recording is read into a Walk and
@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import snmp_bench  # noqa: E402
 from snmp_scoring import FIELDS, OPTIONAL_FIELDS, Case, load_cases, offline_result, score, table  # noqa: E402
-from snmp_scoring import from_export  # noqa: E402
+from snmp_scoring import SETS, from_export  # noqa: E402
 
 #: Not snmp_bench's 1161: both may run at once on one machine.
 PORT = 1171
@@ -144,7 +144,7 @@ def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", choices=("tuning", "heldout", "all"), default="heldout")
+    ap.add_argument("--set", choices=SETS, default="heldout")
     ap.add_argument("--live", action="store_true", help="serve with snmpsim and run the real scan (root)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-baseline", dest="baseline", action="store_false",

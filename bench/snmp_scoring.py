@@ -1,13 +1,17 @@
 """Scoring SNMP identification against hand-labelled recordings.
 
-Two sets, never mixed:
+Sets, never mixed:
 
 - ``tuning``: ``tests/fixtures/snmp/snmpsim/*.json`` (32 snmpsim-data
   recordings the vendor modules / definitions are written against);
-- ``heldout``: ``tests/fixtures/snmp/heldout/*.json`` (recordings nobody
-  tunes on; labelled from the recording alone, see that folder's
-  ``README.md``). Cases marked ``duplicate_of`` (the same device as another
-  recording) are reported apart, not in the held-out score.
+- ``opened``: the half of ``tests/fixtures/snmp/heldout/`` that was opened
+  for tuning on 2026-11-30 (:func:`opened`: a hash of the device's name, so
+  nobody chose which); definitions may be written against these from then on;
+- ``heldout``: the rest of ``tests/fixtures/snmp/heldout/*.json``
+  (recordings nobody tunes on; labelled from the recording alone, see that
+  folder's ``README.md``). Cases marked ``duplicate_of`` (the same device as
+  another recording) are reported apart, not in the held-out score, and
+  always fall in the same half as the recording they duplicate.
 
 Matching rules (one place, used by the offline and the live scorer):
 
@@ -38,6 +42,7 @@ Matching rules (one place, used by the offline and the live scorer):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -135,15 +140,38 @@ def recording_path(spec: dict[str, Any], folder: Path) -> Path:
     return Path(snmpsim_data.__file__).parent / "data" / spec["recording"]
 
 
+#: Salt of the 2026-11-30 split of the held-out folder (see :func:`opened`).
+OPENED_SALT = "opened-2026-11-30:"
+
+
+def opened(name: str, duplicate_of: str | None = None) -> bool:
+    """Whether a held-out folder case was opened for tuning: the first hex
+    digit of sha1(salt + device) is 0-7, the device being the recording a
+    duplicate duplicates (so a device and its duplicates stay together)."""
+    device = duplicate_of.split(" (")[0].strip() if duplicate_of else name  # "<case> (the same ...)"
+    key = OPENED_SALT + device
+    return hashlib.sha1(key.encode()).hexdigest()[0] in "01234567"
+
+
+SETS = ("tuning", "opened", "heldout", "all")
+
+
 def load_cases(which: str) -> list[Case]:
-    sets = {"tuning": [("tuning", TUNING_DIR)], "heldout": [("heldout", HELDOUT_DIR)],
-            "all": [("tuning", TUNING_DIR), ("heldout", HELDOUT_DIR)]}[which]
+    """``tuning``, ``opened``, ``heldout`` (the still-closed half) or ``all``;
+    ``heldout-folder`` is every case of the held-out folder, opened or not
+    (for the tests that check the folder is well formed, never for scores)."""
+    sets = {"tuning": [("tuning", TUNING_DIR)], "opened": [("opened", HELDOUT_DIR)],
+            "heldout": [("heldout", HELDOUT_DIR)], "heldout-folder": [("heldout-folder", HELDOUT_DIR)],
+            "all": [("tuning", TUNING_DIR), ("opened", HELDOUT_DIR), ("heldout", HELDOUT_DIR)]}[which]
     cases = []
     for label, folder in sets:
         for path in sorted(folder.glob("*.json")):
             if path.name == "PROVENANCE.json":
                 continue
             spec = json.loads(path.read_text())
+            is_open = opened(path.stem, spec.get("duplicate_of"))
+            if (label == "opened" and not is_open) or (label == "heldout" and is_open):
+                continue
             cases.append(Case(path.stem, label, spec, recording_path(spec, folder)))
     return cases
 

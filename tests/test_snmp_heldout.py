@@ -54,7 +54,7 @@ def test_recordings_exist_and_held_out_ones_have_provenance():
     pytest.importorskip("snmpsim_data")
     for case in load_cases("all"):
         assert case.path.is_file(), case.name
-    for case in load_cases("heldout"):
+    for case in load_cases("heldout-folder"):
         prov = PROVENANCE[case.name]
         assert {"source", "repository", "path", "licence", "sha256", "recording"} <= set(prov), case.name
         assert prov["recording"] == case.spec["recording"]
@@ -74,7 +74,7 @@ def test_every_imported_recording_is_labelled_or_left_out_with_a_reason():
 
 
 def test_held_out_never_overlaps_the_tuning_set():
-    held = {c.name for c in load_cases("heldout")}
+    held = {c.name for c in load_cases("heldout-folder")}
     assert not held & TUNING_NAMES
     assert not {PROVENANCE[c]["path"] for c in held if not PROVENANCE[c]["copied"]} & {
         json.loads((ROOT / "tests" / "fixtures" / "snmp" / "snmpsim" / f"{t}.json").read_text())["recording"]
@@ -82,7 +82,7 @@ def test_held_out_never_overlaps_the_tuning_set():
 
 
 def test_duplicates_are_declared_in_one_place():
-    marked = {c.name: c.duplicate_of for c in load_cases("heldout") if c.duplicate_of}
+    marked = {c.name: c.duplicate_of for c in load_cases("heldout-folder") if c.duplicate_of}
     assert marked == {k: v for k, v in sources.DUPLICATES.items() if k in marked}
     assert set(marked) == set(sources.DUPLICATES)
 
@@ -198,7 +198,7 @@ def test_offline_scorer_runs_on_the_held_out_set():
     """Runs and reports; the scores themselves are not asserted (see the docstring).
     Recordings over 200 kB on disk are skipped to keep the suite fast."""
     pytest.importorskip("snmpsim_data")
-    cases = [c for c in load_cases("heldout") if c.path.stat().st_size < 200_000]
+    cases = [c for c in load_cases("heldout-folder") if c.path.stat().st_size < 200_000]
     assert len(cases) >= 80
     results = {c.name: snmp_scoring.offline_result(c) for c in cases}
     tallies = score(cases, results)
