@@ -229,6 +229,8 @@ def table(tallies: dict[str, Tally], details: bool = True) -> str:
                 lines.append(f"  wrong   {name:14} {case}: expected {exp!r}, got {got!r}")
             for case, exp in t.missing:
                 lines.append(f"  missing {name:14} {case}: expected {exp!r}")
+            for case, got in t.extra:
+                lines.append(f"  extra   {name:14} {case}: expected null, got {got!r}")
     return "\n".join(lines)
 
 
