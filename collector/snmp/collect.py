@@ -124,7 +124,8 @@ async def collect(agent: Any, system: Walk) -> tuple[Walk, list[str]]:
         await c.step("system group", lambda: c.get_into(SYSTEM_SCALARS))
     if discover_enterprises(c.walk):
         await c.step("enterprise discovery", c.discover)
-    await c.step("definition objects", lambda: c.get_into(first_scalars(c.walk)))
-    await c.step("probed objects", lambda: c.get_into(more_scalars(c.walk)))
+    first = first_scalars(c.walk)
+    await c.step("definition objects", lambda: c.get_into(first))
+    await c.step("probed objects", lambda: c.get_into(more_scalars(c.walk, first)))
     await c.walk_columns()
     return c.walk, c.problems

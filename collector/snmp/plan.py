@@ -20,6 +20,7 @@ identification what a scan would have read, never more.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 import functools
 
 from collector.snmp.claims import Claims
@@ -186,12 +187,18 @@ def _probe_answered(d: Definition, view: View) -> bool:
     return any(holds(c, view) is not None for c in d.match if ("oid" in c or "walked" in c) and not _system_part(c))
 
 
-def more_scalars(walk: Walk) -> list[str]:
-    """The other objects of definitions whose probe answered."""
-    _full, probes = candidates(walk)
+def more_scalars(walk: Walk, asked: Iterable[str] = ()) -> list[str]:
+    """The other objects of definitions whose probe answered, not yet
+    ``asked``. A probe that answered usually makes its definition a full
+    candidate (its condition now holds), so those count too: before, only
+    the ones still "to probe" did, and a definition recognised by its probe
+    on a net-snmp agent never had its other scalars read."""
+    full, probes = candidates(walk)
     view = _view(walk)
-    out = [o for d, _oids in probes if _probe_answered(d, view) for o in d.scalars if o not in walk]
-    return list(dict.fromkeys(out))
+    skip = set(asked)
+    out = [o for d in full for o in d.scalars] + \
+        [o for d, _oids in probes if _probe_answered(d, view) for o in d.scalars]
+    return [o for o in dict.fromkeys(out) if o not in walk and o not in skip]
 
 
 def walk_groups(walk: Walk) -> list[list[str]]:
@@ -235,8 +242,9 @@ def simulate(full: Walk) -> Walk:
     walk = restrict(full, (), SYSTEM_SCALARS)
     if discover_enterprises(walk):
         walk.update(restrict(full, (), discovered(Replay(full))))
-    walk.update(restrict(full, (), first_scalars(walk)))
-    walk.update(restrict(full, (), more_scalars(walk)))
+    first = first_scalars(walk)
+    walk.update(restrict(full, (), first))
+    walk.update(restrict(full, (), more_scalars(walk, first)))
     roots = [r for g in walk_groups(walk) for r in g]
     walk.update(restrict(full, roots))
     return walk
