@@ -44,7 +44,8 @@ class Claims:
         text = clean(value)
         if text is None:
             return False
-        if field_name in ("os_version", "firmware") and not re.match(r"V\d{3}R\d{3}", text):
+        # "V200R012C00" (Huawei, H3C) and "V0700R0600" (Venustech VSOS) keep their V: it is part of the release
+        if field_name in ("os_version", "firmware") and not re.match(r"V\d{3,4}R\d{3,4}", text):
             text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
         if field_name == "vendor":
             # junk ("(none)", "---") is no claim; Fact itself makes the name canonical
