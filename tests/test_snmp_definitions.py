@@ -139,3 +139,23 @@ def test_parsed_definitions_are_cached_and_a_bad_cache_is_ignored(tmp_path, monk
     assert [d.family for d in defs._load_all(paths)] == [d.family for d in first]
     cached[0].write_text("{not json")
     assert [d.family for d in defs._load_all(paths)] == [d.family for d in first]
+
+
+def test_a_column_source_with_a_regex_takes_the_first_row_it_matches():
+    """CISCO-IMAGE-MIB names its rows by their value ("CW_VERSION$...$"); a
+    column source with a regex reads the row it matches, wherever it is."""
+    from collector.snmp import engine
+    from collector.snmp.claims import Claims
+    from collector.snmp.mibs import Mibs
+    from collector.snmp.walk import walk_from_mapping
+
+    d = parse({**GOOD, "fields": {"os_version": [
+        {"column": "1.3.6.1.4.1.32473.3.1", "regex": r"^VERSION\$([^$]+)\$"}]}}, "example-os.yaml")
+    walk = walk_from_mapping({"1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.32473.1.7",
+                              "1.3.6.1.4.1.32473.3.1.1": "IMAGE$x86_64$",
+                              "1.3.6.1.4.1.32473.3.1.2": "VERSION$4.2.1$",
+                              "1.3.6.1.4.1.32473.3.1.3": "VERSION$9.9$"})
+    view = engine.View(walk, Mibs(walk), Claims())
+    matched = engine.match(d, view)
+    assert matched is not None
+    assert engine.evaluate(d.fields["os_version"][0], view, matched, "os_version") == "4.2.1"

@@ -216,7 +216,11 @@ def _raw(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> 
     if kind == "oid":
         return view.walk.text(arg), {}
     if kind == "column":
-        return next((t for _i, vb in view.walk.subtree(arg) if (t := clean(display(vb)))), None), {}
+        # the first row with a value; with a regex, the first row the regex matches (a table whose
+        # rows are named by their value, as CISCO-IMAGE-MIB's "CW_VERSION$12.2(18)SXF12$")
+        pattern = src.get("regex")
+        return next((t for _i, vb in view.walk.subtree(arg) if (t := clean(display(vb)))
+                     and (pattern is None or pattern.search(t[:MAX_TEXT]))), None), {}
     if kind == "from":
         return view.system(arg), {}
     if kind == "group":
