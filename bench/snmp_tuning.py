@@ -8,9 +8,12 @@ file (tests/fixtures/snmp/snmpsim), the walks recorded from the lab's agents
 (tests/fixtures/snmp/lab) and the tuning half of the centreon walks
 (tests/fixtures/snmp/centreon; the recordings are read from
 shared/data/snmp-walks-centreon, found beside the repository or with
---shared). Each recording is restricted to what a scan reads
-(collector.snmp.plan.simulate) before identification. A field counts where
-the expected file holds a value (centreon files list the fields they score).
+--shared), and since 2026-11-30 the opened half of the held-out folder
+(bench/snmp_scoring.py ``opened``; never the closed half). Each recording is
+restricted to what a scan reads (collector.snmp.plan.simulate) before
+identification. A field counts where the expected file holds a value
+(centreon files list the fields they score), matched as the held-out
+scorer matches (bench/snmp_scoring.py: case, legal forms, true synonyms).
 
 Run it against another checkout (the "before" numbers) with
 ``PYTHONPATH=/path/to/checkout``: recordings are still parsed by this
@@ -28,6 +31,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 FIXTURES = ROOT / "tests" / "fixtures" / "snmp"
 FIELDS = ("vendor", "device_class", "model", "serial", "os_name", "os_version", "firmware")
 
@@ -98,6 +102,19 @@ def cases(shared: Path | None):
                 continue
             scored = spec.get("scored") or [f for f in FIELDS if spec["expected"].get(f) is not None]
             yield kind, path.stem, base / spec["recording"], spec["expected"], scored
+    # the opened half of the held-out folder (tuning data since 2026-11-30; never the closed half)
+    from snmp_scoring import load_cases
+
+    for case in load_cases("opened"):
+        scored = [f for f in FIELDS if case.expected.get(f) is not None]
+        yield "opened", case.name, case.path, case.expected, scored
+
+
+def same(field: str, expected: object, got: object, vendor: object = None) -> bool:
+    """The held-out scorer's matching (bench/snmp_scoring.py), for every set."""
+    from snmp_scoring import matches
+
+    return got is not None and expected is not None and matches(field, expected, got, vendor)
 
 
 def tally(scores: dict[str, dict[str, list[int]]], misses: list[tuple], kind: str, name: str,
@@ -107,8 +124,8 @@ def tally(scores: dict[str, dict[str, list[int]]], misses: list[tuple], kind: st
         for key in (kind, "all"):
             cell = scores.setdefault(key, {}).setdefault(field, [0, 0])
             cell[1] += 1
-            cell[0] += got.get(field) == expected.get(field)
-        if got.get(field) != expected.get(field):
+            cell[0] += same(field, expected.get(field), got.get(field), expected.get("vendor"))
+        if not same(field, expected.get(field), got.get(field), expected.get("vendor")):
             misses.append((kind, name, field, expected.get(field), got.get(field), *extra))
 
 
