@@ -166,3 +166,21 @@ def test_the_summary_lists_agents_snmp_could_not_classify():
     line = summary.unclassified_line()
     assert line and line.startswith("1: 10.0.0.7 (no class)") and "snmp.record_dir" in line
     assert ScanSummary(1, "x.db", "s", 1, "complete", 1.0).unclassified_line() is None
+
+
+def test_a_part_number_is_kept_but_any_model_name_outranks_it():
+    from collector.snmp.claims import Claims
+
+    claims = Claims()
+    claims.add("model", "710-030012", 88, "ENTITY-MIB chassis entPhysicalModelName")
+    assert claims.best("model") == "710-030012"  # nothing better: kept
+    claims.add("model", "MX960", 48, "sysDescr: maker Juniper then a model code")
+    assert claims.best("model") == "MX960"
+    for name in ("40-1000133-14", "73-12345-02"):
+        c = Claims()
+        c.add("model", name, 85, "x")
+        assert c.facts[0].confidence == 30 and c.facts[0].evidence.endswith("(a part number)")
+    for model in ("2530-24G", "1910-24", "SG300-28", "7750-SR12", "3500-48"):
+        c = Claims()
+        c.add("model", model, 85, "x")
+        assert c.facts[0].confidence == 85, model

@@ -19,6 +19,12 @@ JUNK = {
 }
 
 
+#: A manufacturing part number (digits only, in two or three dash-separated groups: Juniper
+#: "710-030012", Brocade "40-1000133-14", Cisco "73-12345-02"), which no product is named.
+PART_NUMBER = re.compile(r"^\d{2,3}-\d{5,7}(?:-\d{2,3})?$")
+PART_NUMBER_CONFIDENCE = 30
+
+
 def clean(value: Any) -> str | None:
     """A value as the inventory keeps it: one line, trimmed, junk dropped."""
     if value is None:
@@ -53,6 +59,10 @@ class Claims:
 
             if canonical_vendor(text) is None:
                 return False
+        if field_name == "model" and PART_NUMBER.match(text):
+            # ENTITY-MIB rows of Juniper, Brocade and Cisco boards often hold the part number
+            # ("710-030012", "40-1000133-14"): kept, but any model name outranks it
+            confidence, evidence = min(int(confidence), PART_NUMBER_CONFIDENCE), f"{evidence} (a part number)"
         fact = Fact(field_name, text, max(0, min(100, int(confidence))), "snmp", evidence[:300])
         self.facts.append(fact)
         if field_name == "os_version" and os:
