@@ -26,8 +26,9 @@ from typing import Any
 
 from collector.snmp.engine import View
 
-#: the share of a maker's votes its usual class must have
-SHARE = 0.85
+#: the share of a maker's votes its usual class must have (0.85 -> 0.7: leave-family-out on the
+#: tuning and opened sets, class 57 -> 69 of 129 right, 4 made wrong: Aruba APs, an AIX box, an array)
+SHARE = 0.7
 #: and how many votes it must have (two that agree: leave-family-out class 36 -> 38 of 72, nothing wrong added)
 MIN_VOTES = 2
 #: classes no SNMP agent of a maker's is taken to be by default (Recog's
