@@ -423,3 +423,17 @@ def test_a_definition_that_finds_no_version_still_takes_the_chassis_software_rev
     xp = best({"1.3.6.1.2.1.1.1.0": "Hardware: x86 Family 6 - Software: Windows 2000 Version 5.1 (Build 2600 "
                                     "Uniprocessor Free)", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.311.1.1.3.1.1"})
     assert xp["os_name"] == "Windows XP" and xp["os_version"] is None
+
+
+def test_a_recog_family_that_is_a_product_line_is_no_os():
+    """Recog's os.family is often a product line ("Phaser", "StorageWorks"):
+    only names of the OS vocabulary are claimed, Recog's synonyms mapped."""
+    from collector.snmp.generic import os_vocabulary
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import walk_from_mapping
+
+    got = identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Tektronix, Inc., Phaser 860N, PhaserShare Series B "
+                                      "Network Interface, (14.44/13.34/14.46/3.38)"})).best()
+    assert got.get("os_name") != "Phaser"
+    assert os_vocabulary()["data ontap"] == "ONTAP" and os_vocabulary()["aruba"] == "ArubaOS"
+    assert "phaser" not in os_vocabulary() and os_vocabulary()["junos"] == "Junos"

@@ -98,6 +98,22 @@ def os_record(values: dict[str, str]) -> dict[str, str]:
     return out
 
 
+#: Recog families that are an OS of the vocabulary under another name
+RECOG_OS_NAMES = {"Aruba": "ArubaOS", "Data ONTAP": "ONTAP", "Mac OS X": "macOS", "VMware ESX/ESXi": "ESXi",
+                  "Fedora Core": "Fedora"}
+
+
+@functools.lru_cache(maxsize=1)
+def os_vocabulary() -> dict[str, str]:
+    """casefolded OS name (or Recog's name for it) -> the vocabulary's
+    spelling (schemas/os_names.json)."""
+    from collector.snmp.definitions import vocabulary
+
+    names = {name.casefold(): name for name in vocabulary()[1]}
+    names.update({alias.casefold(): names[name.casefold()] for alias, name in RECOG_OS_NAMES.items()})
+    return names
+
+
 def recog_claims(view: View) -> dict[str, str] | None:
     """Claims from Recog's snmp_sysobjid and snmp_sysdescr fingerprints;
     returns the sysDescr match as :func:`os_record` (for the rules)."""
@@ -132,6 +148,9 @@ def recog_claims(view: View) -> dict[str, str] | None:
             name = None
         if name == "Linux":
             name = None  # the generic Linux definition says that, with the kernel in its own field
+        # Recog's family is often a product line ("Switch", "StorageWorks", "Aficio", "Phaser"): only
+        # a name of the OS vocabulary (schemas/os_names.json), spelt as it spells it, is an OS
+        name = os_vocabulary().get(name.casefold()) if name else None
         view.claim(origin, "os_name", name, conf, ev)
         version = v.get("os.version") if name else None
         if version and version.lower() != "none":
