@@ -437,3 +437,14 @@ def test_a_recog_family_that_is_a_product_line_is_no_os():
     assert got.get("os_name") != "Phaser"
     assert os_vocabulary()["data ontap"] == "ONTAP" and os_vocabulary()["aruba"] == "ArubaOS"
     assert "phaser" not in os_vocabulary() and os_vocabulary()["junos"] == "Junos"
+
+
+def test_microchips_stack_number_names_no_maker():
+    """1.3.6.1.4.1.17095 is the Microchip TCP/IP stack's default sysObjectID, kept
+    by other makers' sensor gateways and LAN controllers (found by helper dd3)."""
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import walk_from_mapping
+
+    got = identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Sensor gateway",
+                                      "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.17095"})).best()
+    assert got.get("vendor") != "Microchip"

@@ -184,3 +184,26 @@ def test_a_part_number_is_kept_but_any_model_name_outranks_it():
         c = Claims()
         c.add("model", model, 85, "x")
         assert c.facts[0].confidence == 85, model
+
+
+def test_an_object_identifier_value_is_no_model_or_version():
+    """BCN-SYSTEM-MIB's bcnSysIdProduct is an OBJECT IDENTIFIER: read as text
+    it became a model "1.3.6.1.4.1.13315.2.1" (found by helper dd1)."""
+    from collector.snmp import engine
+    from collector.snmp.claims import Claims
+    from collector.snmp.definitions import parse
+    from collector.snmp.mibs import Mibs
+    from collector.snmp.walk import OID, Walk
+
+    d = parse({"family": "example-os", "vendor": "Example", "match": [{"sys_object_id": "1.3.6.1.4.1.32473"}],
+               "fields": {"model": [{"oid": "1.3.6.1.4.1.32473.9.0"}],
+                          "os_version": [{"column": "1.3.6.1.4.1.32473.8"}]}}, "example-os.yaml")
+    walk = Walk()
+    walk.set("1.3.6.1.2.1.1.2.0", OID, "1.3.6.1.4.1.32473.1")
+    walk.set("1.3.6.1.4.1.32473.9.0", OID, "1.3.6.1.4.1.32473.2.1")
+    walk.set("1.3.6.1.4.1.32473.8.1", OID, "1.3.6.1.4.1.32473.2.2")
+    view = engine.View(walk, Mibs(walk), Claims())
+    matched = engine.match(d, view)
+    assert matched is not None
+    assert engine.evaluate(d.fields["model"][0], view, matched, "model") is None
+    assert engine.evaluate(d.fields["os_version"][0], view, matched, "os_version") is None

@@ -19,7 +19,7 @@ from typing import Any
 from collector.snmp.claims import Claims, clean
 from collector.snmp.definitions import ENTERPRISES, SYSTEM, Definition
 from collector.snmp.mibs import Mibs
-from collector.snmp.walk import Walk, display
+from collector.snmp.walk import OID, Walk, display
 
 #: Longest text a definition's regular expression is run on (hostile agents).
 MAX_TEXT = 2048
@@ -210,17 +210,28 @@ def _foreign(held: list[dict[str, Any]], view: View) -> bool:
 _SAYS_ITSELF = frozenset(SYSTEM) | {"software"}
 
 
+#: fields whose value is a name or a number a person reads: an OBJECT IDENTIFIER is none of them
+_TEXT_FIELDS = frozenset({"model", "serial", "os_version", "os_build", "firmware", "kernel_version"})
+
+def _usable(vb: Any, src: dict[str, Any], field_name: str) -> bool:
+    """An OBJECT IDENTIFIER value gives a text field nothing unless a map
+    turns it into a name (BCN-SYSTEM-MIB's bcnSysIdProduct was read as a model)."""
+    return not (vb[0] == OID and field_name in _TEXT_FIELDS and "map" not in src)
+
+
 def _raw(src: dict[str, Any], view: View, matched: Matched, field_name: str) -> tuple[str | None, dict[str, str]]:
     kind, arg = src["kind"], src["arg"]
     mibs = view.mibs
     if kind == "oid":
-        return view.walk.text(arg), {}
+        item = view.walk.data.get(arg)
+        return (display(item) if item is not None and _usable(item, src, field_name) else None), {}
     if kind == "column":
         # the first row with a value; with a regex, the first row the regex matches (a table whose
         # rows are named by their value, as CISCO-IMAGE-MIB's "CW_VERSION$12.2(18)SXF12$")
         pattern = src.get("regex")
-        return next((t for _i, vb in view.walk.subtree(arg) if (t := clean(display(vb)))
-                     and (pattern is None or pattern.search(t[:MAX_TEXT]))), None), {}
+        return next((t for _i, vb in view.walk.subtree(arg) if _usable(vb, src, field_name)
+                     and (t := clean(display(vb))) and (pattern is None or pattern.search(t[:MAX_TEXT]))),
+                    None), {}
     if kind == "from":
         return view.system(arg), {}
     if kind == "group":

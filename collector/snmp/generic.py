@@ -25,10 +25,11 @@ from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES, Mibs
 #: brands), 12325 Fraunhofer FOKUS (bsnmpd, FreeBSD), 30155 OpenBSD snmpd,
 #: 7244 Quanta (BMC firmware sold under OEM brands), embedded SNMP stacks
 #: (3 CMU, 4 Unix, 12 Epilogue, 56 Castle Rock, 99 SNMP Research, 731 Wind
-#: River, 4976 AGENT++, 18868 InterNiche, 20408 SNMP Laboratories/pysnmp),
+#: River, 4976 AGENT++, 17095 Microchip's TCP/IP stack, kept by sensor gateways and LAN
+#: controllers of several makers, 18868 InterNiche, 20408 SNMP Laboratories/pysnmp),
 #: 0 and 99999 (placeholders in vendor SDKs).
 SOFTWARE_AGENT_PENS = {"0", "3", "4", "12", "56", "99", "311", "731", "2021", "4413", "4976", "6876", "7244",
-                       "8072", "10002", "12325", "18868", "20408", "30155", "99999"}
+                       "8072", "10002", "12325", "17095", "18868", "20408", "30155", "99999"}
 #: Standards bodies and industry forums: their MIBs are answered by many
 #: makers' devices, so their subtree answering names no maker (IANA
 #: registrants): 77 LAN Manager (Windows' LanMgr MIB), 353 ATM Forum, 412
@@ -143,8 +144,10 @@ def recog_claims(view: View) -> dict[str, str] | None:
             name = product
         device = v.get("hw.device") or v.get("os.device")
         if family is None and device and class_map().get(device) not in (None, "server", "workstation"):
-            # an appliance fingerprint (APC "UPS", ...): its "product" is the model, not an OS
-            view.claim(origin, "model", product, 60, ev)
+            # an appliance fingerprint (APC "UPS", ...): its "product" is the model, not an OS, when it
+            # looks like one (a digit, no unfilled "{hw.product}"): not "SonicOS", "Wireless Controller"
+            if product and re.search(r"\d", product) and "{" not in product:
+                view.claim(origin, "model", product, 60, ev)
             name = None
         if name == "Linux":
             name = None  # the generic Linux definition says that, with the kernel in its own field
