@@ -103,6 +103,7 @@ GOOD = {"family": "example-os", "vendor": "Example Networks", "class": "switch",
     ({"confidence": 101}, "confidence"),
     ({"examples": [{"walk": {}}]}, "examples[0]"),
     ({"colour": "blue"}, "colour"),
+    ({"shared_ids": ["1.3.x"]}, "shared_ids[0]"),
 ])
 def test_a_bad_definition_names_file_and_key(change, where):
     with pytest.raises(DefinitionError) as err:

@@ -448,3 +448,16 @@ def test_microchips_stack_number_names_no_maker():
     got = identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Sensor gateway",
                                       "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.17095"})).best()
     assert got.get("vendor") != "Microchip"
+
+
+def test_a_sysobjectid_a_whole_product_line_shares_names_no_model():
+    """GLPI names one model per sysObjectID; SonicWall's 8741.1 and Zyxel's
+    890.1.15 are every model's (the definitions say so in shared_ids)."""
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import walk_from_mapping
+
+    def model(oid):
+        return identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "x", "1.3.6.1.2.1.1.2.0": oid})).best().get("model")
+
+    assert model("1.3.6.1.4.1.8741.1") is None and model("1.3.6.1.4.1.890.1.15") is None
+    assert model("1.3.6.1.4.1.9.1.516") == "Catalyst 3750-24/48"  # a model's own id still names it

@@ -71,6 +71,9 @@ class Definition:
     #: enterprise subtrees (1.3.6.1.4.1.N) whose presence recognises it
     enterprises: tuple[str, ...] = ()
     source: Any = None
+    #: sysObjectIDs every model of the product line answers with: the sysObjectID tables' model for
+    #: them (GLPI names one model per id) is no model
+    shared_ids: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -269,7 +272,8 @@ def parse(data: Any, path: str) -> Definition:
     chk = _Checker(path)
     if not isinstance(data, dict):
         chk.fail("(top)", "a definition is a mapping")
-    known = {"family", "vendor", "class", "os", "confidence", "match", "fields", "examples", "source", "notes"}
+    known = {"family", "vendor", "class", "os", "confidence", "match", "fields", "examples", "source", "notes",
+             "shared_ids"}
     unknown = set(data) - known
     if unknown:
         chk.fail(sorted(unknown)[0], f"unknown key (known: {', '.join(sorted(known))})")
@@ -305,6 +309,10 @@ def parse(data: Any, path: str) -> Definition:
             chk.fail(f"fields.{raw_name}", "needs at least one source")
         fields[name] = tuple(_source(chk, f"fields.{raw_name}[{i}]", name, s, reads) for i, s in enumerate(items))
     hooks = tuple(s["arg"] for srcs in fields.values() for s in srcs if s["kind"] == "hook")
+    raw_shared = data.get("shared_ids") or []
+    if not isinstance(raw_shared, list):
+        chk.fail("shared_ids", "a list of sysObjectIDs a whole product line shares")
+    shared_ids = tuple(chk.oid(f"shared_ids[{i}]", v) for i, v in enumerate(raw_shared))
     examples = data.get("examples") or []
     if not isinstance(examples, list):
         chk.fail("examples", "a list of {walk|recording, expect}")
@@ -322,7 +330,7 @@ def parse(data: Any, path: str) -> Definition:
         fields=fields, examples=tuple(examples), hooks=hooks,
         prefixes=tuple(dict.fromkeys(reads["prefixes"])), probe_on=tuple(dict.fromkeys(reads["probe_on"])),
         scalars=tuple(dict.fromkeys(reads["scalars"])), columns=tuple(dict.fromkeys(reads["columns"])),
-        enterprises=tuple(dict.fromkeys(reads["enterprises"])), source=data.get("source"))
+        enterprises=tuple(dict.fromkeys(reads["enterprises"])), source=data.get("source"), shared_ids=shared_ids)
 
 
 def definition_files(root: Path | None = None) -> list[Path]:
