@@ -215,3 +215,22 @@ def test_a_definition_recognised_by_its_probe_has_its_other_objects_read():
     best = identify(walk).best()
     assert (best.get("vendor"), best.get("model"), best.get("serial")) == ("Supermicro", "SYS-5019P-M", "S123456789AB")
     assert identify(simulate(full)).best() == best
+
+
+def test_a_probe_under_the_agents_own_enterprise_is_read_whatever_its_agent_kinds():
+    """A maker's agent whose sysObjectID no definition lists still answers its
+    own MIB: the probe object under the sysObjectID's enterprise is read even
+    though the definition probes only agents without a sysObjectID."""
+    from collector.snmp.walk import walk_from_mapping
+
+    full = walk_from_mapping({
+        "1.3.6.1.2.1.1.1.0": "router",
+        "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.1182.5.1",  # under Yamaha's enterprise, no definition lists it
+        "1.3.6.1.4.1.1182.1.1.0": "1",  # where enterprise discovery lands
+        "1.3.6.1.4.1.1182.2.2.3.0": "RTX830 Rev.15.02.20 (Fri Apr 16 09:37:54 2021)",
+    })
+    walk, problems, _agent = run(full)
+    assert problems == []
+    best = identify(walk).best()
+    assert (best.get("vendor"), best.get("model"), best.get("firmware")) == ("Yamaha", "RTX830", "15.02.20")
+    assert identify(simulate(full)).best() == best

@@ -134,9 +134,24 @@ def _may_hold(cond: dict, view: View, kinds: set[str], verdicts: dict[int, bool]
         return None
     if system or "enterprise" in cond:
         return "all"
-    if any(k in cond for k in _DATA_KEYS) and kinds & set(cond.get("probe", ())):
+    if any(k in cond for k in _DATA_KEYS) and (kinds & set(cond.get("probe", ())) or _own_probe(cond, view)):
         return "probe"
     return None
+
+
+def _own_probe(cond: dict, view: View) -> bool:
+    """A probe object under the agent's own enterprise (the sysObjectID's):
+    read whatever agent kinds the probe names. A maker's agent whose
+    sysObjectID no definition lists (UniFi firmware answering the bare
+    Ubiquiti enterprise) still answers its own MIB (found by helper dd4)."""
+    if "probe" not in cond:
+        return False
+    own = view.system("sys_object_id") or ""
+    if not own.startswith(ENTERPRISES + "."):
+        return False
+    pen = own.split(".")[6]
+    target = cond.get("oid") or cond.get("walked") or ""
+    return target.startswith(f"{ENTERPRISES}.{pen}.")
 
 
 def _view(walk: Walk) -> View:
