@@ -194,43 +194,42 @@ def test_after_toobig_a_walk_never_asks_for_more_again():
     assert after and max(after) <= 16
 
 
+def _scanned(mapping: dict, *fields: str) -> tuple:
+    """What a scan of a constructed agent says of ``fields``, checked against
+    plan.simulate on the same recording."""
+    from collector.snmp.walk import walk_from_mapping
+
+    full = walk_from_mapping(mapping)
+    walk, problems, _agent = run(full)
+    assert problems == []
+    best = identify(walk).best()
+    assert identify(simulate(full)).best() == best
+    return tuple(best.get(f) for f in fields)
+
+
 def test_a_definition_recognised_by_its_probe_has_its_other_objects_read():
     """A Supermicro BMC behind net-snmp's sysObjectID: enterprise discovery
     lands on an earlier ATEN object, the probe object then answers, and the
     definition's model and serial (other scalars) must be read in the next
     round too (they were not: the probe's definition had become a full
     candidate, and only still-probing ones were asked for more)."""
-    from collector.snmp.walk import walk_from_mapping
-
-    full = walk_from_mapping({
+    assert _scanned({
         "1.3.6.1.2.1.1.1.0": "Linux bmc 3.14.17-ami #1 PREEMPT armv6l",
         "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10",
         "1.3.6.1.4.1.21317.1.3.1.2.0": "1",  # an earlier ATEN-IPMI-MIB object
         "1.3.6.1.4.1.21317.1.5.1.0": "X11SPM-F",
         "1.3.6.1.4.1.21317.1.16.3.3.0": "SYS-5019P-M",
         "1.3.6.1.4.1.21317.1.16.3.6.0": "S123456789AB",
-    })
-    walk, problems, _agent = run(full)
-    assert problems == []
-    best = identify(walk).best()
-    assert (best.get("vendor"), best.get("model"), best.get("serial")) == ("Supermicro", "SYS-5019P-M", "S123456789AB")
-    assert identify(simulate(full)).best() == best
+    }, "vendor", "model", "serial") == ("Supermicro", "SYS-5019P-M", "S123456789AB")
 
 
 def test_a_probe_under_the_agents_own_enterprise_is_read_whatever_its_agent_kinds():
     """A maker's agent whose sysObjectID no definition lists still answers its
     own MIB: the probe object under the sysObjectID's enterprise is read even
     though the definition probes only agents without a sysObjectID."""
-    from collector.snmp.walk import walk_from_mapping
-
-    full = walk_from_mapping({
+    assert _scanned({
         "1.3.6.1.2.1.1.1.0": "router",
         "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.1182.5.1",  # under Yamaha's enterprise, no definition lists it
         "1.3.6.1.4.1.1182.1.1.0": "1",  # where enterprise discovery lands
         "1.3.6.1.4.1.1182.2.2.3.0": "RTX830 Rev.15.02.20 (Fri Apr 16 09:37:54 2021)",
-    })
-    walk, problems, _agent = run(full)
-    assert problems == []
-    best = identify(walk).best()
-    assert (best.get("vendor"), best.get("model"), best.get("firmware")) == ("Yamaha", "RTX830", "15.02.20")
-    assert identify(simulate(full)).best() == best
+    }, "vendor", "model", "firmware") == ("Yamaha", "RTX830", "15.02.20")
