@@ -207,3 +207,14 @@ def test_an_object_identifier_value_is_no_model_or_version():
     assert matched is not None
     assert engine.evaluate(d.fields["model"][0], view, matched, "model") is None
     assert engine.evaluate(d.fields["os_version"][0], view, matched, "os_version") is None
+
+
+def test_the_evidence_names_the_sysobjectid_prefix_that_matched():
+    """A family listing several prefixes (Dell: 674.10895, 6027, ...) says
+    which one the device is under, not the first two of the list."""
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import walk_from_mapping
+
+    ident = identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "x", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.6027.1.3.23"}))
+    evidence = [f.evidence for f in ident.facts if f.field == "vendor" and "[dell-networking]" in f.evidence]
+    assert evidence == ["sysObjectID under 1.3.6.1.4.1.6027 [dell-networking]"]

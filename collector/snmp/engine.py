@@ -92,10 +92,15 @@ class Matched:
 FOREIGN_VENDOR_CAP = 60
 
 
-def describe_condition(cond: dict[str, Any]) -> str:
+def describe_condition(cond: dict[str, Any], view: View | None = None) -> str:
+    """The condition in words; given the device (``view``), the sysObjectID
+    prefix, enterprise and alternative that actually held, not the first listed."""
     parts = []
     if "sys_object_id" in cond:
-        parts.append("sysObjectID under " + " or ".join(cond["sys_object_id"][:2]))
+        oid = view.system("sys_object_id") if view is not None else None
+        under = [p for p in cond["sys_object_id"] if _under(oid, (p,))]
+        parts.append("sysObjectID under " + (max(under, key=len) if under
+                                              else " or ".join(cond["sys_object_id"][:2])))
     for key, label in (("sys_descr", "sysDescr"), ("sys_name", "sysName"), ("sys_contact", "sysContact"),
                        ("sys_location", "sysLocation")):
         if key in cond:
@@ -105,11 +110,15 @@ def describe_condition(cond: dict[str, Any]) -> str:
     if "walked" in cond:
         parts.append(f"{cond['walked']} has rows")
     if "enterprise" in cond:
-        parts.append(f"enterprise subtree {cond['enterprise'][0]} answers")
+        present = view.enterprises() if view is not None else set()
+        pen = next((e for e in cond["enterprise"] if f"{ENTERPRISES}.{e}" in present), cond["enterprise"][0])
+        parts.append(f"enterprise subtree {pen} answers")
     if "software" in cond:
         parts.append(f"installed package /{cond['software'].pattern[:40]}/")
     if "any" in cond:
-        parts.append(describe_condition(cond["any"][0]))
+        alternatives = cond["any"]
+        held = next((c for c in alternatives if view is not None and holds(c, view) is not None), alternatives[0])
+        parts.append(describe_condition(held, view))
     return ", ".join(parts) or "condition"
 
 
@@ -179,7 +188,7 @@ def match(definition: Definition, view: View) -> Matched | None:
             for k, v in got[0].items():
                 groups.setdefault(k, v)
             caps.append(got[1])
-            why = why or describe_condition(cond)
+            why = why or describe_condition(cond, view)
             held.append(cond)
     if not caps:
         return None
