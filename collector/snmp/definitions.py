@@ -412,11 +412,13 @@ def fingerprint(paths: list[Path]) -> str:
 @dataclass
 class Index:
     """Definitions by what the plan knows first: sysObjectID prefixes, and
-    the agent kinds under which some probe their vendor objects."""
+    the agent kinds under which some probe their vendor objects; and the
+    sysObjectIDs a whole product line shares (every definition's ``shared_ids``)."""
 
     by_prefix: dict[str, list[Definition]] = field(default_factory=dict)
     system_only: list[Definition] = field(default_factory=list)
     probing: dict[str, list[Definition]] = field(default_factory=dict)
+    shared_ids: set[str] = field(default_factory=set)
 
 
 @functools.lru_cache(maxsize=1)
@@ -429,4 +431,5 @@ def index() -> Index:
             idx.system_only.append(d)
         for kind in d.probe_on:
             idx.probing.setdefault(kind, []).append(d)
+        idx.shared_ids.update(d.shared_ids)
     return idx

@@ -222,6 +222,7 @@ _SAYS_ITSELF = frozenset(SYSTEM) | {"software"}
 #: fields whose value is a name or a number a person reads: an OBJECT IDENTIFIER is none of them
 _TEXT_FIELDS = frozenset({"model", "serial", "os_version", "os_build", "firmware", "kernel_version"})
 
+
 def _usable(vb: Any, src: dict[str, Any], field_name: str) -> bool:
     """An OBJECT IDENTIFIER value gives a text field nothing unless a map
     turns it into a name (BCN-SYSTEM-MIB's bcnSysIdProduct was read as a model)."""

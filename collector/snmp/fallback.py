@@ -212,15 +212,10 @@ def versions(view: View, matched: list[Matched]) -> None:
                         for f in facts)
         if (named_generic and not named_other) or _has_version(view, os_name):
             return
-        if by_reader:
-            # the definition's own sources found nothing: the chassis' software
-            # revision is still a reading of the box, a sysDescr number a guess
-            if software:
-                view.claim("entity", "os_version", software, 55, ev, os=os_name)
-            return
         if software:
             view.claim("entity", "os_version", software, 55, ev, os=os_name)
-        elif descr:
+        elif descr and not by_reader:
+            # a definition's own version sources that found nothing leave a sysDescr number a guess
             view.claim("heuristic", "os_version", descr, 45, "sysDescr version", os=os_name)
         return
     if any(f.field == "firmware" for f in facts):

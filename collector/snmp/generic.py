@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from collector.snmp.claims import clean
+from collector.snmp.definitions import index
 from collector.refdata.compact import CompactNames
 from collector.snmp.engine import View
 from collector.snmp.fallback import model_code
@@ -369,12 +370,6 @@ _MODEL_CLASS = ((r"\bPDU\b|Rack PDU|ePDU", "pdu"), (r"\bUPS\b|Smart-UPS|Back-UPS
                 (r"(?i)access point|\bAP\b", "wireless_ap"))
 
 
-def _shared_ids() -> frozenset[str]:
-    from collector.snmp.definitions import definitions
-
-    return frozenset(oid for d in definitions() for oid in d.shared_ids)
-
-
 def sysobject_claims(view: View) -> None:
     """GLPI Agent's sysObjectID table: the exact id gives vendor, model and
     type; a known shorter prefix the vendor only. Lower-confidence claims:
@@ -388,7 +383,7 @@ def sysobject_claims(view: View) -> None:
         vendor, kind, model = entry
         ev = f"sysObjectID {oid} (GLPI sysObjectID table: {kind}{', ' + str(model) if model else ''})"
         view.claim("glpi-sysobject", "vendor", vendor, 70, ev)
-        if oid in _shared_ids():
+        if oid in index().shared_ids:
             model = None  # a definition says the whole product line answers with this id
         view.claim("glpi-sysobject", "model", model, 50, ev)
         cls = _GLPI_CLASS.get(str(kind))

@@ -20,12 +20,13 @@ identification what a scan would have read, never more.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 import functools
+from collections.abc import Iterable
 
 from collector.snmp.claims import Claims
 from collector.snmp.definitions import ENTERPRISES, Definition, definitions, index
 from collector.snmp.engine import View, holds
+from collector.snmp.generic import pen_of
 from collector.snmp.mibs import (CISCO_WALKS, STANDARD_WALKS, SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME,
                                  SYS_OBJECT_ID, SYSTEM_SCALARS, Mibs)
 from collector.snmp.walk import Walk, oid_key, restrict
@@ -144,14 +145,9 @@ def _own_probe(cond: dict, view: View) -> bool:
     read whatever agent kinds the probe names. A maker's agent whose
     sysObjectID no definition lists (UniFi firmware answering the bare
     Ubiquiti enterprise) still answers its own MIB (found by helper dd4)."""
-    if "probe" not in cond:
-        return False
-    own = view.system("sys_object_id") or ""
-    if not own.startswith(ENTERPRISES + "."):
-        return False
-    pen = own.split(".")[6]
+    pen = pen_of(view.system("sys_object_id")) if "probe" in cond else None
     target = cond.get("oid") or cond.get("walked") or ""
-    return target.startswith(f"{ENTERPRISES}.{pen}.")
+    return pen is not None and target.startswith(f"{ENTERPRISES}.{pen}.")
 
 
 def _view(walk: Walk) -> View:
