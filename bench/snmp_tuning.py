@@ -30,10 +30,11 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from snmp_scoring import FIELDS, load_cases, matches  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "snmp"
-FIELDS = ("vendor", "device_class", "model", "serial", "os_name", "os_version", "firmware")
 
 
 def _walkfile():
@@ -103,8 +104,6 @@ def cases(shared: Path | None):
             scored = spec.get("scored") or [f for f in FIELDS if spec["expected"].get(f) is not None]
             yield kind, path.stem, base / spec["recording"], spec["expected"], scored
     # the opened half of the held-out folder (tuning data since 2026-11-30; never the closed half)
-    from snmp_scoring import load_cases
-
     for case in load_cases("opened"):
         scored = [f for f in FIELDS if case.expected.get(f) is not None]
         yield "opened", case.name, case.path, case.expected, scored
@@ -112,8 +111,6 @@ def cases(shared: Path | None):
 
 def same(field: str, expected: object, got: object, vendor: object = None) -> bool:
     """The held-out scorer's matching (bench/snmp_scoring.py), for every set."""
-    from snmp_scoring import matches
-
     return got is not None and expected is not None and matches(field, expected, got, vendor)
 
 
