@@ -17,7 +17,7 @@ from typing import Any
 
 from collector.identity import best_facts
 from collector.model import Fact, Software
-from collector.snmp import engine, fallback, generic, priors
+from collector.snmp import engine, fallback, generic, mibfields, priors
 from collector.snmp.claims import Claims
 from collector.snmp.generic import SOFTWARE_AGENT_PENS, os_record, parse_package, pen_of, vendor_of_pen
 from collector.snmp.mibs import SYS_DESCR, SYS_NAME, Mibs
@@ -99,6 +99,7 @@ def identify(walk: Walk) -> Identification:
     priors.vendor_class(view, definitions())
     engine.run_late(matched, view)
     engine.appliance_os(matched, view)
+    mibfields.claims(view)
     fallback.versions(view, matched)
     software = []
     for text in mibs.software[:5000]:

@@ -23,6 +23,7 @@ import bisect
 import functools
 from collections.abc import Iterable
 
+from collector.snmp import mibfields
 from collector.snmp.claims import Claims
 from collector.snmp.definitions import ENTERPRISES, Definition, definitions, index
 from collector.snmp.engine import View, holds
@@ -188,9 +189,11 @@ def candidates(system: Walk) -> tuple[list[Definition], list[tuple[Definition, l
 
 
 def first_scalars(system: Walk) -> list[str]:
-    """Every object of the candidates, the probe objects of the rest."""
+    """Every object of the candidates, the probe objects of the rest, and
+    the identity objects of the agent's enterprises (:mod:`mibfields`)."""
     full, probes = candidates(system)
     oids = [o for d in full for o in d.scalars] + [o for _d, ps in probes for o in ps]
+    oids += mibfields.oids(system, _view(system).enterprises())
     return [o for o in dict.fromkeys(oids) if o not in system]
 
 

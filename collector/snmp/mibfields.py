@@ -1,0 +1,105 @@
+"""A maker's own identity objects, from its MIB's object names: the scalars
+whose name says they hold the box's model, serial number, firmware or
+software version (``PowerNet-MIB::upsBasicIdentModel``,
+``SNWL-COMMON-MIB::snwlSysSerialNumber``), for every enterprise in
+``mibfields.json`` (derived from netdisco-mibs by
+``tools/derive_mibfields.py``, provenance inside).
+
+They let a product line no definition describes still give its model, serial
+and firmware. The scan asks them of the enterprise in the sysObjectID and of
+the enterprise subtrees it found; a claim here is weaker than a definition's
+(a definition that reads the field wins) and than ENTITY-MIB's chassis row.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+from collector.snmp.claims import clean
+from collector.snmp.engine import GENERIC_OS_FAMILIES, View
+from collector.snmp.walk import Walk
+
+#: Confidence of a claim from a maker's identity object, per field: above
+#: the sysDescr heuristics and GLPI's model (45-50), below Recog and
+#: ENTITY-MIB's chassis (60-72) and every definition.
+CONFIDENCE = {"model": 55, "serial": 55, "firmware": 52, "version": 52}
+#: Most objects asked per enterprise (the table's first, in OID order).
+MAX_PER_ENTERPRISE = 48
+
+
+@functools.lru_cache(maxsize=1)
+def table() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """enterprise -> ((oid, field, "MODULE::object"), ...)."""
+    text = resources.files("collector.snmp").joinpath("mibfields.json").read_text(encoding="utf-8")
+    fields = json.loads(text)["fields"]
+    return {pen: tuple((str(o), str(f), str(n)) for o, f, n in rows[:MAX_PER_ENTERPRISE])
+            for pen, rows in fields.items()}
+
+
+def enterprises(sys_object_id: str | None, found: set[str]) -> list[str]:
+    """The enterprises whose identity objects to read: the sysObjectID's
+    and those of the enterprise subtrees found (``1.3.6.1.4.1.N``
+    prefixes). An agent software's enterprise counts (Broadcom's FASTPATH
+    under 4413 holds the box's model and serial whoever sold it); a
+    standards body's does not (its MIBs describe no box)."""
+    from collector.snmp.generic import STANDARDS_PENS, pen_of
+
+    subtrees = sorted({p.split(".")[6] for p in found if p.count(".") >= 6 and p.split(".")[6].isdigit()}, key=int)
+    pens = [p for p in [pen_of(sys_object_id), *subtrees] if p and p not in STANDARDS_PENS]
+    return list(dict.fromkeys(pens))
+
+
+def oids(walk: Walk, found: set[str]) -> list[str]:
+    """What to ask an agent: its enterprises' identity objects."""
+    from collector.snmp.mibs import SYS_OBJECT_ID
+
+    rows = table()
+    return [oid for pen in enterprises(walk.oid(SYS_OBJECT_ID), found) for oid, _f, _n in rows.get(pen, ())]
+
+
+def claims(view: View) -> None:
+    """Claim each field from the first identity object of the agent's
+    enterprises that answered with text. A software version is the named
+    OS's version when a definition (not the generic Linux one) named an OS
+    without one, else the firmware."""
+    rows = table()
+    seen: set[str] = set()
+    for pen in enterprises(view.system("sys_object_id"), view.enterprises()):
+        for oid, what, name in rows.get(pen, ()):
+            if what in seen:
+                continue
+            value = clean(view.walk.text(oid))
+            if not _plausible(what, value):
+                continue
+            seen.add(what)
+            ev = f"{name} ({oid}), the maker's MIB"
+            if what == "version":
+                _version(view, value, ev)
+            else:
+                view.claim("mib-object", what, value, CONFIDENCE[what], ev)
+
+
+def _plausible(what: str, value: str | None) -> bool:
+    """What the field can hold: a version or a serial has a digit, a
+    serial at most one space ("acted forward oxen" in a simulator's
+    variation data, or "N/A", is none of them)."""
+    if not value or len(value) > 64 or not any(c.isalnum() for c in value):
+        return False
+    if what != "model" and not any(c.isdigit() for c in value):
+        return False
+    return what != "serial" or value.count(" ") <= 1
+
+
+def _version(view: View, value: str, ev: str) -> None:
+    facts = view.claims.facts
+    os_name = view.claims.best("os_name")
+    if os_name:
+        named = [f for f in facts if f.field == "os_name" and str(f.value) == os_name]
+        if all(view.origin.get(id(f)) in GENERIC_OS_FAMILIES for f in named):
+            return  # generic Linux: its version is the kernel's, read by its own definition
+        if not any(f.field == "os_version" for f in facts):
+            view.claim("mib-object", "os_version", value, CONFIDENCE["version"], ev, os=os_name)
+        return
+    view.claim("mib-object", "firmware", value, CONFIDENCE["version"], ev)
