@@ -227,7 +227,7 @@ def test_sysdescr_keywords_keep_routers_and_firewalls_apart_from_access_points()
 # sysDescr strings marked "Recog" are real ones from Recog's snmp_sysdescr.xml
 # examples (rapid7/recog, BSD-2-Clause), with the device Recog names.
 
-from collector.snmp.fallback import descr_version, maker_model, model_code  # noqa: E402
+from collector.snmp.fallback import bare_model, descr_version, maker_model, model_code  # noqa: E402
 
 ENT = "1.3.6.1.2.1.47.1.1.1.1"
 
@@ -278,6 +278,21 @@ def test_maker_and_model_later_in_sysdescr():
     # a maker and model after the kernel (constructed in QNAP's style)
     got = best({"1.3.6.1.2.1.1.1.0": "Linux nas 3.10.20-al-5.0 #1 SMP Fri Jul 1 2016 armv7l QNAP TS-431P"})
     assert got["model"] == "TS-431P"
+
+
+def test_a_sysdescr_that_is_only_a_model_code_is_the_model():
+    # real sysDescrs of the opened half: a Brocade FC switch and a Huawei chassis say nothing else
+    assert bare_model("DS-5100B") == "DS-5100B" and bare_model("S12704") == "S12704"
+    # a firmware build, a VRP-style release, a host name, a word, an address: no model
+    for text in ("iStars_SWV053", "VSOS-V0600R0705B20180507", "xcu", "core-sw1", "Linux", "10.40.1.39"):
+        assert bare_model(text) is None, text
+    assert bare_model("SW01", "sw01") is None  # the same as sysName: the box's name, not its model
+    # it outranks GLPI's model for the sysObjectID (Brocade's id that GLPI calls a 2109-F16)
+    ident = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "DS-5100B",
+                                                 "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.1588.2.1.1.1"})))
+    models = {f.evidence.split(" (")[0]: (f.value, f.confidence) for f in ident.facts if f.field == "model"}
+    assert models["sysDescr is a bare model code"][0] == "DS-5100B"
+    assert models["sysDescr is a bare model code"][1] > models["sysObjectID 1.3.6.1.4.1.1588.2.1.1.1"][1]
 
 
 def test_model_label_in_sysdescr():

@@ -86,11 +86,29 @@ _LEGAL_WORD = re.compile(r"(?i)^(?:inc|corp|corporation|ltd|limited|co|gmbh|ag|l
 _MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\S{3,40})")
 
 
+def bare_model(descr: str | None, sys_name: str | None = None) -> str | None:
+    """sysDescr when it is nothing but a product code ("DS-5100B",
+    "S12704"): mostly upper case, no underscore, not a V100R005-style release
+    and not the host name. Such a box says its model where others say their
+    OS, which outranks a model from a table of sysObjectIDs."""
+    text = (descr or "").strip()
+    if not text or " " in text or "_" in text or (sys_name and text.casefold() == sys_name.strip().casefold()):
+        return None
+    code = model_code(text)
+    letters = [c for c in text if c.isalpha()]
+    if not code or code != text or re.search(r"(?i)V\d{3,4}R\d{3,4}", text):
+        return None
+    return code if sum(c.isupper() for c in letters) * 2 >= len(letters) else None
+
+
 def descr_maker_model(view: View) -> None:
     """A model code after a known maker's name at the start of sysDescr
     (else later in it, not after "by" / "(c)" / "Copyright" or a list
     separator: weaker), or after a "Model:" label anywhere in it."""
     descr = view.system("sys_descr")
+    bare = bare_model(descr, view.system("sys_name"))
+    if bare:
+        view.claim("heuristic", "model", bare, 52, "sysDescr is a bare model code")
     got = maker_model(descr)
     if got:
         view.claim("heuristic", "model", got[1], 48, f"sysDescr: maker {got[0]} then a model code")
