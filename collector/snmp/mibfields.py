@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Set as AbstractSet
 from importlib import resources
 
 from collector.snmp.claims import clean
@@ -38,7 +39,7 @@ def table() -> dict[str, tuple[tuple[str, str, str], ...]]:
             for pen, rows in fields.items()}
 
 
-def enterprises(sys_object_id: str | None, found: set[str]) -> list[str]:
+def enterprises(sys_object_id: str | None, found: AbstractSet[str]) -> list[str]:
     """The enterprises whose identity objects to read: the sysObjectID's
     and those of the enterprise subtrees found (``1.3.6.1.4.1.N``
     prefixes). An agent software's enterprise counts (Broadcom's FASTPATH
@@ -51,7 +52,7 @@ def enterprises(sys_object_id: str | None, found: set[str]) -> list[str]:
     return list(dict.fromkeys(pens))
 
 
-def oids(walk: Walk, found: set[str]) -> list[str]:
+def oids(walk: Walk, found: AbstractSet[str]) -> list[str]:
     """What to ask an agent: its enterprises' identity objects."""
     from collector.snmp.mibs import SYS_OBJECT_ID
 
@@ -71,7 +72,7 @@ def claims(view: View) -> None:
             if what in seen:
                 continue
             value = clean(view.walk.text(oid))
-            if not _plausible(what, value):
+            if value is None or not _plausible(what, value):
                 continue
             seen.add(what)
             ev = f"{name} ({oid}), the maker's MIB"
