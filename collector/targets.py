@@ -61,7 +61,7 @@ class Target:
         if self.octets is None:
             yield from self.spans
         else:
-            yield from _pattern_intervals(self.octets)
+            yield from _coalesced(_pattern_intervals(self.octets))
 
     @property
     def size(self) -> int:
@@ -220,6 +220,21 @@ def _merge_octet(ranges: list[tuple[int, int]]) -> OctetRanges:
         else:
             out.append((a, b))
     return tuple(out)
+
+
+def _coalesced(intervals: Iterator[Interval]) -> Iterator[Interval]:
+    """Ascending intervals with touching neighbours joined, lazily
+    (0.0.*.0,255: x.255 and the next x+1.0 are one run)."""
+    pending: Interval | None = None
+    for a, b in intervals:
+        if pending is not None and a <= pending[1] + 1:
+            pending = (pending[0], max(pending[1], b))
+            continue
+        if pending is not None:
+            yield pending
+        pending = (a, b)
+    if pending is not None:
+        yield pending
 
 
 def _pattern_intervals(octets: tuple[OctetRanges, ...]) -> Iterator[Interval]:

@@ -8,7 +8,7 @@ import ipaddress
 import itertools
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from collector.scope import ScopeError, build_scope
 from collector.targets import Target, TargetSyntaxError, parse_target_spec
@@ -63,6 +63,7 @@ octet = st.one_of(
 
 @settings(max_examples=300)
 @given(st.tuples(st.integers(0, 255), st.integers(0, 255), octet, octet))
+@example((0, 0, "*", "0,255"))  # x.255 and x+1.0 touch: one interval (found by this test in CI-like runs)
 def test_pattern_intervals_match_brute_force(parts):
     spec = ".".join(map(str, parts))
     target = parse_target_spec(spec)
