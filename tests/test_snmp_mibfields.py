@@ -152,6 +152,12 @@ def test_role_reads_real_object_names():
     assert role("mtxrFirmwareVersion") == "firmware"          # MIKROTIK-MIB
     assert role("panSysSwVersion") == "version"               # PAN-COMMON-MIB
     assert role("agentInventoryMachineModel") == "model"      # FASTPATH-SWITCHING-MIB
+    assert role("productModel") == "model"                    # NETAPP-MIB
+    assert role("serialNumber") == "serial"                   # GIGAMON-SNMP-MIB: no prefix at all
+    assert role("chServiceTag") == "serial"                   # F10-C-SERIES-CHASSIS-MIB: Dell's serial
+    assert role("fgSysVersion") == "version"                  # FORTINET-FORTIGATE-MIB
+    assert role("alertServiceTag") is None                    # MIB-Dell-10892: an alert's varbind
+    assert role("ccvpVersion") is None                        # a protocol's version, not the box's
     # the management card, a sub-part, another device, a CPU: not the box's
     assert role("lgpAgentIdentModel") is None                 # "IntelliSlot Web Card"
     assert role("upsDiagnosticDisplaySerialNum") is None

@@ -37,9 +37,8 @@ ROOTS = {
     "transmission": "1.3.6.1.2.1.10", "snmpModules": "1.3.6.1.6.3", "zeroDotZero": "0.0",
 }
 
-_STRING = re.compile(r"[\"][^\"]*[\"]", re.S)
-_COMMENT = re.compile(r"--.*?(?:--|$)", re.M)
-_MODULE = re.compile(r"([A-Za-z][\w-]*)\s+DEFINITIONS\s*(?:[A-Z ]*?)::=\s*BEGIN(.*?)\bEND\b", re.S)
+_STRING_OR_COMMENT = re.compile(r'"[^"]*"|--.*?(?:--|$)', re.M)
+_MODULE = re.compile(r"([A-Za-z][\w-]*)\s+DEFINITIONS\s*(?:[A-Z ]*?)::=\s*BEGIN(.*?)(?<![\w-])END(?![\w-])", re.S)
 _IMPORTS = re.compile(r"\bIMPORTS\b(.*?);", re.S)
 _FROM = re.compile(r"(.*?)\bFROM\s+([A-Za-z][\w-]*)", re.S)
 _ASSIGN = re.compile(
@@ -88,8 +87,9 @@ class Module:
 
 
 def _clean(text: str) -> str:
-    text = _STRING.sub('""', text)
-    return _COMMENT.sub(" ", text)
+    """Strings emptied and comments dropped in one left-to-right pass (a
+    quote inside a comment, or "--" inside a description, is not the other)."""
+    return _STRING_OR_COMMENT.sub(lambda m: '""' if m.group(0).startswith('"') else " ", text)
 
 
 def parse_mib_text(text: str, path: str = "") -> list[Module]:
@@ -240,7 +240,7 @@ def words(name: str) -> list[str]:
 
 
 #: Words that make an object about something other than the box itself.
-_OTHER = {"cpu", "sfp", "hba", "onu", "cdp", "lldp", "modem", "mdm", "port", "interface", "line", "baud", "console", "module", "card", "slot", "fan", "psu", "power",
+_OTHER = {"alert", "event", "notification", "notify", "backplane", "bkpln", "cpu", "sfp", "hba", "onu", "cdp", "lldp", "modem", "mdm", "port", "interface", "line", "baud", "console", "module", "card", "slot", "fan", "psu", "power",
           "supply", "battery", "disk", "drive", "sensor", "probe", "transceiver", "sfp", "gbic", "lamp", "toner",
           "cartridge", "peer", "neighbor", "neighbour", "remote", "client", "station", "ap", "radio", "user",
           "license", "licence", "config", "backup", "upgrade", "download", "new", "next", "pending", "target",
@@ -261,17 +261,30 @@ _OK = {"ups", "pdu", "switch", "controller", "enclosure", "chassis", "system", "
        "image", "app", "application", "version", "ver", "rev", "revision", "release", "serial", "number", "num",
        "no", "model", "name", "main", "primary", "current", "running", "active", "base", "string", "descr",
        "board", "mother", "mainboard", "motherboard", "type", "id", "general", "basic", "adv", "global", "node",
-       "appliance", "equipment", "sn", "inventory", "machine", "chas", "ser", "hwinfo"}
+       "appliance", "equipment", "sn", "inventory", "machine", "chas", "ser", "hwinfo", "service", "tag"}
+
+
+#: Leading words of objects that only travel in notifications.
+_NOTICE = {"alert", "trap", "event", "notification", "notify"}
 
 
 def role(name: str) -> str | None:
     """The identity field a scalar's name says it holds: ``serial``,
     ``model``, ``firmware`` or ``version`` (software release), else None."""
     ws = words(name)
-    if not ws:
-        return None
-    # the leading word is usually the MIB's prefix ("ups", "xups", "cpq", "mtxr"): ignore it for _OTHER
-    body = ws[1:] if len(ws) > 1 else ws
+    if not ws or ws[0] in _NOTICE:
+        return None  # "alertServiceTag": a notification's copy, not an object to read
+    # the leading word is usually the MIB's prefix ("ups", "xups", "cpq", "mtxr", FASTPATH's "agent"):
+    # read the rest; else, when the leading word is itself an identity word ("serialNumber",
+    # "fwVersion"), the whole name
+    if len(ws) > 1:
+        got = _role(ws[1:])
+        if got or ws[0] not in _OK:
+            return got
+    return _role(ws)
+
+
+def _role(body: list[str]) -> str | None:
     # every other word says "the box's identity" or is a short MIB prefix ("cpqSi", "xupsIdent"):
     # a sub-part's object ("upsDiagnosticDisplaySerialNum", "mtxrWirelessModemModel") is not the box's
     if any(w not in _OK and (w in _OTHER or len(w) > 5 or i > 0) for i, w in enumerate(body)):
@@ -283,8 +296,8 @@ def role(name: str) -> str | None:
     if (s & {"serial", "ser"} and last in ("serial", "number", "num", "no", "sn")
             or re.fullmatch(r"ser(?:ial)?(?:num|no)", last)):
         return "serial"
-    if last == "sn" and len(body) >= 2:
-        return "serial"
+    if last == "sn" and len(body) >= 2 or body[-2:] == ["service", "tag"]:
+        return "serial"  # Dell's service tag is its serial number
     if "model" in s and last in ("model", "name", "number", "num", "no", "type", "id", "string", "descr"):
         if last in ("type", "id") and "name" not in s:
             return None
@@ -295,6 +308,8 @@ def role(name: str) -> str | None:
         if s & {"hardware", "hw"}:
             return None
         return "firmware"
+    if last == "version" and 2 <= len(body) <= 3 and set(body[:-1]) <= {"sys", "system", "product", "os"}:
+        return "version"  # "sysVersion", "hmSysVersion", "productVersion": the system's release
     if s & {"software", "sw", "os", "image", "app", "application"} and last in (
             "version", "ver", "rev", "revision", "release"):
         if s & {"hardware", "hw", "boot"}:
@@ -347,8 +362,13 @@ def derive(root: Path) -> tuple[dict[str, Any], dict[str, int]]:
                 continue
             pen = obj.oid.split(".")[6]
             table.setdefault(pen, set()).add((obj.oid + suffix, what, f"{mod.name}::{obj.name}"))
-    out = {pen: [list(r) for r in sorted(rows, key=lambda r: [int(x) for x in r[0].split(".")])]
-           for pen, rows in table.items()}
+    out = {}
+    for pen, rows in table.items():
+        # one entry per OID (two copies of a module under different names: the first name)
+        first = {}
+        for row in sorted(rows, key=lambda r: ([int(x) for x in r[0].split(".")], r[2])):
+            first.setdefault(row[0], list(row))
+        out[pen] = list(first.values())
     stats["fields"] = sum(len(v) for v in out.values())
     stats["enterprises"] = len(out)
     return dict(sorted(out.items(), key=lambda kv: int(kv[0]))), stats
