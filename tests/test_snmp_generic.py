@@ -354,6 +354,18 @@ def test_entity_module_model_without_a_chassis_row():
     assert best(walk)["model"] == "XS-2210-12"
 
 
+def test_entity_rows_without_a_class_column_give_the_top_level_rows_model_and_serial():
+    # a Cisco 5500 WLC (snmpsim-data cisco-controller) lists row 1 "Chassis" with its model and serial
+    # but no entPhysicalClass; a contained row (a module) is not the box
+    ent = "1.3.6.1.2.1.47.1.1.1.1"
+    walk = {"1.3.6.1.2.1.1.1.0": "Cisco Controller",
+            f"{ent}.2.1": "Cisco 5500 Series Wireless LAN Controller", f"{ent}.4.1": 0, f"{ent}.7.1": "Chassis",
+            f"{ent}.11.1": "FCW1430L0CZ", f"{ent}.13.1": "AIR-CT5508-K9",
+            f"{ent}.4.2": 1, f"{ent}.11.2": "MOD000001", f"{ent}.13.2": "AIR-PWR-5500-AC"}
+    got = best(walk)
+    assert (got["model"], got["serial"]) == ("AIR-CT5508-K9", "FCW1430L0CZ")
+
+
 def test_a_definitions_model_and_version_win_over_the_fallbacks():
     # Windows names its OS and says where its version lives: XP states none,
     # and sysDescr's "Version 5.1" is the NT version, not a release

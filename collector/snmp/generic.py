@@ -181,10 +181,13 @@ def entity_claims(view: View) -> None:
     mibs = view.mibs
     if not mibs.chassis:
         # some agents list only a stack or modules, or the box as a top-level
-        # row of class other/unknown: the first such row with a serial
+        # row of class other/unknown, or leave entPhysicalClass out altogether
+        # (a Cisco 5500 WLC's row 1: "Chassis", its model and serial, no class):
+        # the first such row with a serial
         serials = [r for r in mibs.entities[:2000] if clean(r.get("serial"))]
         rows = ([r for r in serials if r.get("class") in (11, 9)] or
-                [r for r in serials if r.get("class") in (1, 2) and not r.get("contained_in")])[:1]
+                [r for r in serials if r.get("class") in (1, 2) and not r.get("contained_in")] or
+                [r for r in serials if r.get("class") is None and not r.get("contained_in")])[:1]
         conf_model, conf_serial = 70, 70
     else:
         rows = mibs.chassis[:1]
