@@ -4,11 +4,16 @@ whose MIB name says they hold the device's serial number, model, firmware or
 software version (``upsBasicIdentModel``, ``snwlSysSerialNumber``,
 ``mtxrFirmwareVersion``, ...).
 
-    python tools/derive_mibfields.py --mibs <netdisco-mibs checkout> \
-        --commit <its commit> [--out collector/snmp/mibfields.json]
+    python tools/derive_mibfields.py \
+        --source netdisco/netdisco-mibs <commit> <checkout> \
+        --source cisco-kusanagi/mibs.snmplabs.com <commit> <checkout>/asn1 \
+        [--out collector/snmp/mibfields.json]
 
-The source used: netdisco/netdisco-mibs (a collection of vendors' public
-MIBs, fetched as a snapshot; ``EXTRAS/`` left out).
+The sources used: netdisco/netdisco-mibs (vendors' public MIBs kept for
+Netdisco; ``EXTRAS/`` left out) and the snmplabs MIB archive (a crawl of
+public MIBs from http://mibs.snmplabs.com/asn1/, kept on GitHub as
+cisco-kusanagi/mibs.snmplabs.com). Observium's and LibreNMS's own MIBs are
+never read.
 
 The table lets identification read a vendor's identity objects on a product
 line no definition describes (see ``collector/snmp/mibfields.py``): it is
@@ -25,6 +30,7 @@ table columns. Modules that do not parse are skipped and counted.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -318,28 +324,41 @@ def _role(body: list[str]) -> str | None:
     return None
 
 
-def derive(root: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse every file under ``root``; return the table
-    ``{enterprise: [[oid, role, "MODULE::name"], ...]}`` (sorted) and counts."""
+#: MIBs of projects this one keeps away from (their licences, and the
+#: independence of its evaluation): never read, whatever collection holds them.
+_EXCLUDED = re.compile(r"(?i)observium|librenms")
+
+
+def derive(roots: Path | list[Path]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse every file under each root (the first root's copy of a module
+    wins); return the table ``{enterprise: [[oid, role, "MODULE::name"],
+    ...]}`` (sorted) and counts."""
     modules: list[Module] = []
-    stats = {"files": 0, "modules": 0, "unparsed_files": 0, "objects": 0, "resolved": 0, "fields": 0}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        if rel.startswith(("EXTRAS/", ".")) or "/." in rel:
-            continue
-        stats["files"] += 1
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            stats["unparsed_files"] += 1
-            continue
-        got = parse_mib_text(text, rel)
-        if not got:
-            stats["unparsed_files"] += 1
-        modules.extend(got)
+    stats = {"files": 0, "modules": 0, "unparsed_files": 0, "excluded": 0, "objects": 0, "resolved": 0,
+             "fields": 0}
+    for root in [roots] if isinstance(roots, Path) else roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith(("EXTRAS/", ".")) or "/." in rel:
+                continue
+            if _EXCLUDED.search(rel):
+                stats["excluded"] += 1
+                continue
+            stats["files"] += 1
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                stats["unparsed_files"] += 1
+                continue
+            got = [m for m in parse_mib_text(text, rel) if not _EXCLUDED.search(m.name)]
+            if not got:
+                stats["unparsed_files"] += 1
+            modules.extend(got)
     tree = Tree(modules)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from collector.snmp.generic import STANDARDS_PENS as standards
     stats["modules"] = len(tree.modules)
-    table: dict[str, set[tuple[str, str, str]]] = {}
+    table: dict[str, dict[str, list[str]]] = {}
     for mod in tree.modules.values():
         for obj in mod.objects.values():
             stats["objects"] += 1
@@ -361,14 +380,12 @@ def derive(root: Path) -> tuple[dict[str, Any], dict[str, int]]:
             if base in NOT_TEXT or base.startswith("INTEGER"):
                 continue
             pen = obj.oid.split(".")[6]
-            table.setdefault(pen, set()).add((obj.oid + suffix, what, f"{mod.name}::{obj.name}"))
-    out = {}
-    for pen, rows in table.items():
-        # one entry per OID (two copies of a module under different names: the first name)
-        first = {}
-        for row in sorted(rows, key=lambda r: ([int(x) for x in r[0].split(".")], r[2])):
-            first.setdefault(row[0], list(row))
-        out[pen] = list(first.values())
+            if pen in standards:
+                continue  # a standards body's MIB describes no box (DOCSIS, ...): never read
+            # one entry per OID: the first module's (the first source's, when two collections
+            # or two copies of a module under different names hold it)
+            table.setdefault(pen, {}).setdefault(obj.oid + suffix, [obj.oid + suffix, what, f"{mod.name}::{obj.name}"])
+    out = {pen: sorted(rows.values(), key=lambda r: [int(x) for x in r[0].split(".")]) for pen, rows in table.items()}
     stats["fields"] = sum(len(v) for v in out.values())
     stats["enterprises"] = len(out)
     return dict(sorted(out.items(), key=lambda kv: int(kv[0]))), stats
@@ -378,29 +395,22 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import datetime as _dt
     import json
-    import subprocess
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mibs", required=True, help="a checkout of netdisco/netdisco-mibs")
-    ap.add_argument("--commit", help="its commit (default: asked of git in --mibs)")
+    ap.add_argument("--source", nargs=3, action="append", required=True, metavar=("REPOSITORY", "COMMIT", "DIR"),
+                    help="a MIB collection: its repository (owner/name), commit and a checkout; repeatable, "
+                         "the first source's copy of a module wins")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "collector" / "snmp" /
                                          "mibfields.json"))
     ap.add_argument("--date", help="the build date to record (default today)")
     args = ap.parse_args(argv)
-    root = Path(args.mibs)
-    commit = args.commit
-    if not commit:
-        try:
-            commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                    check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            commit = None
-    table, stats = derive(root)
+    table, stats = derive([Path(d) for _r, _c, d in args.source])
     doc = {
-        "source": {"repository": "netdisco/netdisco-mibs", "commit": commit,
-                   "licence": "the vendors' MIBs, published for use by management tools; only object names, "
-                              "OIDs and the field their name says are kept",
-                   "tool": "tools/derive_mibfields.py", "built": args.date or _dt.date.today().isoformat()},
+        "sources": [{"repository": repo, "commit": commit} for repo, commit, _d in args.source],
+        "licence": "the vendors' MIBs, published for use by management tools; only object names, OIDs and the "
+                   "field their name says are kept",
+        "tool": "tools/derive_mibfields.py",
+        "built": args.date or _dt.date.today().isoformat(),
         "stats": stats,
         "fields": table,
     }

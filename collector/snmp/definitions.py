@@ -74,6 +74,9 @@ class Definition:
     #: sysObjectIDs every model of the product line answers with: the sysObjectID tables' model for
     #: them (GLPI names one model per id) is no model
     shared_ids: tuple[str, ...] = ()
+    #: objects whose MIB name says "serial" / "model" / "version" but which on this family hold
+    #: something else: the MIB field table's claim from them is dropped (collector/snmp/mibfields.py)
+    not_identity: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -273,7 +276,7 @@ def parse(data: Any, path: str) -> Definition:
     if not isinstance(data, dict):
         chk.fail("(top)", "a definition is a mapping")
     known = {"family", "vendor", "class", "os", "confidence", "match", "fields", "examples", "source", "notes",
-             "shared_ids"}
+             "shared_ids", "not_identity"}
     unknown = set(data) - known
     if unknown:
         chk.fail(sorted(unknown)[0], f"unknown key (known: {', '.join(sorted(known))})")
@@ -313,6 +316,10 @@ def parse(data: Any, path: str) -> Definition:
     if not isinstance(raw_shared, list):
         chk.fail("shared_ids", "a list of sysObjectIDs a whole product line shares")
     shared_ids = tuple(chk.oid(f"shared_ids[{i}]", v) for i, v in enumerate(raw_shared))
+    raw_not = data.get("not_identity") or []
+    if not isinstance(raw_not, list):
+        chk.fail("not_identity", "a list of objects (OIDs) whose MIB name misleads on this family")
+    not_identity = tuple(chk.oid(f"not_identity[{i}]", v) for i, v in enumerate(raw_not))
     examples = data.get("examples") or []
     if not isinstance(examples, list):
         chk.fail("examples", "a list of {walk|recording, expect}")
@@ -330,7 +337,8 @@ def parse(data: Any, path: str) -> Definition:
         fields=fields, examples=tuple(examples), hooks=hooks,
         prefixes=tuple(dict.fromkeys(reads["prefixes"])), probe_on=tuple(dict.fromkeys(reads["probe_on"])),
         scalars=tuple(dict.fromkeys(reads["scalars"])), columns=tuple(dict.fromkeys(reads["columns"])),
-        enterprises=tuple(dict.fromkeys(reads["enterprises"])), source=data.get("source"), shared_ids=shared_ids)
+        enterprises=tuple(dict.fromkeys(reads["enterprises"])), source=data.get("source"), shared_ids=shared_ids,
+        not_identity=not_identity)
 
 
 def definition_files(root: Path | None = None) -> list[Path]:

@@ -99,7 +99,7 @@ def identify(walk: Walk) -> Identification:
     priors.vendor_class(view, definitions())
     engine.run_late(matched, view)
     engine.appliance_os(matched, view)
-    mibfields.claims(view)
+    mibfields.claims(view, matched)
     fallback.versions(view, matched)
     software = []
     for text in mibs.software[:5000]:

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable, Set as AbstractSet
 from importlib import resources
 
 from collector.snmp.claims import clean
-from collector.snmp.engine import GENERIC_OS_FAMILIES, View
+from collector.snmp.engine import GENERIC_OS_FAMILIES, Matched, View
 from collector.snmp.walk import Walk
 
 #: Confidence of a claim from a maker's identity object, per field: above
@@ -60,16 +60,19 @@ def oids(walk: Walk, found: AbstractSet[str]) -> list[str]:
     return [oid for pen in enterprises(walk.oid(SYS_OBJECT_ID), found) for oid, _f, _n in rows.get(pen, ())]
 
 
-def claims(view: View) -> None:
+def claims(view: View, matched: Iterable[Matched] = ()) -> None:
     """Claim each field from the first identity object of the agent's
     enterprises that answered with text. A software version is the named
     OS's version when a definition (not the generic Linux one) named an OS
-    without one, else the firmware."""
+    without one, else the firmware. Objects a recognising definition lists
+    in ``not_identity`` are skipped (AIX's aixSeSerialNumber is a system id,
+    not the serial on the box)."""
     rows = table()
+    skip = {oid for m in matched for oid in m.definition.not_identity}
     seen: set[str] = set()
     for pen in enterprises(view.system("sys_object_id"), view.enterprises()):
         for oid, what, name in rows.get(pen, ()):
-            if what in seen:
+            if what in seen or oid in skip:
                 continue
             value = clean(view.walk.text(oid))
             if value is None or not _plausible(what, value):
