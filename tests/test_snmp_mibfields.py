@@ -233,3 +233,19 @@ def test_a_definition_that_reads_the_field_wins():
     ident = identify(simulate(walk_from_mapping(ups)))
     assert ident.best()["firmware"] == "1.44"
     assert "eaton-ups" in ident.definitions
+
+
+def test_a_ups_or_pdu_identity_object_says_what_the_box_is():
+    assert mibfields.kind_of("PowerNet-MIB::upsBasicIdentModel") == "ups"
+    assert mibfields.kind_of("XUPS-MIB::xupsIdentModel") == "ups"
+    assert mibfields.kind_of("TRIPPLITE-12X::tlUpsIdentSerialNum") == "ups"
+    assert mibfields.kind_of("PowerNet-MIB::rPDU2IdentModelNumber") == "pdu"
+    assert mibfields.kind_of("MIKROTIK-MIB::mtxrSerialNumber") is None
+    assert mibfields.kind_of("PowerNet-MIB::atsIdentModelNumber") is None  # a transfer switch: no such class
+    # an APC PDU card: Recog reads every APC card's sysDescr as "UPS" (45); the PDU's own ident object wins
+    pdu = {"1.3.6.1.2.1.1.1.0": "APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.7.2 PN:apc_hw05_aos_672.bin)",
+           "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.318.1.3.4.6",
+           "1.3.6.1.4.1.318.1.1.12.1.5.0": "AP7902B", "1.3.6.1.4.1.318.1.1.12.1.6.0": "5A1551F39430"}
+    ident = identify(simulate(walk_from_mapping(pdu)))
+    facts = [f for f in ident.facts if f.field == "device_class" and "identity object" in f.evidence]
+    assert [(f.value, f.confidence) for f in facts] == [("pdu", mibfields.KIND_CONFIDENCE)]

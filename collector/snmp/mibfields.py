@@ -83,6 +83,35 @@ def claims(view: View, matched: Iterable[Matched] = ()) -> None:
                 _version(view, value, ev)
             else:
                 view.claim("mib-object", what, value, CONFIDENCE[what], ev)
+                kind = kind_of(name) if what in ("model", "serial") and "class" not in seen else None
+                if kind:
+                    seen.add("class")
+                    view.claim("mib-object", "device_class", kind, KIND_CONFIDENCE,
+                               f"{name} ({oid}) answered: the identity object of a {kind.upper()}")
+
+
+#: A UPS's or a PDU's identity object answering says what the box is: above
+#: Recog's "UPS" hint for every APC card (45), below every definition.
+KIND_CONFIDENCE = 48
+_UPS_WORDS = {"ups", "xups", "upsmg"}
+_PDU_WORDS = {"pdu", "rpdu", "spdu", "xpdu", "ipdu", "epdu"}
+
+
+def kind_of(name: str) -> str | None:
+    """``ups`` or ``pdu`` when an identity object's name starts with the
+    kind of box (``upsBasicIdentModel``, ``xupsIdentModel``,
+    ``tlUpsIdentSerialNum``, ``rPDUIdentModelNumber``); None otherwise."""
+    import re
+
+    obj = name.split("::")[-1]
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", obj))
+    lead = [w.lower() for w in spaced.split()][:2]
+    lead = [w.rstrip("0123456789") for w in lead]
+    if lead and (lead[0] in _UPS_WORDS or (len(lead) > 1 and len(lead[0]) <= 3 and lead[1] in _UPS_WORDS)):
+        return "ups"
+    if lead and (lead[0] in _PDU_WORDS or (len(lead) > 1 and len(lead[0]) <= 3 and lead[1] in _PDU_WORDS)):
+        return "pdu"
+    return None
 
 
 def _plausible(what: str, value: str | None) -> bool:
