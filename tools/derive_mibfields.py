@@ -35,6 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
+from collector.snmp.generic import STANDARDS_PENS  # noqa: E402
+
 #: Well-known roots every MIB builds on.
 ROOTS = {
     "ccitt": "0", "iso": "1", "joint-iso-ccitt": "2", "org": "1.3", "dod": "1.3.6", "internet": "1.3.6.1",
@@ -58,7 +61,8 @@ _TC = re.compile(r"(?<![\w-])([A-Z][\w-]*)\s*::=\s*(?:TEXTUAL-CONVENTION\b.*?\bS
                  r"OBJECT\s+IDENTIFIER|BITS|[A-Z][\w-]*)", re.S)
 #: Objects a GET never returns (a trap's varbinds are accessible-for-notify).
 _UNREAD = ("not-accessible", "accessible-for-notify")
-_COMPONENT = re.compile(r"([a-zA-Z][\w-]*)?\s*(?:\(\s*(\d+)\s*\))?|(\d+)")
+#: The parts of an OID value: "parent", "name(3)" or "3".
+_COMPONENT = re.compile(r"[a-zA-Z][\w-]*\s*\(\s*\d+\s*\)|[a-zA-Z][\w-]*|\d+")
 
 #: Base syntaxes that never hold a name or a version string.
 NOT_TEXT = {"INTEGER", "Integer32", "Unsigned32", "Gauge32", "Gauge", "Counter32", "Counter", "Counter64",
@@ -115,10 +119,7 @@ def parse_mib_text(text: str, path: str = "") -> list[Module]:
             if name not in mod.rowtypes:
                 mod.tcs[name] = re.sub(r"\s+", " ", base)
         for name, kind, rest, value in _ASSIGN.findall(body):
-            parts = value.split()
-            if not parts:
-                continue
-            comps = [c for c in re.findall(r"[a-zA-Z][\w-]*\s*\(\s*\d+\s*\)|[a-zA-Z][\w-]*|\d+", value)]
+            comps = _COMPONENT.findall(value)
             parent, subids = None, []
             for i, c in enumerate(comps):
                 num = re.search(r"\((\s*\d+)\s*\)", c)
@@ -214,28 +215,24 @@ class Tree:
             return False  # a column: its parent is a row
         return True
 
-
-def _is_identity_column(self: Tree, obj: Obj) -> bool:
-    """A column of an identity table (``rPDU2IdentTable``, ``ats5gIdentTable``):
-    the row's and the table's names say identity, and the row is indexed by
-    one integer (a unit number)."""
-    if obj.kind != "OBJECT-TYPE" or obj.access in _UNREAD or obj.syntax.startswith("SEQUENCE OF"):
-        return False
-    row = self._lookup(obj.parent, obj.module)
-    if not isinstance(row, Obj) or row.kind != "OBJECT-TYPE" or row.syntax not in self.modules[row.module].rowtypes:
-        return False
-    table = self._lookup(row.parent, row.module)
-    if not isinstance(table, Obj) or not table.syntax.startswith("SEQUENCE OF"):
-        return False
-    every = words(table.name)
-    ws = every[1:]
-    # "...IdentTable" only ("...InfoTable" is as often a module's, a transceiver's or a neighbour's)
-    return bool(ws) and ws[-1] == "table" and bool(set(ws[:-1]) & {"ident", "identity"}) \
-        and every[0] not in _OTHER \
-        and all(w in _OK or (i == 0 and len(w) <= 5 and w not in _OTHER) for i, w in enumerate(ws[:-1]))
-
-
-Tree.is_identity_column = _is_identity_column  # type: ignore[attr-defined]
+    def is_identity_column(self, obj: Obj) -> bool:
+        """A column of an identity table (``rPDU2IdentTable``, ``ats5gIdentTable``):
+        the row's and the table's names say identity, and the row is indexed by
+        one integer (a unit number)."""
+        if obj.kind != "OBJECT-TYPE" or obj.access in _UNREAD or obj.syntax.startswith("SEQUENCE OF"):
+            return False
+        row = self._lookup(obj.parent, obj.module)
+        if not isinstance(row, Obj) or row.kind != "OBJECT-TYPE" or row.syntax not in self.modules[row.module].rowtypes:
+            return False
+        table = self._lookup(row.parent, row.module)
+        if not isinstance(table, Obj) or not table.syntax.startswith("SEQUENCE OF"):
+            return False
+        every = words(table.name)
+        ws = every[1:]
+        # "...IdentTable" only ("...InfoTable" is as often a module's, a transceiver's or a neighbour's)
+        return bool(ws) and ws[-1] == "table" and bool(set(ws[:-1]) & {"ident", "identity"}) \
+            and every[0] not in _OTHER \
+            and all(w in _OK or (i == 0 and len(w) <= 5 and w not in _OTHER) for i, w in enumerate(ws[:-1]))
 
 
 def words(name: str) -> list[str]:
@@ -246,7 +243,7 @@ def words(name: str) -> list[str]:
 
 
 #: Words that make an object about something other than the box itself.
-_OTHER = {"alert", "event", "notification", "notify", "backplane", "bkpln", "cpu", "sfp", "hba", "onu", "cdp", "lldp", "modem", "mdm", "port", "interface", "line", "baud", "console", "module", "card", "slot", "fan", "psu", "power",
+_OTHER = {"alert", "event", "notification", "notify", "backplane", "bkpln", "cpu", "hba", "onu", "cdp", "lldp", "modem", "mdm", "port", "interface", "line", "baud", "console", "module", "card", "slot", "fan", "psu", "power",
           "supply", "battery", "disk", "drive", "sensor", "probe", "transceiver", "sfp", "gbic", "lamp", "toner",
           "cartridge", "peer", "neighbor", "neighbour", "remote", "client", "station", "ap", "radio", "user",
           "license", "licence", "config", "backup", "upgrade", "download", "new", "next", "pending", "target",
@@ -355,8 +352,6 @@ def derive(roots: Path | list[Path]) -> tuple[dict[str, Any], dict[str, int]]:
                 stats["unparsed_files"] += 1
             modules.extend(got)
     tree = Tree(modules)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from collector.snmp.generic import STANDARDS_PENS as standards
     stats["modules"] = len(tree.modules)
     table: dict[str, dict[str, list[str]]] = {}
     for mod in tree.modules.values():
@@ -380,7 +375,7 @@ def derive(roots: Path | list[Path]) -> tuple[dict[str, Any], dict[str, int]]:
             if base in NOT_TEXT or base.startswith("INTEGER"):
                 continue
             pen = obj.oid.split(".")[6]
-            if pen in standards:
+            if pen in STANDARDS_PENS:
                 continue  # a standards body's MIB describes no box (DOCSIS, ...): never read
             # one entry per OID: the first module's (the first source's, when two collections
             # or two copies of a module under different names hold it)

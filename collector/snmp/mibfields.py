@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Set as AbstractSet
 from importlib import resources
 
@@ -95,16 +96,17 @@ def claims(view: View, matched: Iterable[Matched] = ()) -> None:
 KIND_CONFIDENCE = 48
 _UPS_WORDS = {"ups", "xups", "upsmg"}
 _PDU_WORDS = {"pdu", "rpdu", "spdu", "xpdu", "ipdu", "epdu"}
+#: camelCase word breaks: "upsIdent" -> "ups Ident", "rPDUIdent" -> "r PDU Ident"
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
 
 
 def kind_of(name: str) -> str | None:
     """``ups`` or ``pdu`` when an identity object's name starts with the
     kind of box (``upsBasicIdentModel``, ``xupsIdentModel``,
     ``tlUpsIdentSerialNum``, ``rPDUIdentModelNumber``); None otherwise."""
-    import re
-
     obj = name.split("::")[-1]
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", obj))
+    spaced = _ACRONYM_END.sub(r"\1 \2", _CAMEL.sub(r"\1 \2", obj))
     lead = [w.lower() for w in spaced.split()][:2]
     lead = [w.rstrip("0123456789") for w in lead]
     if lead and (lead[0] in _UPS_WORDS or (len(lead) > 1 and len(lead[0]) <= 3 and lead[1] in _UPS_WORDS)):
