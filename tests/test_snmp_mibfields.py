@@ -168,6 +168,105 @@ def test_role_reads_real_object_names():
     assert role("exHardwareVersion") is None
 
 
+#: Zabbix community templates in both export formats (constructed for the
+#: test, in the shape of zabbix/community-templates' files): plain items, a
+#: discovery rule's prototype (a table, never the box's own), the ways
+#: templates write an OID.
+TEMPLATE_YAML = """
+zabbix_export:
+  version: '6.0'
+  templates:
+    - template: Example Box SNMP
+      items:
+        - name: 'Serial Number'
+          type: SNMP_AGENT
+          snmp_oid: 'get[1.3.6.1.4.1.99992.5.1.4.0]'
+          key: box.serial
+          inventory_link: SERIALNO_A
+        - name: 'NMC serial number (inventory)'
+          type: SNMP_AGENT
+          snmp_oid: .1.3.6.1.4.1.99992.9.1.0
+          key: nmc.serial
+        - name: 'Printer model Number'
+          type: SNMP_AGENT
+          snmp_oid: EXAMPLE-BOX-MIB::exIdentModelName
+          key: box.model
+        - name: ESSID
+          type: SNMP_AGENT
+          snmp_oid: iso.3.6.1.4.1.99992.7.1.0
+          key: box.essid
+          inventory_link: SOFTWARE
+      discovery_rules:
+        - name: Units
+          item_prototypes:
+            - name: 'Unit {#SNMPINDEX} serial number'
+              snmp_oid: 1.3.6.1.4.1.99992.6.1.3.{#SNMPINDEX}
+              key: unit.serial
+"""
+TEMPLATE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<zabbix_export><version>5.0</version><templates><template><template>Example Box old</template><items>
+<item><name>Firmware Version</name><type>SNMPV2</type><snmp_oid>enterprises.99992.5.1.2.0</snmp_oid>
+<key>box.fw</key></item>
+<item><name>Drive0Firmware</name><type>SNMPV2</type><snmp_oid>1.3.6.1.4.1.99992.8.1.0</snmp_oid><key>d</key></item>
+<item><name>Model</name><type>SNMPV2</type><snmp_oid>1.3.6.1.4.1.99992.5.1.2.0</snmp_oid><key>m</key></item>
+<item><name>Serial Number</name><type>SNMPV2</type><snmp_oid>1.3.6.1.4.1.99991.2.2.0</snmp_oid><key>s</key></item>
+</items></template></templates></zabbix_export>
+"""
+
+
+def test_template_items_give_a_makers_identity_objects(tmp_path):
+    mibs, templates = tmp_path / "mibs", tmp_path / "templates"
+    (mibs / "vendor").mkdir(parents=True)
+    (mibs / "vendor" / "EXAMPLE-BOX-MIB").write_text(EXAMPLE_MIB)
+    (templates / "Printers" / "Example" / "6.0").mkdir(parents=True)
+    (templates / "Printers" / "Example" / "6.0" / "template_example.yaml").write_text(TEMPLATE_YAML)
+    (templates / "Unsorted" / "Example" / "5.0").mkdir(parents=True)
+    (templates / "Unsorted" / "Example" / "5.0" / "template_example.xml").write_text(TEMPLATE_XML)
+    table, stats = derive_tool.derive(mibs, templates)
+    assert stats["template_files"] == 2
+    assert table["99992"] == [
+        ["1.3.6.1.4.1.99992.5.1.4.0", "serial", "Zabbix template Printers/Example: Serial Number"],
+    ]  # 5.1.2.0 is read as firmware by one template and as model by another: dropped
+    base = "1.3.6.1.4.1.99991"
+    # a template that reads a MIB-named object: the maker's row (its name says the field and the kind)
+    assert table["99991"][0] == [f"{base}.1.1.0", "model", "EXAMPLE-BOX-MIB::exIdentModelName"]
+    # the maker names 2.2 exTrapSerialNumber: a trap's copy, whatever the template calls it
+    assert len(table["99991"]) == 4 and f"{base}.2.2.0" not in {r[0] for r in table["99991"]}
+
+
+def test_template_oids_are_written_many_ways():
+    tree = derive_tool.Tree(derive_tool.parse_mib_text(EXAMPLE_MIB))
+    oid = derive_tool.template_oid
+    assert oid("get[1.3.6.1.4.1.99992.5.1.4.0]", tree) == "1.3.6.1.4.1.99992.5.1.4.0"
+    assert oid(".1.3.6.1.4.1.99992.1.0", tree) == "1.3.6.1.4.1.99992.1.0"
+    assert oid("iso.3.6.1.4.1.99992.1.0", tree) == "1.3.6.1.4.1.99992.1.0"
+    assert oid("enterprises.99992.1.0", tree) == "1.3.6.1.4.1.99992.1.0"
+    assert oid("EXAMPLE-BOX-MIB::exIdentSerialNumber.0", tree) == "1.3.6.1.4.1.99991.1.2.0"
+    assert oid("exIdentSerialNumber", tree) == "1.3.6.1.4.1.99991.1.2.0"  # a scalar: its instance added
+    assert oid("1.3.6.1.4.1.99991.1.2", tree) == "1.3.6.1.4.1.99991.1.2.0"
+    assert oid("discovery[{#SNMPVALUE},1.3.6.1.4.1.99992.6]", tree) is None
+    assert oid("1.3.6.1.2.1.1.1.0", tree) is None  # a standard object: the generic rules read those
+    assert oid("NO-SUCH-MIB::thing.0", tree) is None and oid(None, tree) is None
+
+
+def test_item_role_reads_real_template_item_names():
+    # names as zabbix/community-templates' items spell them
+    role = derive_tool.item_role
+    assert role("Serial Number") == "serial"
+    assert role("UPS serial number (inventory)") == "serial"
+    assert role("Printer model Number") == "model"
+    assert role("Firmware version") == "firmware"
+    assert role("Software Version") == "version"
+    assert role("Device Primary Serial") == "serial"
+    # the management card, a drive, the hardware, a radio reading, a pending upgrade: not the box's
+    assert role("NMC/Agent serial number (inventory)") is None
+    assert role("Drive0Firmware") is None
+    assert role("Device hardware version") is None
+    assert role("Received SNR") is None and role("ESSID") is None
+    assert role("Firmware Aguardando Upgrade") is None
+    assert role("Firmware Update available") is None
+
+
 _TOKENS = st.sampled_from(list("abAB12 \n\t{}()-\":=;,") + [
     "::=", "OBJECT-TYPE", "OBJECT IDENTIFIER", "BEGIN", "END", "DEFINITIONS", "SYNTAX", "SEQUENCE OF",
     "enterprises", "--", "IMPORTS", "FROM", "MAX-ACCESS", "{ enterprises 9 }", "iso(1)"])
@@ -183,7 +282,9 @@ def test_the_mib_parser_takes_any_text(text):
 
 def test_the_shipped_table_is_derived_with_its_source():
     doc = json.loads((ROOT / "collector" / "snmp" / "mibfields.json").read_text())
-    assert [s["repository"] for s in doc["sources"]] == ["netdisco/netdisco-mibs", "cisco-kusanagi/mibs.snmplabs.com"]
+    assert [s["repository"] for s in doc["sources"]] == ["netdisco/netdisco-mibs", "cisco-kusanagi/mibs.snmplabs.com",
+                                                         "zabbix/community-templates"]
+    assert doc["sources"][2]["licence"] == "MIT" and doc["stats"]["template_fields"] > 100
     assert all(re.fullmatch(r"[0-9a-f]{40}", s["commit"]) for s in doc["sources"])
     assert doc["tool"] == "tools/derive_mibfields.py" and doc["stats"]["excluded"] >= 1  # OBSERVIUM-MIB unread
     fields = doc["fields"]
@@ -249,3 +350,17 @@ def test_a_ups_or_pdu_identity_object_says_what_the_box_is():
     ident = identify(simulate(walk_from_mapping(pdu)))
     facts = [f for f in ident.facts if f.field == "device_class" and "identity object" in f.evidence]
     assert [(f.value, f.confidence) for f in facts] == [("pdu", mibfields.KIND_CONFIDENCE)]
+
+
+def test_an_object_only_a_template_names_gives_the_field():
+    # Haivision's Makito encoders: no MIB of theirs in either collection; zabbix/community-templates'
+    # template_haivision_makito reads the serial and firmware revision at these objects
+    makito = {"1.3.6.1.2.1.1.1.0": "Makito X Encoder", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.25433.2",
+              "1.3.6.1.4.1.25433.2.1.1.1.1.2.0": "HAI1234567", "1.3.6.1.4.1.25433.2.1.1.1.1.3.0": "2.5.1-17"}
+    system = walk_from_mapping({k: v for k, v in makito.items() if k.startswith("1.3.6.1.2.1.1.")})
+    assert "1.3.6.1.4.1.25433.2.1.1.1.1.2.0" in first_scalars(system)
+    ident = identify(simulate(walk_from_mapping(makito)))
+    assert (ident.best()["serial"], ident.best()["firmware"]) == ("HAI1234567", "2.5.1-17")
+    evidence = {e["field"]: e["evidence"] for e in ident.explain()}
+    assert evidence["serial"] == ("1.3.6.1.4.1.25433.2.1.1.1.1.2.0, read as Zabbix template "
+                                  "Unsorted/template_haivision_makito: Haivision serial number")

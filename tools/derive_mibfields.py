@@ -7,13 +7,16 @@ software version (``upsBasicIdentModel``, ``snwlSysSerialNumber``,
     python tools/derive_mibfields.py \
         --source netdisco/netdisco-mibs <commit> <checkout> \
         --source cisco-kusanagi/mibs.snmplabs.com <commit> <checkout>/asn1 \
+        --templates zabbix/community-templates <commit> <checkout> \
         [--out collector/snmp/mibfields.json]
 
 The sources used: netdisco/netdisco-mibs (vendors' public MIBs kept for
 Netdisco; ``EXTRAS/`` left out) and the snmplabs MIB archive (a crawl of
 public MIBs from http://mibs.snmplabs.com/asn1/, kept on GitHub as
 cisco-kusanagi/mibs.snmplabs.com). Observium's and LibreNMS's own MIBs are
-never read.
+never read. Zabbix's community templates (MIT) add the objects their SNMP
+items read for those fields (:func:`template_fields`): only the OID and the
+field are kept, with the template's folder and item name as the label.
 
 The table lets identification read a vendor's identity objects on a product
 line no definition describes (see ``collector/snmp/mibfields.py``): it is
@@ -161,6 +164,16 @@ class Tree:
         for mod in self.modules.values():
             for obj in mod.objects.values():
                 self._resolve(obj, 0)
+
+    def by_oid(self) -> dict[str, Obj]:
+        """OID -> the first module's object there."""
+        if not hasattr(self, "_by_oid"):
+            self._by_oid: dict[str, Obj] = {}
+            for mod in self.modules.values():
+                for obj in mod.objects.values():
+                    if obj.oid is not None:
+                        self._by_oid.setdefault(obj.oid, obj)
+        return self._by_oid
 
     def _lookup(self, name: str, mod_name: str) -> Obj | str | None:
         if name in ROOTS:
@@ -326,10 +339,150 @@ def _role(body: list[str]) -> str | None:
 _EXCLUDED = re.compile(r"(?i)observium|librenms")
 
 
-def derive(roots: Path | list[Path]) -> tuple[dict[str, Any], dict[str, int]]:
+#: Words of a template item's name that make it a sub-part's, the management
+#: card's, a date or an update (the name rules of :func:`role` do the rest).
+_ITEM_NOT = {"agent", "nmc", "card", "module", "radio", "drive", "disk", "raid", "bios", "boot", "bootloader",
+             "hardware", "hw", "update", "upgrade", "date", "time", "timestamp", "build", "db", "database",
+             "protocol", "snmp", "available", "pending", "next"}
+_NUMERIC = re.compile(r"1\.3\.6\.1\.4\.1\.\d+(?:\.\d+)+")
+
+
+def template_oid(raw: Any, tree: Tree) -> str | None:
+    """The numeric enterprise OID a template item reads: "1.3.6.1...",
+    ".1.3.6.1...", "iso.3.6.1...", "enterprises.N...", "get[OID]" and
+    "MODULE::object.0" (resolved in ``tree``); a scalar object named
+    without its instance gets ".0". None for anything else (a discovery
+    rule's "discovery[...]", a standard MIB's object)."""
+    text = str(raw or "").strip()
+    m = re.fullmatch(r"(?:get|walk)\[\s*([^\],\s]+)\s*\]", text)
+    text = (m.group(1) if m else text).lstrip(".")
+    text = re.sub(r"^iso\.", "1.", text)
+    text = re.sub(r"^enterprises\.", "1.3.6.1.4.1.", text)
+    if "::" in text or re.match(r"[A-Za-z]", text):
+        module, _, rest = text.rpartition("::")
+        name, _, instance = rest.partition(".")
+        obj = tree.modules[module].objects.get(name) if module in tree.modules else None
+        if obj is None:
+            cands = tree.by_name.get(name, [])
+            obj = cands[0] if len(cands) == 1 else None
+        if obj is None or obj.oid is None or instance and not instance.replace(".", "").isdigit():
+            return None
+        text = f"{obj.oid}.{instance}" if instance else obj.oid
+    if not _NUMERIC.fullmatch(text):
+        return None
+    if not text.endswith(".0"):
+        obj = tree.by_oid().get(text)
+        if obj is not None and tree.is_scalar(obj):
+            text += ".0"  # the template names the object, a GET needs its instance
+    return text
+
+
+def _template_items(path: Path) -> Iterable[tuple[str, Any]]:
+    """(item name, OID as written) of a template file's SNMP items (not a
+    discovery rule's prototypes: those read a table, not the box's own)."""
+    import xml.etree.ElementTree as ET
+
+    import yaml
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".xml":
+        try:
+            root = ET.fromstring(text)
+        except ET.ParseError:
+            return
+        for item in root.iter("item"):
+            name, oid = item.findtext("name"), item.findtext("snmp_oid")
+            if name and oid:
+                yield name, oid
+        return
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return
+
+    def items(node: Any, key: str = "") -> Iterable[tuple[str, Any]]:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("item_prototypes", "discovery_rules"):
+                    continue
+                yield from items(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                if key == "items" and isinstance(v, dict) and v.get("snmp_oid") and v.get("name"):
+                    yield str(v["name"]), v["snmp_oid"]
+                else:
+                    yield from items(v, key)
+    yield from items(doc)
+
+
+def item_role(name: str) -> str | None:
+    """The identity field a template item's name says it reads, by the MIB
+    name rules (:func:`role`) on its words: "Serial Number", "Printer model
+    Number", "Firmware version"; None for a sub-part's or a card's item."""
+    plain = " ".join(w for w in re.split(r"[^A-Za-z0-9]+", re.sub(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}", " ", name))
+                     if w)
+    if not plain or any(w.rstrip("0123456789") in _ITEM_NOT for w in words(plain)):
+        return None
+    return role(plain)
+
+
+#: Words of the maker's own name for an object that make a template's
+#: "serial number" something else: the agent's card ("lgpAgentIdentSerialNumber"),
+#: its network card ("st4SystemNICSerialNumber"), a trap's copy, a row index, a
+#: second image.
+_MAKER_NOT = _ITEM_NOT | _NOTICE | {"nic", "index", "secondary", "backup", "alternate"}
+
+
+def _maker_says_not(tree: Tree, oid: str) -> bool:
+    """Whether the maker's MIB names the object at ``oid`` (an instance of
+    it) as something other than the box's own."""
+    parts = oid.split(".")
+    for n in range(len(parts) - 1, max(len(parts) - 7, 7), -1):
+        obj = tree.by_oid().get(".".join(parts[:n]))
+        if obj is not None:
+            return any(w.rstrip("0123456789") in _MAKER_NOT for w in words(obj.name))
+    return False
+
+
+def template_fields(tree: Tree, root: Path, stats: dict[str, int]) -> dict[str, list[list[str]]]:
+    """``{enterprise: [[oid, role, label], ...]}`` from the SNMP items of
+    Zabbix's community templates under ``root``: the object a template's
+    author reads for the serial, model, firmware or software version of
+    that maker's devices. The item's name gives the role, by the same name
+    rules as a MIB object's; an OID two templates read as two roles is
+    dropped."""
+    seen: dict[str, set[str]] = {}
+    label: dict[str, str] = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".xml")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(".") or "/." in rel:
+            continue
+        stats["template_files"] = stats.get("template_files", 0) + 1
+        for name, raw in _template_items(path):
+            what = item_role(name)
+            if what is None:
+                continue
+            oid = template_oid(raw, tree)
+            if oid is None or oid.split(".")[6] in STANDARDS_PENS or _maker_says_not(tree, oid):
+                continue
+            seen.setdefault(oid, set()).add(what)
+            label.setdefault(oid, f"Zabbix template {rel.split('/')[0]}/{rel.split('/')[1]}: "
+                                  f"{re.sub(r'[^ -~]', '', name)[:60]}")
+    out: dict[str, list[list[str]]] = {}
+    for oid in sorted(seen, key=lambda o: [int(x) for x in o.split(".")]):
+        if len(seen[oid]) == 1:
+            out.setdefault(oid.split(".")[6], []).append([oid, next(iter(seen[oid])), label[oid]])
+    stats["template_fields"] = sum(len(v) for v in out.values())
+    return out
+
+
+def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse every file under each root (the first root's copy of a module
     wins); return the table ``{enterprise: [[oid, role, "MODULE::name"],
-    ...]}`` (sorted) and counts."""
+    ...]}`` (sorted) and counts. With ``templates`` (a checkout of Zabbix's
+    community templates), the objects their SNMP items read for a serial,
+    model, firmware or software version come first in each enterprise's
+    rows (:func:`template_fields`)."""
     modules: list[Module] = []
     stats = {"files": 0, "modules": 0, "unparsed_files": 0, "excluded": 0, "objects": 0, "resolved": 0,
              "fields": 0}
@@ -381,6 +534,16 @@ def derive(roots: Path | list[Path]) -> tuple[dict[str, Any], dict[str, int]]:
             # or two copies of a module under different names hold it)
             table.setdefault(pen, {}).setdefault(obj.oid + suffix, [obj.oid + suffix, what, f"{mod.name}::{obj.name}"])
     out = {pen: sorted(rows.values(), key=lambda r: [int(x) for x in r[0].split(".")]) for pen, rows in table.items()}
+    if templates is not None:
+        chosen = template_fields(tree, templates, stats)
+        for pen, rows in chosen.items():
+            # a template author's choice first; the MIB-name rows keep the objects no template reads.
+            # Where both name one object, the maker's MIB row stands in the template's place: its name
+            # says which field (a template's "Firmware Version" is FORTINET-FORTIGATE-MIB::fgSysVersion,
+            # the FortiOS release) and what kind of box answers (PowerNet-MIB::upsBasicIdentModel)
+            named = {r[0]: r for r in out.get(pen, [])}
+            rows = [named.get(r[0], r) for r in rows]
+            out[pen] = rows + [r for r in out.get(pen, []) if r[0] not in {x[0] for x in rows}]
     stats["fields"] = sum(len(v) for v in out.values())
     stats["enterprises"] = len(out)
     return dict(sorted(out.items(), key=lambda kv: int(kv[0]))), stats
@@ -397,11 +560,17 @@ def main(argv: list[str] | None = None) -> int:
                          "the first source's copy of a module wins")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "collector" / "snmp" /
                                          "mibfields.json"))
+    ap.add_argument("--templates", nargs=3, metavar=("REPOSITORY", "COMMIT", "DIR"),
+                    help="Zabbix's community templates (zabbix/community-templates, MIT): a checkout")
     ap.add_argument("--date", help="the build date to record (default today)")
     args = ap.parse_args(argv)
-    table, stats = derive([Path(d) for _r, _c, d in args.source])
+    table, stats = derive([Path(d) for _r, _c, d in args.source], Path(args.templates[2]) if args.templates else None)
+    sources = [{"repository": repo, "commit": commit} for repo, commit, _d in args.source]
+    if args.templates:
+        sources.append({"repository": args.templates[0], "commit": args.templates[1], "licence": "MIT",
+                        "use": "the objects its SNMP items read for a serial, model, firmware or version"})
     doc = {
-        "sources": [{"repository": repo, "commit": commit} for repo, commit, _d in args.source],
+        "sources": sources,
         "licence": "the vendors' MIBs, published for use by management tools; only object names, OIDs and the "
                    "field their name says are kept",
         "tool": "tools/derive_mibfields.py",

@@ -1,9 +1,13 @@
 """A maker's own identity objects, from its MIB's object names: the scalars
 whose name says they hold the box's model, serial number, firmware or
 software version (``PowerNet-MIB::upsBasicIdentModel``,
-``SNWL-COMMON-MIB::snwlSysSerialNumber``), for every enterprise in
-``mibfields.json`` (derived from netdisco-mibs by
-``tools/derive_mibfields.py``, provenance inside).
+``SNWL-COMMON-MIB::snwlSysSerialNumber``), and the objects Zabbix's
+community templates read for those fields (a Kyocera's serial number, a
+Riello UPS's model name: makers whose MIBs no collection holds), for every
+enterprise in ``mibfields.json`` (derived from netdisco-mibs, the snmplabs
+MIB archive and zabbix/community-templates by ``tools/derive_mibfields.py``,
+provenance inside). A template's object comes before the MIB-name ones of
+its enterprise.
 
 They let a product line no definition describes still give its model, serial
 and firmware. The scan asks them of the enterprise in the sysObjectID and of
@@ -79,7 +83,7 @@ def claims(view: View, matched: Iterable[Matched] = ()) -> None:
             if value is None or not _plausible(what, value):
                 continue
             seen.add(what)
-            ev = f"{name} ({oid}), the maker's MIB"
+            ev = f"{name} ({oid}), the maker's MIB" if "::" in name else f"{oid}, read as {name}"
             if what == "version":
                 _version(view, value, ev)
             else:
