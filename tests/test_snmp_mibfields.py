@@ -364,3 +364,16 @@ def test_an_object_only_a_template_names_gives_the_field():
     evidence = {e["field"]: e["evidence"] for e in ident.explain()}
     assert evidence["serial"] == ("1.3.6.1.4.1.25433.2.1.1.1.1.2.0, read as Zabbix template "
                                   "Unsorted/template_haivision_makito: Haivision serial number")
+
+
+_OID_TOKENS = st.sampled_from(["1.3.6.1.4.1.", ".", "1", "9", "0", "get[", "]", "iso", "enterprises", "::",
+                               "EXAMPLE-BOX-MIB", "exIdentSerialNumber", "{#SNMPINDEX}", " ", "walk[", ",", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_OID_TOKENS, max_size=12).map("".join) | st.text(max_size=80) | st.integers() | st.none())
+def test_template_oids_and_item_names_take_any_text(raw):
+    tree = derive_tool.Tree(derive_tool.parse_mib_text(EXAMPLE_MIB))
+    oid = derive_tool.template_oid(raw, tree)
+    assert oid is None or re.fullmatch(r"1\.3\.6\.1\.4\.1(?:\.\d+)+", oid)
+    assert derive_tool.item_role(str(raw)) in (None, "model", "serial", "firmware", "version")
