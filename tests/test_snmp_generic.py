@@ -4,6 +4,7 @@ vendor MIBs it cites, with the fields the rule must give (or must not)."""
 
 from __future__ import annotations
 
+from collector.snmp import generic
 from collector.snmp.generic import NOT_A_MAKER_PENS, SOFTWARE_AGENT_PENS, STANDARDS_PENS
 from collector.snmp.identify import identify
 from collector.snmp.plan import simulate
@@ -437,6 +438,19 @@ def test_another_makers_subtree_does_not_outvote_the_sysobjectid_maker():
     # behind net-snmp's sysObjectID (no maker) the subtree names the maker as before
     walk["1.3.6.1.2.1.1.2.0"] = NET_SNMP
     assert best(walk)["vendor"] == "Synology"
+
+
+def test_an_exact_glpi_row_names_the_brand_over_the_numbers_registrant():
+    # 2467 was ArrowPoint's number; GLPI's table row 2467.4.1 is Cisco's CSS 100 (Cisco bought ArrowPoint)
+    walk = {"1.3.6.1.2.1.1.1.0": "Content Services Switch", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.2467.4.1"}
+    explained = {e["field"]: e for e in identify(walk_from_mapping(walk)).explain()}
+    assert explained["vendor"]["value"] == "Cisco" and "GLPI" in explained["vendor"]["evidence"]
+    # a row whose vendor column names no brand does not outrank the registrant
+    assert generic._sysobject_ids()["1.3.6.1.4.1.164.6.1.3.82"][0] == "radDataIP-mux1"
+    walk["1.3.6.1.2.1.1.2.0"] = "1.3.6.1.4.1.164.6.1.3.82"
+    vendors = {f.evidence.split(" (")[0]: f.confidence for f in identify(walk_from_mapping(walk)).facts
+               if f.field == "vendor"}
+    assert vendors["sysObjectID enterprise 164"] == generic.PEN_VENDOR
 
 
 def test_a_definition_that_finds_no_version_still_takes_the_chassis_software_revision():

@@ -417,12 +417,33 @@ def enterprise_vendor(view: View) -> None:
                    f"enterprise subtree 1.3.6.1.4.1.{pen} answers ({pen_evidence(pen)})")
 
 
+#: The sysObjectID's enterprise names the vendor at this confidence ...
+PEN_VENDOR = 75
+#: ... and at this one, under GLPI's exact-id claim (70), when GLPI's row for
+#: the exact id names another brand the vendor table knows: the number's registrant
+#: is often a company since bought (TippingPoint's ids answer on HP's boxes,
+#: CacheFlow's on Blue Coat's, ArrowPoint's on Cisco's) or the maker of an
+#: OEM's agent (Realtek's on Ubiquiti's). A row whose vendor column is no
+#: brand ("radDataIP-mux1") leaves the registrant first; a definition's
+#: vendor outranks both either way.
+PEN_VENDOR_UNDER_GLPI = 69
+
+
 def pen_vendor(view: View) -> None:
     """The vendor the enterprise number of the sysObjectID names (unless it
     names the agent's software, not the box's maker)."""
-    pen = pen_of(view.system("sys_object_id"))
+    from collector.vendornames import default as vendor_names
+
+    oid = view.system("sys_object_id")
+    pen = pen_of(oid)
     if pen and pen not in NOT_A_MAKER_PENS:
-        view.claim("iana-pen", "vendor", vendor_of_pen(pen), 75, f"sysObjectID enterprise {pen} ({pen_evidence(pen)})")
+        registrant = vendor_of_pen(pen)
+        row = _sysobject_ids().get(oid or "")
+        brand = vendor_names().known(str(row[0])) if row and row[0] else None
+        confidence = PEN_VENDOR
+        if brand is not None and brand.casefold() != (vendor_names().canonical(registrant) or "").casefold():
+            confidence = PEN_VENDOR_UNDER_GLPI
+        view.claim("iana-pen", "vendor", registrant, confidence, f"sysObjectID enterprise {pen} ({pen_evidence(pen)})")
 
 
 _PKG = (
