@@ -210,6 +210,7 @@ TEMPLATE_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <item><name>Drive0Firmware</name><type>SNMPV2</type><snmp_oid>1.3.6.1.4.1.99992.8.1.0</snmp_oid><key>d</key></item>
 <item><name>Model</name><type>SNMPV2</type><snmp_oid>1.3.6.1.4.1.99992.5.1.2.0</snmp_oid><key>m</key></item>
 <item><name>Serial Number</name><type>SNMPV2</type><snmp_oid>1.3.6.1.4.1.99991.2.2.0</snmp_oid><key>s</key></item>
+<item><name>System Serial</name><type>SNMPV2</type><snmp_oid>1.3.6.1.4.1.99991.1.4.0</snmp_oid><key>n</key></item>
 </items></template></templates></zabbix_export>
 """
 
@@ -230,8 +231,9 @@ def test_template_items_give_a_makers_identity_objects(tmp_path):
     base = "1.3.6.1.4.1.99991"
     # a template that reads a MIB-named object: the maker's row (its name says the field and the kind)
     assert table["99991"][0] == [f"{base}.1.1.0", "model", "EXAMPLE-BOX-MIB::exIdentModelName"]
-    # the maker names 2.2 exTrapSerialNumber: a trap's copy, whatever the template calls it
-    assert len(table["99991"]) == 4 and f"{base}.2.2.0" not in {r[0] for r in table["99991"]}
+    # the maker names 2.2 exTrapSerialNumber: a trap's copy, whatever the template calls it; and
+    # 1.4 exIdentSerialPortBaud is an Integer32: no serial number either
+    assert len(table["99991"]) == 4 and not {f"{base}.2.2.0", f"{base}.1.4.0"} & {r[0] for r in table["99991"]}
 
 
 def test_template_oids_are_written_many_ways():

@@ -435,11 +435,16 @@ _MAKER_NOT = _ITEM_NOT | _NOTICE | {"nic", "index", "secondary", "backup", "alte
 
 def _maker_says_not(tree: Tree, oid: str) -> bool:
     """Whether the maker's MIB names the object at ``oid`` (an instance of
-    it) as something other than the box's own."""
+    it) as something other than the box's own, or gives it a syntax that
+    holds no name or version (a template's "Serial Number" on an INTEGER)."""
     parts = oid.split(".")
     for n in range(len(parts) - 1, max(len(parts) - 7, 7), -1):
         obj = tree.by_oid().get(".".join(parts[:n]))
         if obj is not None:
+            if obj.kind == "OBJECT-TYPE" and obj.syntax:
+                base = tree.base_syntax(obj.syntax, obj.module)
+                if base in NOT_TEXT or base.startswith("INTEGER"):
+                    return True
             return any(w.rstrip("0123456789") in _MAKER_NOT for w in words(obj.name))
     return False
 
@@ -543,7 +548,8 @@ def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dic
             # the FortiOS release) and what kind of box answers (PowerNet-MIB::upsBasicIdentModel)
             named = {r[0]: r for r in out.get(pen, [])}
             rows = [named.get(r[0], r) for r in rows]
-            out[pen] = rows + [r for r in out.get(pen, []) if r[0] not in {x[0] for x in rows}]
+            taken = {r[0] for r in rows}
+            out[pen] = rows + [r for r in out.get(pen, []) if r[0] not in taken]
     stats["fields"] = sum(len(v) for v in out.values())
     stats["enterprises"] = len(out)
     return dict(sorted(out.items(), key=lambda kv: int(kv[0]))), stats
