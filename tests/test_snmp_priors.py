@@ -64,3 +64,52 @@ def test_a_class_given_by_a_value_source_votes_too():
                                            {"from": "sys_descr", "map": [["UPS", "ups"]], "default": "iot"}]},
                "examples": []}, "acme-pdu.yaml")
     assert sorted(cls for _v, cls in priors._definition_votes([d])) == ["iot", "pdu", "ups"]
+
+
+SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
+
+
+def test_a_makers_usual_os_per_class_is_its_own_os():
+    table = priors.os_table(definitions())
+    assert table[("fortinet", "firewall")][0] == "FortiOS"
+    assert table[("mikrotik", "router")][0] == "RouterOS"
+    assert table[("vmware", "hypervisor")][0] == "ESXi"
+    for (_vendor, cls), (os_name, n, total) in table.items():
+        assert n >= priors.MIN_VOTES and n >= priors.SHARE * total, (cls, os_name)
+        assert os_name not in priors._GENERIC_OS
+    # Fortinet's switches run FortiSwitchOS: a maker's OS is per class, never across its classes
+    assert table.get(("fortinet", "switch"), ("FortiSwitchOS",))[0] != "FortiOS"
+
+
+def test_a_known_maker_and_class_give_the_usual_os_weakly():
+    # a Fortinet sysObjectID no definition lists, a sysDescr that says "firewall" and nothing more
+    got = explain({DESCR: "Firewall appliance", SYS_OBJECT_ID: "1.3.6.1.4.1.12356.999.1"})
+    assert got["vendor"]["value"] == "Fortinet"
+    assert got["device_class"]["value"] == "firewall"
+    assert got["os_name"]["value"] == "FortiOS"
+    assert got["os_name"]["source"] == "vendor-prior"
+    assert got["os_name"]["confidence"] == priors.OS_CONFIDENCE
+    assert "Fortinet's firewall devices run FortiOS" in got["os_name"]["evidence"]
+
+
+def test_no_usual_os_without_a_class_or_on_a_host():
+    # MikroTik makes routers and switches: no class, so no OS either
+    got = explain({DESCR: "Embedded device", "1.3.6.1.4.1.14988.99.98.97.0": 5})
+    assert got["vendor"]["value"] == "MikroTik"
+    assert "os_name" not in got
+    # a host listing its packages names its own OS
+    got = explain({DESCR: "Firewall appliance", SYS_OBJECT_ID: "1.3.6.1.4.1.12356.999.1",
+                   SW_INSTALLED: "bash_5.2_amd64"})
+    assert got.get("os_name", {}).get("source") != "vendor-prior"
+
+
+def test_a_family_of_several_oses_casts_no_os_vote():
+    from collector.snmp.definitions import parse
+
+    one = parse({"family": "acme-fw", "vendor": "Acme", "class": "firewall", "os": "FortiOS",
+                 "match": [{"sys_object_id": "1.3.6.1.4.1.32473"}], "examples": []}, "acme-fw.yaml")
+    several = parse({"family": "acme-sw", "vendor": "Acme", "class": "switch",
+                     "match": [{"sys_object_id": "1.3.6.1.4.1.32473.2"}],
+                     "fields": {"os_name": [{"from": "sys_descr", "map": [["CX", "AOS-CX"], ["OS", "ArubaOS"]]}]},
+                     "examples": []}, "acme-sw.yaml")
+    assert list(priors._definition_os_votes([one, several])) == [("Acme", "firewall", "FortiOS")]

@@ -14,8 +14,14 @@ counts those votes per canonical vendor name; a maker whose votes agree
 generic "a general-purpose OS answers SNMP" guess). Makers of several kinds
 of device (Cisco, HP, Netgear) give none.
 
-The table is computed from the definitions actually loaded (a user's own
-definitions vote too), so it is data, not a list kept in code.
+The same votes say a maker's usual OS for a kind of device: Fortinet's
+firewalls run FortiOS, its switches FortiSwitchOS; H3C's switches Comware.
+A device whose maker and class are known and whose OS nothing reads gets
+that OS as a weak claim (:data:`OS_CONFIDENCE`), when the votes for that
+maker and class agree as above. Generic OSes (Linux) are no maker's OS.
+
+The tables are computed from the definitions actually loaded (a user's own
+definitions vote too), so they are data, not lists kept in code.
 """
 
 from __future__ import annotations
@@ -37,8 +43,13 @@ _NOT_PRIORS = frozenset({"server", "workstation", "phone", "media", "unknown"})
 #: Recog device names too broad to vote ("Power Device": a UPS or a PDU)
 _VAGUE = frozenset({"Power Device"})
 CONFIDENCE = 38
+#: a maker's usual OS for the device's class: under every reading of the device itself
+OS_CONFIDENCE = 36
+#: OSes that say nothing of a maker (many makers' appliances run them)
+_GENERIC_OS = frozenset({"Linux", "FreeBSD", "NetBSD", "OpenBSD", "Windows", "VxWorks", "embedded"})
 
 _cache: dict[int, tuple[Any, dict[str, tuple[str, int, int]]]] = {}
+_os_cache: dict[int, tuple[Any, dict[tuple[str, str], tuple[str, int, int]]]] = {}
 
 
 def _recog_votes() -> Iterable[tuple[str, str]]:
@@ -59,19 +70,58 @@ def _recog_votes() -> Iterable[tuple[str, str]]:
             yield vendor, cls
 
 
+def _values(d: Any, field: str, constant: str | None) -> set[str]:
+    """Every value a definition may give a field: its constant, a value
+    source, a map's results, a default."""
+    out = {constant} if constant else set()
+    for src in d.fields.get(field, ()):
+        out.update(result for _pattern, result in src.get("map", ()))
+        if src["kind"] == "value":
+            out.add(src["arg"])  # parsed sources keep a constant as their "arg"
+        if "default" in src:
+            out.add(src["default"])
+    return out
+
+
 def _definition_votes(defs: Iterable[Any]) -> Iterable[tuple[str, str]]:
     for d in defs:
         if not d.vendor:
             continue
-        classes = {d.device_class} if d.device_class else set()
-        for src in d.fields.get("device_class", ()):
-            classes.update(result for _pattern, result in src.get("map", ()))
-            if src["kind"] == "value":
-                classes.add(src["arg"])  # parsed sources keep a constant as their "arg"
-            if "default" in src:
-                classes.add(src["default"])
-        for cls in classes - _NOT_PRIORS:
+        for cls in _values(d, "device_class", d.device_class) - _NOT_PRIORS:
             yield d.vendor, cls
+
+
+def _recog_os_votes() -> Iterable[tuple[str, str, str]]:
+    from collector.refdata import DataError
+    from collector.refdata.recog import recog
+    from collector.snmp.definitions import vocabulary
+    from collector.snmp.generic import RECOG_OS_NAMES, class_map
+
+    try:
+        fingerprints = [c for db in recog().databases for c in recog().constants(db)]
+    except DataError:
+        return
+    classes, os_names = class_map(), vocabulary()[1]
+    for consts in fingerprints:
+        vendor = consts.get("os.vendor") or consts.get("hw.vendor")
+        device = consts.get("hw.device") or consts.get("os.device")
+        family, product = consts.get("os.family"), consts.get("os.product")
+        name = product if family in (None, "Linux", "Windows") else family
+        name = RECOG_OS_NAMES.get(name or "", name)  # spelt as the vocabulary spells it, case and all
+        cls = classes.get(device or "") if device not in _VAGUE else None
+        if vendor and cls and name in os_names:
+            yield vendor, cls, name
+
+
+def _definition_os_votes(defs: Iterable[Any]) -> Iterable[tuple[str, str, str]]:
+    for d in defs:
+        if not d.vendor:
+            continue
+        oses = _values(d, "os_name", d.os_name)
+        if len(oses) != 1:
+            continue  # a family of several OSes (a map from sysDescr) says no one OS per class
+        for cls in _values(d, "device_class", d.device_class) - _NOT_PRIORS:
+            yield d.vendor, cls, next(iter(oses))
 
 
 def table(defs: tuple[Any, ...]) -> dict[str, tuple[str, int, int]]:
@@ -98,6 +148,30 @@ def table(defs: tuple[Any, ...]) -> dict[str, tuple[str, int, int]]:
     return out
 
 
+def os_table(defs: tuple[Any, ...]) -> dict[tuple[str, str], tuple[str, int, int]]:
+    """(canonical vendor, class) -> (usual OS, its votes, all votes) where
+    the votes agree and the OS is a maker's own."""
+    cached = _os_cache.get(id(defs))
+    if cached is not None and cached[0] is defs:
+        return cached[1]
+    from collector.vendornames import canonical_vendor
+
+    votes: dict[tuple[str, str], Counter[str]] = {}
+    for vendor, cls, os_name in [*_definition_os_votes(defs), *_recog_os_votes()]:
+        name = canonical_vendor(vendor)
+        if name:
+            votes.setdefault((name.casefold(), cls), Counter())[os_name] += 1
+    out = {}
+    for key, counts in votes.items():
+        os_name, n = counts.most_common(1)[0]
+        total = sum(counts.values())
+        if n >= MIN_VOTES and n >= SHARE * total and os_name not in _GENERIC_OS:
+            out[key] = (os_name, n, total)
+    _os_cache.clear()
+    _os_cache[id(defs)] = (defs, out)
+    return out
+
+
 def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
     """Claim the vendor's usual class, weakly: not on a host that lists
     installed software or processors (its class comes from its OS)."""
@@ -111,3 +185,20 @@ def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
         cls, n, total = entry
         view.claim("vendor-prior", "device_class", cls, CONFIDENCE,
                    f"{vendor} makes {cls} devices ({n} of {total} definitions and Recog fingerprints naming it)")
+
+
+def vendor_os(view: View, defs: tuple[Any, ...]) -> None:
+    """Claim the maker's usual OS for the device's class, weakly, when
+    nothing has read an OS: not on a host that lists installed software or
+    processors (a general-purpose OS, which says its own name)."""
+    from collector.snmp.generic import general_os
+
+    vendor, cls = view.claims.best("vendor"), view.claims.best("device_class")
+    if not vendor or not cls or view.claims.best("os_name") or general_os(view.mibs):
+        return
+    entry = os_table(defs).get((str(vendor).casefold(), str(cls)))
+    if entry:
+        os_name, n, total = entry
+        view.claim("vendor-prior", "os_name", os_name, OS_CONFIDENCE,
+                   f"{vendor}'s {cls} devices run {os_name} ({n} of {total} definitions and Recog fingerprints "
+                   f"naming them)")
