@@ -113,3 +113,14 @@ def test_a_family_of_several_oses_casts_no_os_vote():
                      "fields": {"os_name": [{"from": "sys_descr", "map": [["CX", "AOS-CX"], ["OS", "ArubaOS"]]}]},
                      "examples": []}, "acme-sw.yaml")
     assert list(priors._definition_os_votes([one, several])) == [("Acme", "firewall", "FortiOS")]
+
+
+def test_a_makers_definition_that_gives_no_os_is_not_overruled():
+    # juniper-junos recognises the E-series, which runs JUNOSe: it gives no OS, and the maker's
+    # usual router OS (Junos) is not claimed for it either
+    assert priors.os_table(definitions())[("juniper", "router")][0] == "Junos"
+    got = explain({DESCR: "Juniper Networks, Inc. E120 Edge Routing Switch SW Version : (10.1.3 release-0.0 "
+                          "[BuildId 12315]) Build Date : July 7, 2010 13:31"})
+    assert got["vendor"]["value"] == "Juniper"
+    assert got["device_class"]["value"] == "router"
+    assert "os_name" not in got

@@ -97,7 +97,7 @@ def identify(walk: Walk) -> Identification:
     generic.heuristic_class(view)
     fallback.networking_class(view)
     priors.vendor_class(view, definitions())
-    priors.vendor_os(view, definitions())
+    priors.vendor_os(view, definitions(), matched)
     engine.run_late(matched, view)
     engine.appliance_os(matched, view)
     mibfields.claims(view, matched)

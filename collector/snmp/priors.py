@@ -187,12 +187,16 @@ def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
                    f"{vendor} makes {cls} devices ({n} of {total} definitions and Recog fingerprints naming it)")
 
 
-def vendor_os(view: View, defs: tuple[Any, ...]) -> None:
+def vendor_os(view: View, defs: tuple[Any, ...], matched: Iterable[Any] = ()) -> None:
     """Claim the maker's usual OS for the device's class, weakly, when
-    nothing has read an OS: not on a host that lists installed software or
+    nothing has read an OS and no maker's definition describes the device
+    (one that did and gave no OS knows better: Juniper's E-series runs
+    JUNOSe, not Junos); not on a host that lists installed software or
     processors (a general-purpose OS, which says its own name)."""
     from collector.snmp.generic import general_os
 
+    if any(getattr(getattr(m, "definition", m), "vendor", None) for m in matched):
+        return
     vendor, cls = view.claims.best("vendor"), view.claims.best("device_class")
     if not vendor or not cls or view.claims.best("os_name") or general_os(view.mibs):
         return
