@@ -195,6 +195,22 @@ def test_many_wired_ports_and_a_radio_stay_a_switch():
     assert best(walk)["device_class"] == "switch"
 
 
+def test_a_bridge_of_many_ports_is_a_switch_without_sysservices_or_a_forwarding_table():
+    # a trimmed walk (a Mellanox Onyx switch's, in the tuning set): no sysServices, no FDB rows,
+    # BRIDGE-MIB dot1dBasePortIfIndex lists 10 ports over 10 Ethernet interfaces
+    ports = {f"1.3.6.1.2.1.17.1.4.1.2.{i}": i for i in range(1, 11)}
+    bare = {"1.3.6.1.2.1.1.1.0": "Embedded device", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.1"}
+    walk = {**bare, **_ifaces(*[(f"port{i}", 6) for i in range(1, 11)]), **ports}
+    got = best(walk)
+    assert got["device_class"] == "switch"
+    # a Linux bridge of a few ports is no switch
+    few = {k: v for k, v in ports.items() if int(k.rsplit(".", 1)[1]) <= 3}
+    assert best({**bare, **_ifaces(*[(f"port{i}", 6) for i in range(1, 11)]), **few}).get("device_class") != "switch"
+    # nor is a host listing its packages, whatever its bridge
+    host = {**walk, "1.3.6.1.2.1.25.6.3.1.2.1": "openssh-server_1:9.2p1-2+deb12u3_amd64"}
+    assert best(host).get("device_class") != "switch"
+
+
 def test_a_host_listing_packages_is_no_access_point_for_its_wifi():
     walk = {"1.3.6.1.2.1.1.1.0": "Linux pi 6.1.21-v8+ #1 SMP PREEMPT aarch64", "1.3.6.1.2.1.1.2.0": NET_SNMP,
             **_ifaces(("lo", 24), ("eth0", 6), ("wlan0", 71)),

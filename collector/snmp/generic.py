@@ -17,7 +17,7 @@ from collector.snmp.definitions import index
 from collector.refdata.compact import CompactNames
 from collector.snmp.engine import View
 from collector.snmp.fallback import model_code
-from collector.snmp.mibs import IP_FORWARDING, SYS_SERVICES, Mibs
+from collector.snmp.mibs import DOT1D_BASE_PORT_IFINDEX, IP_FORWARDING, SYS_SERVICES, Mibs
 
 #: Agents whose enterprise number names the software, not the box (IANA
 #: registrants): 8072 net-snmp, 2021 UCD-SNMP, 311 Microsoft's Windows agent,
@@ -334,6 +334,11 @@ def heuristic_class(view: View) -> None:
                    f"sysServices layer 2 with {ethernet_ports} Ethernet ports")
     elif mibs.fdb and (ethernet_ports >= 4 or (services is not None and services & 0x02)):
         view.claim("heuristic", "device_class", "switch", 50, "BRIDGE-MIB forwarding table")
+    elif (bridge_ports := sum(1 for _ in walk.subtree(DOT1D_BASE_PORT_IFINDEX))) >= 8 and ethernet_ports >= 8:
+        # a bridge of many ports: a switch whose agent leaves out sysServices and its forwarding
+        # table (a trimmed walk, or an agent that serves neither); a host's bridge has a few
+        view.claim("heuristic", "device_class", "switch", 48,
+                   f"BRIDGE-MIB: {bridge_ports} bridge ports, {ethernet_ports} Ethernet ports")
     elif forwarding == 1 and services is not None and services & 0x04:
         view.claim("heuristic", "device_class", "router", 40, "ipForwarding on, sysServices layer 3")
 
