@@ -17,7 +17,10 @@ the first hit winning:
    (Technologies, Technology, Systems, Networks, Communications, Solutions,
    Group, Holdings, Industries, International, ...) whenever what remains is
    a name, *weak* ones (Digital, Electronics, Software, Wireless, Security,
-   Computer, ...) only when that leads to a known brand;
+   Computer, ...) only when that leads to a known brand; the same words as
+   registrants write them in other languages ("Teleindustri", "Tecnologia",
+   "Sistemas"; "Elettronica", "Informatik"), and a joining word left at the
+   end ("de", "e", "und") goes with them;
 5. no hit: the name after steps 1-4's strong stripping, with SHOUTED names
    put in title case (short words and words with digits stay upper case:
    "ZTE", "QNAP", "H3C").
@@ -51,14 +54,24 @@ STRONG = ("information and technology", "information & technology", "information
           "communication technology", "communications technology", "technologies", "technology",
           "systems", "networks", "network", "communications", "communication", "solutions", "group",
           "holdings", "holding", "industries", "international", "enterprises", "worldwide", "america",
-          "usa", "europe", "asia")
+          "usa", "europe", "asia",
+          # the same descriptors in the other languages registrants write them in
+          "tecnologia", "tecnologias", "tecnologie", "tecnología", "tecnologías", "technologie", "technologien",
+          "teknologi", "sistemas", "sistemi", "systeme", "systemer", "telecomunicacoes", "telecomunicações",
+          "telecomunicaciones", "telecomunicazioni", "telekommunikation", "comunicacoes", "comunicações",
+          "comunicaciones", "comunicazioni", "kommunikation", "teleindustri", "industrie", "industria",
+          "industrias", "soluciones", "solucoes", "soluções", "soluzioni")
 #: Descriptors that may be part of a brand ("Western Digital", "Sierra
 #: Wireless"): stripped only when that reaches a known brand.
 WEAK = ("digital", "electronics", "electronic", "electric", "software", "wireless", "security", "computer",
         "computers", "information", "telecom", "telecommunications", "business", "labs", "laboratories",
         "research", "products", "devices", "engineering", "microsystems", "power", "ups", "video", "broadband",
         "intelligent", "smart", "manufacturing", "microelectronics", "semiconductor", "instruments", "mobile",
-        "enterprise", "document", "server", "storage", "automation", "new")
+        "enterprise", "document", "server", "storage", "automation", "new",
+        # in other languages
+        "elektronik", "elektronika", "eletronica", "eletrônica", "electronica", "electrónica", "elettronica",
+        "electronique", "électronique", "informatique", "informatica", "informática", "informatik", "informatika",
+        "technik", "telematica", "automacao", "automação", "automatisierung", "automatizacion")
 #: A name is not reduced to one of these words alone ("Digital Systems" stays).
 GENERIC = frozenset((
     "advanced", "applied", "digital", "data", "global", "integrated", "national", "united", "american",
@@ -77,7 +90,11 @@ PLACES = frozenset((
     "jinan", "ningbo", "foshan", "zhongshan", "guangdong", "shandong", "sichuan", "hubei", "hunan", "anhui",
     "henan", "hebei", "liaoning", "shenyang", "dalian", "harbin", "kunming", "fuzhou", "wuxi", "changzhou",
     "chongqing", "xian", "taiyuan", "nanchang", "shijiazhuang", "zhengzhou"))
-_JOINERS = re.compile(r"[\s,&/+-]+(?:and|of|for|&)?[\s,&/+-]*$", re.I)
+#: Joining words left at the end once a descriptor goes ("Engenharia de Sistemas", "Ingegneria dei
+#: Sistemi", "Werk für Elektronik"), in the languages of the descriptors above: a word of its own
+#: ("O&E Technology" keeps its "E").
+_JOINERS = re.compile(r"(?:[\s,&/+-]+(?:and|of|for|&)?|\s+(?:de|dei|di|del|della|da|do|dos|das|e|y|en|em|für|fur|"
+                      r"und|et|der|des|du|och|og))[\s,&/+-]*$", re.I)
 
 
 def key(name: str) -> str:

@@ -56,6 +56,19 @@ FIXTURES = Path(__file__).parent / "fixtures" / "snmp"
     ("Digital Systems Ltd", "Digital Systems"),
     ("www.example.com", "example.com"),
     ("中山大学附属第一医院", "中山大学附属第一医院"),
+    # the descriptors in other languages (IANA registrants as written), and their joining words
+    ("Westermo Teleindustri AB", "Westermo"),
+    ("DCM TECNOLOGIA", "DCM"),
+    ("Esferize Comunicaciones SL", "Esferize"),
+    ("Digistar Telecomunicações S.A.", "Digistar"),
+    ("TT&S Tecnologia e Sistemas Ltda.", "TT&S"),
+    ("Deutsche Telekom Technik GmbH", "Deutsche Telekom"),
+    ("IDS Ingegneria Dei Sistemi", "IDS Ingegneria"),
+    # a weak descriptor stays unless a brand is reached; a letter of the name is no joining word
+    ("ELPROMA Elektronika", "Elproma"),
+    ("Zorbix Elettronica S.r.l.", "Zorbix Elettronica"),
+    ("Welltrans O&E Technology Co. , Ltd.", "Welltrans O&E"),
+    ("C&I Technologies", "C&I"),
 ])
 def test_vendor_strings_become_brands(raw, brand):
     assert canonical_vendor(raw) == brand
