@@ -27,10 +27,10 @@ definitions vote too), so they are data, not lists kept in code.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from collector.snmp.engine import View
+from collector.snmp.engine import Matched, View
 
 #: the share of a maker's votes its usual class must have (0.85 -> 0.7: leave-family-out on the
 #: tuning and opened sets, class 57 -> 69 of 129 right, 4 made wrong: Aruba APs, an AIX box, an array)
@@ -48,11 +48,12 @@ OS_CONFIDENCE = 36
 #: OSes that say nothing of a maker (many makers' appliances run them)
 _GENERIC_OS = frozenset({"Linux", "FreeBSD", "NetBSD", "OpenBSD", "Windows", "VxWorks", "embedded"})
 
-_cache: dict[int, tuple[Any, dict[str, tuple[str, int, int]]]] = {}
-_os_cache: dict[int, tuple[Any, dict[tuple[str, str], tuple[str, int, int]]]] = {}
+#: (table name, id of the definitions) -> (the definitions, the table)
+_cache: dict[tuple[str, int], tuple[Any, dict[Any, tuple[str, int, int]]]] = {}
 
 
-def _recog_votes() -> Iterable[tuple[str, str]]:
+def _recog_fingerprints() -> Iterable[tuple[str, str, dict[str, str]]]:
+    """(maker, class, constants) of each Recog fingerprint that names both."""
     from collector.refdata import DataError
     from collector.refdata.recog import recog
     from collector.snmp.generic import class_map
@@ -66,7 +67,13 @@ def _recog_votes() -> Iterable[tuple[str, str]]:
         vendor = consts.get("hw.vendor") or consts.get("os.vendor")
         device = consts.get("hw.device") or consts.get("os.device")
         cls = classes.get(device or "") if device not in _VAGUE else None
-        if vendor and cls and cls not in _NOT_PRIORS:
+        if vendor and cls:
+            yield vendor, cls, consts
+
+
+def _recog_votes() -> Iterable[tuple[str, str]]:
+    for vendor, cls, _consts in _recog_fingerprints():
+        if cls not in _NOT_PRIORS:
             yield vendor, cls
 
 
@@ -92,24 +99,15 @@ def _definition_votes(defs: Iterable[Any]) -> Iterable[tuple[str, str]]:
 
 
 def _recog_os_votes() -> Iterable[tuple[str, str, str]]:
-    from collector.refdata import DataError
-    from collector.refdata.recog import recog
     from collector.snmp.definitions import vocabulary
-    from collector.snmp.generic import RECOG_OS_NAMES, class_map
+    from collector.snmp.generic import RECOG_OS_NAMES
 
-    try:
-        fingerprints = [c for db in recog().databases for c in recog().constants(db)]
-    except DataError:
-        return
-    classes, os_names = class_map(), vocabulary()[1]
-    for consts in fingerprints:
-        vendor = consts.get("os.vendor") or consts.get("hw.vendor")
-        device = consts.get("hw.device") or consts.get("os.device")
+    os_names = vocabulary()[1]
+    for vendor, cls, consts in _recog_fingerprints():
         family, product = consts.get("os.family"), consts.get("os.product")
         name = product if family in (None, "Linux", "Windows") else family
         name = RECOG_OS_NAMES.get(name or "", name)  # spelt as the vocabulary spells it, case and all
-        cls = classes.get(device or "") if device not in _VAGUE else None
-        if vendor and cls and name in os_names:
+        if name in os_names:
             yield vendor, cls, name
 
 
@@ -124,52 +122,58 @@ def _definition_os_votes(defs: Iterable[Any]) -> Iterable[tuple[str, str, str]]:
             yield d.vendor, cls, next(iter(oses))
 
 
+def _agreeing(votes: Iterable[tuple[Any, str]]) -> dict[Any, tuple[str, int, int]]:
+    """key -> (its usual value, that value's votes, all its votes), for the
+    keys whose votes agree (:data:`SHARE` of at least :data:`MIN_VOTES`)."""
+    counts: dict[Any, Counter[str]] = {}
+    for key, value in votes:
+        counts.setdefault(key, Counter())[value] += 1
+    out = {}
+    for key, counter in counts.items():
+        value, n = counter.most_common(1)[0]
+        total = sum(counter.values())
+        if n >= MIN_VOTES and n >= SHARE * total:
+            out[key] = (value, n, total)
+    return out
+
+
+def _cached(name: str, defs: tuple[Any, ...],
+            build: Callable[[tuple[Any, ...]], dict[Any, tuple[str, int, int]]]) -> dict[Any, tuple[str, int, int]]:
+    """``build(defs)``, once per loaded set of definitions."""
+    hit = _cache.get((name, id(defs)))
+    if hit is not None and hit[0] is defs:
+        return hit[1]
+    out = build(defs)
+    for key in [k for k in _cache if k[0] == name]:
+        del _cache[key]
+    _cache[(name, id(defs))] = (defs, out)
+    return out
+
+
 def table(defs: tuple[Any, ...]) -> dict[str, tuple[str, int, int]]:
     """canonical vendor -> (usual class, its votes, all votes) for the
     makers whose votes agree."""
-    cached = _cache.get(id(defs))
-    if cached is not None and cached[0] is defs:
-        return cached[1]
     from collector.vendornames import canonical_vendor
 
-    votes: dict[str, Counter[str]] = {}
-    for vendor, cls in [*_definition_votes(defs), *_recog_votes()]:
-        name = canonical_vendor(vendor)
-        if name:
-            votes.setdefault(name.casefold(), Counter())[cls] += 1
-    out = {}
-    for name, counts in votes.items():
-        cls, n = counts.most_common(1)[0]
-        total = sum(counts.values())
-        if n >= MIN_VOTES and n >= SHARE * total:
-            out[name] = (cls, n, total)
-    _cache.clear()
-    _cache[id(defs)] = (defs, out)
-    return out
+    def build(defs: tuple[Any, ...]) -> dict[Any, tuple[str, int, int]]:
+        return _agreeing((name.casefold(), cls) for vendor, cls in [*_definition_votes(defs), *_recog_votes()]
+                         if (name := canonical_vendor(vendor)))
+
+    return _cached("class", defs, build)
 
 
 def os_table(defs: tuple[Any, ...]) -> dict[tuple[str, str], tuple[str, int, int]]:
     """(canonical vendor, class) -> (usual OS, its votes, all votes) where
     the votes agree and the OS is a maker's own."""
-    cached = _os_cache.get(id(defs))
-    if cached is not None and cached[0] is defs:
-        return cached[1]
     from collector.vendornames import canonical_vendor
 
-    votes: dict[tuple[str, str], Counter[str]] = {}
-    for vendor, cls, os_name in [*_definition_os_votes(defs), *_recog_os_votes()]:
-        name = canonical_vendor(vendor)
-        if name:
-            votes.setdefault((name.casefold(), cls), Counter())[os_name] += 1
-    out = {}
-    for key, counts in votes.items():
-        os_name, n = counts.most_common(1)[0]
-        total = sum(counts.values())
-        if n >= MIN_VOTES and n >= SHARE * total and os_name not in _GENERIC_OS:
-            out[key] = (os_name, n, total)
-    _os_cache.clear()
-    _os_cache[id(defs)] = (defs, out)
-    return out
+    def build(defs: tuple[Any, ...]) -> dict[Any, tuple[str, int, int]]:
+        agreed = _agreeing(((name.casefold(), cls), os_name)
+                           for vendor, cls, os_name in [*_definition_os_votes(defs), *_recog_os_votes()]
+                           if (name := canonical_vendor(vendor)))
+        return {key: entry for key, entry in agreed.items() if entry[0] not in _GENERIC_OS}
+
+    return _cached("os", defs, build)
 
 
 def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
@@ -187,7 +191,7 @@ def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
                    f"{vendor} makes {cls} devices ({n} of {total} definitions and Recog fingerprints naming it)")
 
 
-def vendor_os(view: View, defs: tuple[Any, ...], matched: Iterable[Any] = ()) -> None:
+def vendor_os(view: View, defs: tuple[Any, ...], matched: Iterable[Matched] = ()) -> None:
     """Claim the maker's usual OS for the device's class, weakly, when
     nothing has read an OS and no maker's definition describes the device
     (one that did and gave no OS knows better: Juniper's E-series runs
@@ -195,7 +199,7 @@ def vendor_os(view: View, defs: tuple[Any, ...], matched: Iterable[Any] = ()) ->
     processors (a general-purpose OS, which says its own name)."""
     from collector.snmp.generic import general_os
 
-    if any(getattr(getattr(m, "definition", m), "vendor", None) for m in matched):
+    if any(m.definition.vendor for m in matched):
         return
     vendor, cls = view.claims.best("vendor"), view.claims.best("device_class")
     if not vendor or not cls or view.claims.best("os_name") or general_os(view.mibs):
