@@ -383,6 +383,30 @@ def test_entity_rows_without_a_class_column_give_the_top_level_rows_model_and_se
     assert (got["model"], got["serial"]) == ("AIR-CT5508-K9", "FCW1430L0CZ")
 
 
+def test_a_series_then_its_model_number_is_one_model():
+    # ZTE's "ZXR10 5250-52TM-H": the product line and the number are both the model
+    assert maker_model("ZTE Ethernet Switch ZXR10 5250-52TM-H, Version: V2.05.11B19") == ("ZTE", "ZXR10 5250-52TM-H")
+    assert maker_model("ZTE ZXR10 5250-52TM-H, Version: V2.05.11B19") == ("ZTE", "ZXR10 5250-52TM-H")
+    # what follows a code is no model number when it is a version, a speed or digits only
+    assert maker_model("ZyXEL GS1900 2.40 build 1") == ("Zyxel", "GS1900")
+    assert maker_model("ZyXEL GS1900 10G uplinks") == ("Zyxel", "GS1900")
+    assert maker_model("ZyXEL GS1900 1234") == ("Zyxel", "GS1900")
+    # a code that is no bare series keeps its own words
+    assert maker_model("ZyXEL ES-2108 2A") == ("Zyxel", "ES-2108")
+
+
+def test_a_more_specific_model_refines_the_winning_one():
+    # the chassis row says the series (58), sysDescr the box (52): the box, just above the series
+    walk = {"1.3.6.1.2.1.1.1.0": "IDS-509-SFP", **entity_row(1, 3, descr="Perle IDS-509 Managed Switch")}
+    got = identify(simulate(walk_from_mapping(walk)))
+    model = max((f for f in got.facts if f.field == "model"), key=lambda f: f.confidence)
+    assert (model.value, model.confidence) == ("IDS-509-SFP", 59)
+    assert "more specific than 'IDS-509'" in model.evidence and "bare model code" in model.evidence
+    # a longer claim that only adds words is no refinement
+    walk = {"1.3.6.1.2.1.1.1.0": "ICX 6430-24 Switch", **entity_row(1, 3, descr="Stackable switch", name="ICX")}
+    assert best(walk)["model"] != "ICX 6430-24 Switch"
+
+
 def test_a_definitions_model_and_version_win_over_the_fallbacks():
     # Windows names its OS and says where its version lives: XP states none,
     # and sysDescr's "Version 5.1" is the NT version, not a release

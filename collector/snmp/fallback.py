@@ -71,14 +71,28 @@ def maker_model(text: str | None) -> tuple[str, str] | None:
         rest = words[n:n + 6]
         while rest and (rest[0] == "," or _LEGAL_WORD.match(rest[0])):  # "Avaya Inc., G250-BRI ..."
             rest = rest[1:]
-        for word in rest[:3]:
+        for i, word in enumerate(rest[:3]):
             code = model_code(word)
             if code:
-                return maker, code
+                return maker, _with_number(code, rest[i + 1:i + 2])
             if word in (",", ":") or word.lower().strip(":,") in _STOP or re.search(r"\d|[:;=]", word):
                 break
         return None
     return None
+
+
+#: A product-line code followed by the model number, both words of the model
+#: ("ZXR10 5250-52TM-H"): the series is letters then digits, the number starts
+#: with a digit and holds a letter ("5250-52TM-H", "2960X").
+_SERIES = re.compile(r"^[A-Za-z]{2,8}\d{1,3}$")
+
+
+def _with_number(code: str, after: list[str]) -> str:
+    """``code`` and the model number after it when ``code`` is a series."""
+    nxt = after[0].strip(",;:") if after else ""
+    if _SERIES.match(code) and nxt[:1].isdigit() and re.search(r"[A-Za-z]", nxt) and model_code(nxt):
+        return f"{code} {nxt}"
+    return code
 
 
 _LEGAL_WORD = re.compile(r"(?i)^(?:inc|corp|corporation|ltd|limited|co|gmbh|ag|llc|s\.?a)\.?,?$")
@@ -154,6 +168,32 @@ def entity_model(view: View) -> None:
             view.claim("entity", "model", model, 62,
                        f"ENTITY-MIB entPhysical.{row['index']} ({row['class_name']}) entPhysicalModelName")
             return
+
+
+#: What may follow a model to make it a more specific one: a suffix of code
+#: characters after "-" or "/" ("S5720" -> "S5720-36C-EI-AC"), or a model
+#: number after a space ("ZXR10" -> "ZXR10 5250-52TM-H").
+_REFINEMENT = re.compile(r"^(?:[-/][A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*|\s\d[A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*)$")
+
+
+def refine_model(view: View) -> None:
+    """The winning model made more specific: another claim that is the
+    winner plus a code suffix (ENTITY-MIB says the series "S5720", sysDescr
+    the box "S5720-36C-EI-AC") wins just above it. A longer claim that adds
+    words ("... Switch") or anything but a code is no refinement."""
+    from collector.identity import best_facts
+
+    claims = [f for f in view.claims.facts if f.field == "model"]
+    winner = best_facts(claims).get("model")
+    if winner is None:
+        return
+    base = str(winner.value)
+    longer = [f for f in claims if len(str(f.value)) <= len(base) + 24 and str(f.value).startswith(base)
+              and _REFINEMENT.match(str(f.value)[len(base):])]
+    if longer:
+        best = max(longer, key=lambda f: (f.confidence, len(str(f.value))))
+        view.claim("heuristic", "model", best.value, winner.confidence + 1,
+                   f"{best.evidence}, more specific than {base!r} ({winner.evidence})")
 
 
 _VERSION = r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*)*(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\))?)"

@@ -102,6 +102,7 @@ def identify(walk: Walk) -> Identification:
     engine.appliance_os(matched, view)
     mibfields.claims(view, matched)
     fallback.versions(view, matched)
+    fallback.refine_model(view)
     software = []
     for text in mibs.software[:5000]:
         pname, version = parse_package(text)
