@@ -407,6 +407,30 @@ def test_a_more_specific_model_refines_the_winning_one():
     assert best(walk)["model"] != "ICX 6430-24 Switch"
 
 
+def test_the_boxs_own_spelling_of_glpis_model_wins():
+    # GLPI's row for 1991.1.3.57.1.1.1.1 says "ICX 6430-24 Switch"; the box's sysDescr says "ICX6430-24"
+    from collector.snmp.claims import Claims
+    from collector.snmp.engine import View
+    from collector.snmp.fallback import refine_model
+    from collector.snmp.mibs import Mibs
+
+    assert generic._sysobject_ids()["1.3.6.1.4.1.1991.1.3.57.1.1.1.1"][2] == "ICX 6430-24 Switch"
+
+    def winner(*claims: tuple[str, str, int]) -> str | None:
+        walk = walk_from_mapping({"1.3.6.1.2.1.1.1.0": "x"})
+        view = View(walk, Mibs(walk), Claims())
+        for origin, value, confidence in claims:
+            view.claim(origin, "model", value, confidence, origin)
+        refine_model(view)
+        return view.claims.best("model")
+
+    assert winner(("glpi-sysobject", "ICX 6430-24 Switch", 50), ("heuristic", "ICX6430-24", 45)) == "ICX6430-24"
+    # another model, or the table's spelling winning over a definition's: left as they are
+    assert winner(("glpi-sysobject", "ICX 6430-24 Switch", 50), ("heuristic", "ICX6450-24", 45)) == \
+        "ICX 6430-24 Switch"
+    assert winner(("definition", "ICX 6430-24", 80), ("heuristic", "ICX6430-24", 45)) == "ICX 6430-24"
+
+
 def test_a_definitions_model_and_version_win_over_the_fallbacks():
     # Windows names its OS and says where its version lives: XP states none,
     # and sysDescr's "Version 5.1" is the NT version, not a release

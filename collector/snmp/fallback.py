@@ -194,6 +194,25 @@ def refine_model(view: View) -> None:
         best = max(longer, key=lambda f: (f.confidence, len(str(f.value))))
         view.claim("heuristic", "model", best.value, winner.confidence + 1,
                    f"{best.evidence}, more specific than {base!r} ({winner.evidence})")
+    elif view.origin.get(id(winner)) == "glpi-sysobject":
+        # GLPI's table spells a model its own way ("ICX 6430-24 Switch"); the box's own
+        # words for the same model ("ICX6430-24" in sysDescr) are what its label says
+        key = _model_key(base)
+        own = [f for f in claims if view.origin.get(id(f)) != "glpi-sysobject" and f.value != base
+               and _model_key(str(f.value)) == key]
+        if own:
+            best = max(own, key=lambda f: f.confidence)
+            view.claim("heuristic", "model", best.value, winner.confidence + 1,
+                       f"{best.evidence}: the box's own spelling of {base!r} ({winner.evidence})")
+
+
+#: Words GLPI's sysObjectID table puts after a model ("... Switch", "... Access Point").
+_TABLE_WORDS = re.compile(r"(?i)(?:\s+(?:switch|router|access\s+point|firewall|controller|module))+$")
+
+
+def _model_key(model: str) -> str:
+    """A model without its class word, case, spaces and hyphens."""
+    return re.sub(r"[\s_-]+", "", _TABLE_WORDS.sub("", model)).casefold()
 
 
 _VERSION = r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*)*(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\))?)"
