@@ -176,17 +176,21 @@ def entity_model(view: View) -> None:
 _REFINEMENT = re.compile(r"^(?:[-/][A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*|\s\d[A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*)$")
 
 
+#: Where the generic rules' claims come from (a definition's origin is its family).
+_GENERIC_ORIGINS = ("entity", "glpi-sysobject", "heuristic", "mib-object", "recog:")
+
+
 def refine_model(view: View) -> None:
-    """The winning model made more specific: another claim that is the
-    winner plus a code suffix (ENTITY-MIB says the series "S5720", sysDescr
+    """The winning model, when a generic rule gave it, made more specific:
+    another claim that is the winner plus a code suffix (ENTITY-MIB says the series "S5720", sysDescr
     the box "S5720-36C-EI-AC") wins just above it. A longer claim that adds
     words ("... Switch") or anything but a code is no refinement."""
     from collector.identity import best_facts
 
     claims = [f for f in view.claims.facts if f.field == "model"]
     winner = best_facts(claims).get("model")
-    if winner is None:
-        return
+    if winner is None or not view.origin.get(id(winner), "").startswith(_GENERIC_ORIGINS):
+        return  # a definition's model is what its authors chose to call the box ("DGS-1210-28", not ".../ME/B1")
     base = str(winner.value)
     longer = [f for f in claims if len(str(f.value)) <= len(base) + 24 and str(f.value).startswith(base)
               and _REFINEMENT.match(str(f.value)[len(base):])]
