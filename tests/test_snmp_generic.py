@@ -431,6 +431,24 @@ def test_the_boxs_own_spelling_of_glpis_model_wins():
     assert winner(("definition", "ICX 6430-24", 80), ("heuristic", "ICX6430-24", 45)) == "ICX 6430-24"
 
 
+def test_the_registrant_of_the_agents_own_mac_addresses_names_the_vendor_weakly():
+    # a net-snmp agent (its enterprise is no maker) whose ports carry Synology's OUI 00:11:32
+    phys = "1.3.6.1.2.1.2.2.1.6"
+    walk = {"1.3.6.1.2.1.1.1.0": "Linux box 4.4.59+ #25426 SMP x86_64", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10",
+            **_ifaces(("eth0", 6), ("eth1", 6), ("lo", 24)),
+            f"{phys}.1": "hex:001132a1b2c3", f"{phys}.2": "hex:001132a1b2c4"}
+    vendor = {e["field"]: e for e in identify(walk_from_mapping(walk)).explain()}["vendor"]
+    assert vendor["value"] == "Synology"
+    assert vendor["confidence"] == generic.OUI_VENDOR
+    assert "ifPhysAddress): 2 of 2 registered to Synology" in vendor["evidence"]
+    # a maker's enterprise number outranks it
+    assert best({**walk, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.6574.1"})["vendor"] == "Synology"
+    assert best({**walk, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.9.1.1"})["vendor"] == "Cisco"
+    # locally administered addresses have no registrant; no majority, no claim
+    assert best({**walk, f"{phys}.1": "hex:021132a1b2c3", f"{phys}.2": "hex:021132a1b2c4"})["vendor"] is None
+    assert best({**walk, f"{phys}.2": "hex:001b21a1b2c4"})["vendor"] is None  # Synology and Intel, one each
+
+
 def test_a_definitions_model_and_version_win_over_the_fallbacks():
     # Windows names its OS and says where its version lives: XP states none,
     # and sysDescr's "Version 5.1" is the NT version, not a release

@@ -10,6 +10,7 @@ import functools
 import json
 import re
 import sys
+from collections import Counter
 from typing import Any
 
 from collector.snmp.claims import clean
@@ -449,6 +450,30 @@ def pen_vendor(view: View) -> None:
         if brand is not None and brand.casefold() != (vendor_names().canonical(registrant) or "").casefold():
             confidence = PEN_VENDOR_UNDER_GLPI
         view.claim("iana-pen", "vendor", registrant, confidence, f"sysObjectID enterprise {pen} ({pen_evidence(pen)})")
+
+
+#: As weak as the vendor a MAC's OUI gives a host found by ARP
+#: (:func:`collector.oui.mac_facts`): the NIC maker is usually, not always,
+#: the box's maker; every other vendor claim outranks it.
+OUI_VENDOR = 40
+
+
+def oui_vendor(view: View) -> None:
+    """The IEEE registrant of the agent's own interface addresses
+    (ifPhysAddress), when most of those with a registrant name one maker:
+    what ARP would say of the box, for an agent reached across a router or
+    read from a recording. Locally administered addresses have no registrant."""
+    from collector.oui import vendor_for_mac
+
+    macs = {str(i["mac"]) for i in view.mibs.interfaces[:4096] if i.get("mac")}
+    makers = Counter(v for v in map(vendor_for_mac, sorted(macs)[:512]) if v)
+    if not makers:
+        return
+    maker, n = makers.most_common(1)[0]
+    total = sum(makers.values())
+    if 2 * n > total:
+        view.claim("oui", "vendor", maker, OUI_VENDOR,
+                   f"OUI of the agent's own interface addresses (ifPhysAddress): {n} of {total} registered to {maker}")
 
 
 _PKG = (

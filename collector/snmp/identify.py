@@ -98,6 +98,7 @@ def identify(walk: Walk) -> Identification:
     fallback.networking_class(view)
     priors.vendor_class(view, definitions())
     priors.vendor_os(view, definitions(), matched)
+    generic.oui_vendor(view)
     engine.run_late(matched, view)
     engine.appliance_os(matched, view)
     mibfields.claims(view, matched)
