@@ -211,6 +211,26 @@ def test_a_bridge_of_many_ports_is_a_switch_without_sysservices_or_a_forwarding_
     assert best(host).get("device_class") != "switch"
 
 
+def test_the_kinds_of_port_say_what_a_box_is_for():
+    plain = {"1.3.6.1.2.1.1.1.0": "Embedded device", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.1"}
+    # telephone lines (ifType voiceFXS 102): a voice gateway, though it also bridges (sysServices 2, FDB rows)
+    walk = {**EMBEDDED, **_ifaces(("eth0", 6), ("eth1", 6), *[(f"fxs{i}", 102) for i in range(1, 5)])}
+    assert best(walk)["device_class"] == "voip"
+    assert best({**plain, **_ifaces(("eth0", 6), ("fxs1", 102))})["device_class"] is None  # one line says little
+    # many Fibre Channel ports (ifType 56): a SAN switch; a host's HBA pair is no switch
+    assert best({**plain, **_ifaces(("eth0", 6), *[(f"fc{i}", 56) for i in range(8)])})["device_class"] == "switch"
+    assert best({**plain, **_ifaces(("eth0", 6), ("fc0", 56), ("fc1", 56))})["device_class"] is None
+    # a DSL line (vdsl2 251) or a mobile broadband link (wwanPP 243): a router, even with Wi-Fi radios
+    got = identify(walk_from_mapping({**plain, **_ifaces(("eth0", 6), ("dsl0", 251), ("wlan0", 71))})).explain()
+    cls = {e["field"]: e for e in got}["device_class"]
+    assert cls["value"] == "router" and "1 DSL line(s)" in cls["evidence"] and "1 Wi-Fi interface(s)" in cls["evidence"]
+    assert best({**plain, **_ifaces(("eth0", 6), ("wwan0", 243))})["device_class"] == "router"
+    # a host with a mobile broadband modem stays a host
+    host = {**plain, **_ifaces(("eth0", 6), ("wwan0", 243)),
+            "1.3.6.1.2.1.25.6.3.1.2.1": "openssh-server_1:9.2p1-2+deb12u3_amd64"}
+    assert best(host)["device_class"] != "router"
+
+
 def test_a_host_listing_packages_is_no_access_point_for_its_wifi():
     walk = {"1.3.6.1.2.1.1.1.0": "Linux pi 6.1.21-v8+ #1 SMP PREEMPT aarch64", "1.3.6.1.2.1.1.2.0": NET_SNMP,
             **_ifaces(("lo", 24), ("eth0", 6), ("wlan0", 71)),

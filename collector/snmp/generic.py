@@ -298,6 +298,32 @@ def general_os(mibs: Mibs) -> bool:
     return bool(mibs.software) or any(d["type"] == "processor" for d in mibs.hr_devices)
 
 
+#: IANAifType-MIB interface types that say what a box is for, and at least
+#: how many such ports say it: telephone lines (voiceEM, voiceFXO, voiceFXS,
+#: voiceEncap, voiceOverIp) make a voice gateway; Fibre Channel ports a SAN
+#: switch; a DSL line (adsl, radsl, sdsl, vdsl, adsl2, adsl2plus, vdsl2) or a
+#: mobile broadband link (wwanPP, wwanPP2) a router, Wi-Fi or not.
+_PORT_KINDS = (
+    (frozenset({100, 101, 102, 103, 104}), 2, "voip", 50, "telephone port(s) (ifType voiceFXS, voiceFXO, ...)"),
+    (frozenset({56}), 8, "switch", 48, "Fibre Channel port(s) (ifType fibreChannel)"),
+    (frozenset({94, 95, 96, 97, 230, 238, 251}), 1, "router", 53, "DSL line(s) (ifType adsl, vdsl, ...)"),
+    (frozenset({243, 244}), 1, "router", 53, "mobile broadband link(s) (ifType wwanPP)"),
+)
+
+
+def _port_kind(view: View, radios: int) -> bool:
+    """A class from the kinds of port a box has (not a host's: see
+    :func:`heuristic_class`); True when one was claimed."""
+    types = [i.get("type") for i in view.mibs.interfaces[:4096]]
+    for kinds, least, cls, confidence, what in _PORT_KINDS:
+        n = sum(1 for t in types if t in kinds)
+        if n >= least:
+            also = f", {radios} Wi-Fi interface(s)" if radios and cls == "router" else ""
+            view.claim("heuristic", "device_class", cls, confidence, f"{n} {what}{also}")
+            return True
+    return False
+
+
 def heuristic_class(view: View) -> None:
     mibs, walk = view.mibs, view.walk
     host = general_os(mibs)
@@ -315,6 +341,8 @@ def heuristic_class(view: View) -> None:
     forwarding = walk.int(IP_FORWARDING)
     ethernet_ports = sum(1 for i in mibs.interfaces if ethernet_port(i))
     radios = sum(1 for i in mibs.interfaces if radio(i))
+    if not host and _port_kind(view, radios):
+        return  # telephone lines, Fibre Channel, a DSL or mobile link: what the box is for
     if radios and ethernet_ports < 8 and not mibs.software:
         # it bridges Wi-Fi to a few wired ports: an access point (its bridge
         # table and layer-2 sysServices are no switch's), unless it routes
