@@ -469,6 +469,26 @@ def test_the_registrant_of_the_agents_own_mac_addresses_names_the_vendor_weakly(
     assert best({**walk, f"{phys}.2": "hex:001b21a1b2c4"})["vendor"] is None  # Synology and Intel, one each
 
 
+def test_a_sysdescr_naming_an_os_of_the_vocabulary_gives_it_weakly():
+    from collector.snmp.fallback import DESCR_OS_CONFIDENCE
+
+    def os_of(descr: str) -> dict[str, object] | None:
+        walk = {"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.7"}
+        return {e["field"]: e for e in identify(walk_from_mapping(walk)).explain()}.get("os_name")
+
+    got = os_of("Core router SR-X running Vyatta 6.5")
+    assert (got["value"], got["confidence"]) == ("Vyatta", DESCR_OS_CONFIDENCE)
+    assert "sysDescr names the OS 'Vyatta'" in got["evidence"]
+    assert os_of("Box 8202-E4D Base Operating System Runtime AIX version: 07.03.0002.0003")["value"] == "AIX"
+    # the vocabulary's spelling, a hyphen written as a space, the longest name where several start
+    assert os_of("Edge box running Linux based DrayOS 5.1")["value"] == "Linux-based DrayOS"
+    assert os_of("Switch running AlliedWare Plus (TM) 5.4.7")["value"] == "AlliedWare Plus"
+    # a name inside a word, or the general-purpose OS an appliance is built on, is not claimed
+    assert os_of("Unit AIXON-2 controller") is None
+    assert os_of("PDU Ubuntu 16.04.4 LTS Linux 4.4.31 software: PowerAlert 15.5.4") is None
+    assert os_of("Firewall appliance on FreeBSD 8.3-RELEASE-p11") is None
+
+
 def test_a_definitions_model_and_version_win_over_the_fallbacks():
     # Windows names its OS and says where its version lives: XP states none,
     # and sysDescr's "Version 5.1" is the NT version, not a release

@@ -13,6 +13,7 @@ appliance). It runs after every other claim (:func:`late`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from collector.snmp.claims import clean
@@ -174,6 +175,55 @@ def entity_model(view: View) -> None:
 #: characters after "-" or "/" ("S5720" -> "S5720-36C-EI-AC"), or a model
 #: number after a space ("ZXR10" -> "ZXR10 5250-52TM-H").
 _REFINEMENT = re.compile(r"^(?:[-/][A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*|\s\d[A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*)$")
+
+
+#: The weakest OS claim: below a maker's usual OS (36) and every reading.
+DESCR_OS_CONFIDENCE = 33
+#: Names in the OS vocabulary this rule leaves alone: a plain word, and the
+#: general-purpose OSes appliances are built on (a PDU's "Ubuntu 16.04 ...
+#: PowerAlert", pfSense's "... FreeBSD 8.3"): whether such a box's OS is
+#: "Linux" is for the host definitions to say (an appliance's class silences
+#: generic Linux).
+_NOT_OS_WORDS = frozenset({
+    "Classic", "Linux", "FreeBSD", "NetBSD", "OpenBSD", "DragonFly BSD", "VxWorks", "Debian", "Ubuntu", "CentOS",
+    "CentOS/RHEL", "Red Hat Enterprise Linux", "Fedora", "Rocky Linux", "AlmaLinux", "Oracle Linux", "Amazon Linux",
+    "Alpine Linux", "Arch Linux", "Gentoo", "Linux Mint", "openSUSE", "SUSE Linux Enterprise Server", "Slackware",
+    "Raspberry Pi OS"})
+
+
+@functools.lru_cache(maxsize=1)
+def _os_names() -> re.Pattern[str]:
+    """Every OS name of the vocabulary (schemas/os_names.json) as a whole
+    word, the longest first ("IOS-XE" before "IOS")."""
+    from collector.snmp.definitions import vocabulary
+
+    names = sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not n.startswith("Windows")),
+                   key=lambda n: (-len(n), n))
+    # a hyphen may be written as a space ("Cisco IOS XR Software" is IOS-XR)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n).replace(r"\-", "[- ]") for n in names) + r")(?![\w-])")
+
+
+def descr_os(view: View) -> None:
+    """sysDescr that names an OS of the vocabulary, exactly as the vocabulary
+    spells it ("H3C Comware Platform Software", "... Runtime AIX version
+    07.03"), when nothing else named an OS."""
+    if any(f.field == "os_name" for f in view.claims.facts):
+        return
+    descr = view.system("sys_descr")
+    m = _os_names().search(descr[:1024]) if descr else None
+    if m:
+        name = _os_spelling().get(m.group(1).replace(" ", "-"), m.group(1))
+        view.claim("heuristic", "os_name", name, DESCR_OS_CONFIDENCE,
+                   f"sysDescr names the OS {m.group(1)!r} (schemas/os_names.json)")
+
+
+@functools.lru_cache(maxsize=1)
+def _os_spelling() -> dict[str, str]:
+    """A hyphenated OS name, its spaces and hyphens all hyphens -> the
+    vocabulary's name ("IOS-XR" -> "IOS-XR", "Linux-based-DrayOS" -> "Linux-based DrayOS")."""
+    from collector.snmp.definitions import vocabulary
+
+    return {n.replace(" ", "-"): n for n in vocabulary()[1] if "-" in n}
 
 
 #: Where the generic rules' claims come from (a definition's origin is its family).

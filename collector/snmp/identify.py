@@ -101,6 +101,7 @@ def identify(walk: Walk) -> Identification:
     generic.oui_vendor(view)
     engine.run_late(matched, view)
     engine.appliance_os(matched, view)
+    fallback.descr_os(view)
     mibfields.claims(view, matched)
     fallback.versions(view, matched)
     fallback.refine_model(view)
