@@ -11,7 +11,8 @@ import pytest
 
 from collector.snmp.identify import IDENTITY_FIELDS, identify
 from collector.snmp.plan import simulate
-from collector.snmp.walk import load_snmprec
+from collector.snmp.mibs import Mibs
+from collector.snmp.walk import load_snmprec, walk_from_mapping
 
 FIXTURES = Path(__file__).parent / "fixtures" / "snmp" / "snmpsim"
 CASES = sorted(FIXTURES.glob("*.json"))
@@ -184,6 +185,25 @@ def test_a_part_number_is_kept_but_any_model_name_outranks_it():
         c = Claims()
         c.add("model", model, 85, "x")
         assert c.facts[0].confidence == 85, model
+
+
+def test_a_build_number_after_a_release_is_left_out_of_a_generic_rules_version():
+    from collector.snmp import engine
+    from collector.snmp.claims import Claims, release_only
+
+    for raw, release, build in (("5.5.80 build 190131", "5.5.80", "190131"),  # Hikvision
+                                ("15.5.4 (Build 1045)", "15.5.4", "1045"),  # Tripp Lite PowerAlert
+                                ("V2.1.3, build 77", "2.1.3", "77")):
+        assert release_only(raw, "x") == (release, f"x (build {build} left out)")
+    # a build that is the release's own part, or no dotted release before it, stays
+    for kept in ("7.0.3.1(B0232.0031)", "build 4711", "10.0 Build 19045 Multiprocessor"):
+        assert release_only(kept, "x") == (kept, "x")
+    # a generic rule's claim loses the build; a definition's keeps its maker's form
+    walk = walk_from_mapping({"1.3.6.1.2.1.1.1.0": "x"})
+    view = engine.View(walk, Mibs(walk), Claims())
+    view.claim("mib-object", "firmware", "5.5.80 build 190131", 52, "x")
+    view.claim("tplink-jetstream", "os_version", "3.0.0 Build 20190312", 80, "y")
+    assert [f.value for f in view.claims.facts] == ["5.5.80", "3.0.0 Build 20190312"]
 
 
 def test_an_object_identifier_value_is_no_model_or_version():

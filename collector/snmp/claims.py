@@ -25,6 +25,20 @@ PART_NUMBER = re.compile(r"^\d{2,3}-\d{5,7}(?:-\d{2,3})?$")
 PART_NUMBER_CONFIDENCE = 30
 
 
+#: A dotted release followed by a build number ("5.5.80 build 190131",
+#: "15.5.4 (Build 1045)", "2.1.3, build 77").
+_WITH_BUILD = re.compile(r"^v?(\d+(?:\.\d+)+[a-z]?)\s*,?\s*\(?\s*build\s*[:#]?\s*([\w.-]{1,32})\s*\)?$", re.I)
+
+
+def release_only(value: str, evidence: str) -> tuple[str, str]:
+    """A version a generic rule read, without a build number after its dotted
+    release ("5.5.80 build 190131" -> "5.5.80"), as version tables list it; a
+    definition keeps the form its maker's advisories use (TP-Link's "3.0.0
+    Build 20190312")."""
+    m = _WITH_BUILD.match(" ".join(value.split()))
+    return (m.group(1), f"{evidence} (build {m.group(2)} left out)") if m else (value, evidence)
+
+
 def clean(value: Any) -> str | None:
     """A value as the inventory keeps it: one line, trimmed, junk dropped."""
     if value is None:

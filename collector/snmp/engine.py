@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from collector.snmp.claims import Claims, clean
+from collector.snmp.claims import Claims, clean, release_only
 from collector.snmp.definitions import ENTERPRISES, SYSTEM, Definition
 from collector.snmp.mibs import Mibs
 from collector.snmp.walk import OID, Walk, display
@@ -67,6 +67,8 @@ class View:
 
     def claim(self, origin: str, field_name: str, value: Any, confidence: int, evidence: str,
               os: str | None = None) -> bool:
+        if field_name in ("os_version", "firmware") and isinstance(value, str) and generic_origin(origin):
+            value, evidence = release_only(value, evidence)
         if not self.claims.add(field_name, value, confidence, evidence, os):
             return False
         self.origin[id(self.claims.facts[-1])] = origin
@@ -361,10 +363,17 @@ def claim_fields(matched: Matched, view: View, *, late: bool) -> None:
             if src["kind"] == "field":
                 what = f"{src['arg']} {view.claims.best(src['arg'])}"
             evidence = src.get("evidence") or f"{what} [{d.family}]"
+            if name in ("os_version", "firmware") and isinstance(value, str) and _standard(d):
+                value, evidence = release_only(value, evidence)  # a standard MIB's text, not a maker's format
             view.claim(d.family, name, value, confidence, evidence, os=own_os if name == "os_version" else None)
             if name == "os_name":
                 own_os = value
             break
+
+
+def _standard(d: Definition) -> bool:
+    """A generic definition: it reads a standard MIB (``defs/generic/``), for every maker."""
+    return "/generic/" in d.path.replace("\\", "/")
 
 
 def _own_os(d: Definition, view: View) -> str | None:
@@ -395,10 +404,17 @@ def run_late(matched: list[Matched], view: View) -> None:
 GENERIC_OS_FAMILIES = frozenset({"linux"})
 #: Classes whose device runs a general-purpose OS: "Linux" stays their OS.
 HOST_CLASSES = frozenset({"server", "workstation", "hypervisor", "unknown"})
+#: Where the generic rules' claims come from (a definition's origin is its family name).
+GENERIC_ORIGINS = ("entity", "glpi-sysobject", "heuristic", "mib-object", "recog:")
+
+
+def generic_origin(origin: str) -> bool:
+    """Whether a claim came from a generic rule rather than a definition."""
+    return origin.startswith(GENERIC_ORIGINS)
 
 
 def _specific(m: Matched) -> bool:
-    return m.definition.family not in GENERIC_OS_FAMILIES and "/generic/" not in m.definition.path.replace("\\", "/")
+    return m.definition.family not in GENERIC_OS_FAMILIES and not _standard(m.definition)
 
 
 def appliance_os(matched: list[Matched], view: View) -> None:

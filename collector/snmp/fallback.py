@@ -17,7 +17,7 @@ import functools
 import re
 
 from collector.snmp.claims import clean
-from collector.snmp.engine import GENERIC_OS_FAMILIES, Matched, View
+from collector.snmp.engine import GENERIC_OS_FAMILIES, Matched, View, generic_origin
 
 #: A model code: letters and digits, joined by - / _ . + (``GS108T``,
 #: ``DES-3200-28``, ``TL-SG3210``, ``CSS326-24G-2S+``), 3-32 characters.
@@ -226,10 +226,6 @@ def _os_spelling() -> dict[str, str]:
     return {n.replace(" ", "-"): n for n in vocabulary()[1] if "-" in n}
 
 
-#: Where the generic rules' claims come from (a definition's origin is its family).
-_GENERIC_ORIGINS = ("entity", "glpi-sysobject", "heuristic", "mib-object", "recog:")
-
-
 def refine_model(view: View) -> None:
     """The winning model, when a generic rule gave it, made more specific:
     another claim that is the winner plus a code suffix (ENTITY-MIB says the series "S5720", sysDescr
@@ -239,7 +235,7 @@ def refine_model(view: View) -> None:
 
     claims = [f for f in view.claims.facts if f.field == "model"]
     winner = best_facts(claims).get("model")
-    if winner is None or not view.origin.get(id(winner), "").startswith(_GENERIC_ORIGINS):
+    if winner is None or not generic_origin(view.origin.get(id(winner), "")):
         return  # a definition's model is what its authors chose to call the box ("DGS-1210-28", not ".../ME/B1")
     base = str(winner.value)
     longer = [f for f in claims if len(str(f.value)) <= len(base) + 24 and str(f.value).startswith(base)
