@@ -196,8 +196,10 @@ def test_a_build_number_after_a_release_is_left_out_of_a_generic_rules_version()
                                 ("V2.1.3, build 77", "2.1.3", "77")):
         assert release_only(raw, "x") == (release, f"x (build {build} left out)")
     # a build that is the release's own part, or no dotted release before it, stays
-    for kept in ("7.0.3.1(B0232.0031)", "build 4711", "10.0 Build 19045 Multiprocessor"):
+    for kept in ("7.0.3.1(B0232.0031)", "build 4711", "10.0 Build 19045 Multiprocessor", "INV: 2.08 BYP: 1.10"):
         assert release_only(kept, "x") == (kept, "x")
+    # a label before the only version (an Eaton UPS's UPS-MIB upsIdentUPSSoftwareVersion)
+    assert release_only("INV: 2.08.0011", "x") == ("2.08.0011", "x (label 'INV' left out)")
     # a generic rule's claim loses the build; a definition's keeps its maker's form
     walk = walk_from_mapping({"1.3.6.1.2.1.1.1.0": "x"})
     view = engine.View(walk, Mibs(walk), Claims())

@@ -30,13 +30,21 @@ PART_NUMBER_CONFIDENCE = 30
 _WITH_BUILD = re.compile(r"^v?(\d+(?:\.\d+)+[a-z]?)\s*,?\s*\(?\s*build\s*[:#]?\s*([\w.-]{1,32})\s*\)?$", re.I)
 
 
+#: A short label before the only version in the value ("INV: 2.08.0011", an
+#: Eaton UPS's inverter firmware in UPS-MIB's upsIdentUPSSoftwareVersion).
+_LABELLED = re.compile(r"^([A-Za-z]{2,8})\s*:\s*v?(\d+(?:\.\d+)+[A-Za-z0-9.-]*)$")
+
+
 def release_only(value: str, evidence: str) -> tuple[str, str]:
-    """A version a generic rule read, without a build number after its dotted
-    release ("5.5.80 build 190131" -> "5.5.80"), as version tables list it; a
-    definition keeps the form its maker's advisories use (TP-Link's "3.0.0
-    Build 20190312")."""
-    m = _WITH_BUILD.match(" ".join(value.split()))
-    return (m.group(1), f"{evidence} (build {m.group(2)} left out)") if m else (value, evidence)
+    """A version a generic rule read, without a label before it ("INV:
+    2.08.0011") or a build number after its dotted release ("5.5.80 build
+    190131" -> "5.5.80"), as version tables list it; a definition keeps the
+    form its maker's advisories use (TP-Link's "3.0.0 Build 20190312")."""
+    text = " ".join(value.split())
+    if (m := _LABELLED.match(text)) is not None:
+        text, evidence = m.group(2), f"{evidence} (label {m.group(1)!r} left out)"
+    m = _WITH_BUILD.match(text)
+    return (m.group(1), f"{evidence} (build {m.group(2)} left out)") if m else (text, evidence)
 
 
 def clean(value: Any) -> str | None:
