@@ -231,6 +231,18 @@ def test_the_kinds_of_port_say_what_a_box_is_for():
     assert best(host)["device_class"] != "router"
 
 
+def test_a_capwap_access_controller_is_a_wireless_controller_not_a_switch():
+    walk = {"1.3.6.1.2.1.1.1.0": "Wireless access controller", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.3",
+            "1.3.6.1.2.1.1.7.0": 78, **_ifaces(*[(f"GigabitEthernet1/0/{i}", 6) for i in range(1, 25)]),
+            "1.3.6.1.2.1.196.1.1.2.0": 640}  # CAPWAP-BASE-MIB capwapBaseWtpSessionsLimit
+    ident = identify(simulate(walk_from_mapping(walk)))
+    assert ident.best()["device_class"] == "wireless_ap" and "capwap-base" in ident.definitions
+    # the feature switched off (no access point may join): the ports say switch
+    walk["1.3.6.1.2.1.196.1.1.2.0"] = 0
+    ident = identify(simulate(walk_from_mapping(walk)))
+    assert ident.best()["device_class"] == "switch" and "capwap-base" not in ident.definitions
+
+
 def test_a_host_listing_packages_is_no_access_point_for_its_wifi():
     walk = {"1.3.6.1.2.1.1.1.0": "Linux pi 6.1.21-v8+ #1 SMP PREEMPT aarch64", "1.3.6.1.2.1.1.2.0": NET_SNMP,
             **_ifaces(("lo", 24), ("eth0", 6), ("wlan0", 71)),
