@@ -171,12 +171,6 @@ def entity_model(view: View) -> None:
             return
 
 
-#: What may follow a model to make it a more specific one: a suffix of code
-#: characters after "-" or "/" ("S5720" -> "S5720-36C-EI-AC"), or a model
-#: number after a space ("ZXR10" -> "ZXR10 5250-52TM-H").
-_REFINEMENT = re.compile(r"^(?:[-/][A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*|\s\d[A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*)$")
-
-
 #: The weakest OS claim: below a maker's usual OS (36) and every reading.
 DESCR_OS_CONFIDENCE = 33
 #: Names in the OS vocabulary this rule leaves alone: a plain word, and the
@@ -204,9 +198,10 @@ def _os_names() -> re.Pattern[str]:
 
 
 def descr_os(view: View) -> None:
-    """sysDescr that names an OS of the vocabulary, exactly as the vocabulary
-    spells it ("H3C Comware Platform Software", "... Runtime AIX version
-    07.03"), when nothing else named an OS."""
+    """sysDescr that names an OS of the vocabulary as a whole word, spelt as
+    the vocabulary spells it or with a space for a hyphen ("H3C Comware
+    Platform Software", "... Runtime AIX version 07.03", "IOS XR"), when
+    nothing else named an OS."""
     if any(f.field == "os_name" for f in view.claims.facts):
         return
     descr = view.system("sys_descr")
@@ -226,11 +221,18 @@ def _os_spelling() -> dict[str, str]:
     return {n.replace(" ", "-"): n for n in vocabulary()[1] if "-" in n}
 
 
+#: What may follow a model to make it a more specific one: a suffix of code
+#: characters after "-" or "/" ("S5720" -> "S5720-36C-EI-AC"), or a model
+#: number after a space ("ZXR10" -> "ZXR10 5250-52TM-H").
+_REFINEMENT = re.compile(r"^(?:[-/][A-Za-z0-9][A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*|\s\d[A-Za-z0-9+]*(?:[-/_.][A-Za-z0-9+]+)*)$")
+
+
 def refine_model(view: View) -> None:
     """The winning model, when a generic rule gave it, made more specific:
-    another claim that is the winner plus a code suffix (ENTITY-MIB says the series "S5720", sysDescr
-    the box "S5720-36C-EI-AC") wins just above it. A longer claim that adds
-    words ("... Switch") or anything but a code is no refinement."""
+    another claim that is the winner plus a code suffix (ENTITY-MIB says the
+    series "S5720", sysDescr the box "S5720-36C-EI-AC") wins just above it. A
+    longer claim that adds words ("... Switch") or anything but a code is no
+    refinement."""
     from collector.identity import best_facts
 
     claims = [f for f in view.claims.facts if f.field == "model"]
