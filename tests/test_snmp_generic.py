@@ -74,6 +74,17 @@ def test_net_snmp_linux_server_stays_linux():
     assert (got["device_class"], got["os_name"], got["kernel_version"]) == ("server", "Linux", "5.4.0-1")
 
 
+def test_a_makers_own_sysobjectid_on_linux_is_no_server():
+    descr = {"1.3.6.1.2.1.1.1.0": "Linux AC 2.4.35.4-AC1.95 #57 SMP 10 20 18:47:21 CST 2009 i686"}
+    # Linux's own agents, or none: a general-purpose host
+    for oid in ("1.3.6.1.4.1.8072.3.2.10", "1.3.6.1.4.1.2021.250.10", None):
+        walk = {**descr, "1.3.6.1.2.1.1.2.0": oid} if oid else descr
+        assert best(walk)["device_class"] == "server", oid
+    # a maker's own agent on Linux (an appliance no definition knows): no class rather than "server"
+    got = best({**descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2.1"})
+    assert (got["device_class"], got["os_name"]) == (None, "Linux")
+
+
 def test_a_definition_naming_the_box_but_no_class_keeps_linux():
     # Dell OpenManage on a Linux server (MIB-Dell-10892 chassisModelName)
     got = best({"1.3.6.1.2.1.1.1.0": "Linux r740 5.14.0-362.el9.x86_64 #1 SMP x86_64", "1.3.6.1.2.1.1.2.0": NET_SNMP,
