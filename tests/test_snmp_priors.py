@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collector.snmp import priors
 from collector.snmp.definitions import definitions
+from collector.snmp.engine import built_on_os
 from collector.snmp.identify import identify
 from collector.snmp.walk import walk_from_mapping
 
@@ -76,7 +77,7 @@ def test_a_makers_usual_os_per_class_is_its_own_os():
     assert table[("vmware", "hypervisor")][0] == "ESXi"
     for (_vendor, cls), (os_name, n, total) in table.items():
         assert n >= priors.MIN_VOTES and n >= priors.SHARE * total, (cls, os_name)
-        assert os_name not in priors._GENERIC_OS
+        assert not built_on_os(os_name)
     # Fortinet's switches run FortiSwitchOS: a maker's OS is per class, never across its classes
     assert table.get(("fortinet", "switch"), ("FortiSwitchOS",))[0] != "FortiOS"
 

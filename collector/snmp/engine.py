@@ -404,6 +404,22 @@ def run_late(matched: list[Matched], view: View) -> None:
 GENERIC_OS_FAMILIES = frozenset({"linux"})
 #: Classes whose device runs a general-purpose OS: "Linux" stays their OS.
 HOST_CLASSES = frozenset({"server", "workstation", "hypervisor", "unknown"})
+#: General-purpose OSes every maker's appliances are built on: no maker's usual OS
+#: (:mod:`collector.snmp.priors`), and a sysDescr naming one says nothing of the
+#: box (:func:`collector.snmp.fallback.descr_os`); whether such a box's OS is
+#: "Linux" is the host definitions' call.
+BUILT_ON_OSES = frozenset({
+    "Linux", "FreeBSD", "NetBSD", "OpenBSD", "DragonFly BSD", "VxWorks", "embedded", "Debian", "Ubuntu", "CentOS",
+    "CentOS/RHEL", "Red Hat Enterprise Linux", "Fedora", "Rocky Linux", "AlmaLinux", "Oracle Linux", "Amazon Linux",
+    "Alpine Linux", "Arch Linux", "Gentoo", "Linux Mint", "openSUSE", "SUSE Linux Enterprise Server", "Slackware",
+    "Raspberry Pi OS"})
+
+
+def built_on_os(name: str) -> bool:
+    """Whether ``name`` is a general-purpose OS (:data:`BUILT_ON_OSES`, or any Windows)."""
+    return name in BUILT_ON_OSES or name.startswith("Windows")
+
+
 #: Where the generic rules' claims come from (a definition's origin is its family name).
 GENERIC_ORIGINS = ("entity", "glpi-sysobject", "heuristic", "mib-object", "recog:")
 

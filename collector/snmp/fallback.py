@@ -17,7 +17,7 @@ import functools
 import re
 
 from collector.snmp.claims import clean
-from collector.snmp.engine import GENERIC_OS_FAMILIES, Matched, View, generic_origin
+from collector.snmp.engine import GENERIC_OS_FAMILIES, Matched, View, built_on_os, generic_origin
 
 #: A model code: letters and digits, joined by - / _ . + (``GS108T``,
 #: ``DES-3200-28``, ``TL-SG3210``, ``CSS326-24G-2S+``), 3-32 characters.
@@ -173,16 +173,10 @@ def entity_model(view: View) -> None:
 
 #: The weakest OS claim: below a maker's usual OS (36) and every reading.
 DESCR_OS_CONFIDENCE = 33
-#: Names in the OS vocabulary this rule leaves alone: a plain word, and the
-#: general-purpose OSes appliances are built on (a PDU's "Ubuntu 16.04 ...
-#: PowerAlert", pfSense's "... FreeBSD 8.3"): whether such a box's OS is
-#: "Linux" is for the host definitions to say (an appliance's class silences
-#: generic Linux).
-_NOT_OS_WORDS = frozenset({
-    "Classic", "Linux", "FreeBSD", "NetBSD", "OpenBSD", "DragonFly BSD", "VxWorks", "Debian", "Ubuntu", "CentOS",
-    "CentOS/RHEL", "Red Hat Enterprise Linux", "Fedora", "Rocky Linux", "AlmaLinux", "Oracle Linux", "Amazon Linux",
-    "Alpine Linux", "Arch Linux", "Gentoo", "Linux Mint", "openSUSE", "SUSE Linux Enterprise Server", "Slackware",
-    "Raspberry Pi OS"})
+#: OS names that are also plain words: this rule leaves them alone, as it does
+#: the general-purpose OSes appliances are built on (a PDU's "Ubuntu 16.04 ...
+#: PowerAlert", pfSense's "... FreeBSD 8.3"; :func:`engine.built_on_os`).
+_NOT_OS_WORDS = frozenset({"Classic"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -191,7 +185,7 @@ def _os_names() -> re.Pattern[str]:
     word, the longest first ("IOS-XE" before "IOS")."""
     from collector.snmp.definitions import vocabulary
 
-    names = sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not n.startswith("Windows")),
+    names = sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not built_on_os(n)),
                    key=lambda n: (-len(n), n))
     # a hyphen may be written as a space ("Cisco IOS XR Software" is IOS-XR)
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n).replace(r"\-", "[- ]") for n in names) + r")(?![\w-])")

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from collector.snmp.engine import Matched, View
+from collector.snmp.engine import Matched, View, built_on_os
 
 #: the share of a maker's votes its usual class must have (0.85 -> 0.7: leave-family-out on the
 #: tuning and opened sets, class 57 -> 69 of 129 right, 4 made wrong: Aruba APs, an AIX box, an array)
@@ -45,8 +45,6 @@ _VAGUE = frozenset({"Power Device"})
 CONFIDENCE = 38
 #: a maker's usual OS for the device's class: under every reading of the device itself
 OS_CONFIDENCE = 36
-#: OSes that say nothing of a maker (many makers' appliances run them)
-_GENERIC_OS = frozenset({"Linux", "FreeBSD", "NetBSD", "OpenBSD", "Windows", "VxWorks", "embedded"})
 
 #: (table name, id of the definitions) -> (the definitions, the table)
 _cache: dict[tuple[str, int], tuple[Any, dict[Any, tuple[str, int, int]]]] = {}
@@ -171,7 +169,7 @@ def os_table(defs: tuple[Any, ...]) -> dict[tuple[str, str], tuple[str, int, int
         agreed = _agreeing(((name.casefold(), cls), os_name)
                            for vendor, cls, os_name in [*_definition_os_votes(defs), *_recog_os_votes()]
                            if (name := canonical_vendor(vendor)))
-        return {key: entry for key, entry in agreed.items() if entry[0] not in _GENERIC_OS}
+        return {key: entry for key, entry in agreed.items() if not built_on_os(entry[0])}
 
     return _cached("os", defs, build)
 
