@@ -67,8 +67,8 @@ class View:
 
     def claim(self, origin: str, field_name: str, value: Any, confidence: int, evidence: str,
               os: str | None = None) -> bool:
-        if field_name in ("os_version", "firmware") and isinstance(value, str) and generic_origin(origin):
-            value, evidence = release_only(value, evidence)
+        if generic_origin(origin):
+            value, evidence = _as_release(field_name, value, evidence)
         if not self.claims.add(field_name, value, confidence, evidence, os):
             return False
         self.origin[id(self.claims.facts[-1])] = origin
@@ -363,12 +363,19 @@ def claim_fields(matched: Matched, view: View, *, late: bool) -> None:
             if src["kind"] == "field":
                 what = f"{src['arg']} {view.claims.best(src['arg'])}"
             evidence = src.get("evidence") or f"{what} [{d.family}]"
-            if name in ("os_version", "firmware") and isinstance(value, str) and _standard(d):
-                value, evidence = release_only(value, evidence)  # a standard MIB's text, not a maker's format
+            if _standard(d):
+                value, evidence = _as_release(name, value, evidence)  # a standard MIB's text, not a maker's format
             view.claim(d.family, name, value, confidence, evidence, os=own_os if name == "os_version" else None)
             if name == "os_name":
                 own_os = value
             break
+
+
+def _as_release(field_name: str, value: Any, evidence: str) -> tuple[Any, str]:
+    """A version field's text as :func:`release_only` gives it; anything else as it is."""
+    if field_name in ("os_version", "firmware") and isinstance(value, str):
+        return release_only(value, evidence)
+    return value, evidence
 
 
 def _standard(d: Definition) -> bool:
