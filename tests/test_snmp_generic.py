@@ -379,6 +379,42 @@ def test_versions_in_sysdescr():
     assert descr_version("APC Web/SNMP Management Card (MB:v3.8.6 PF:v3.5.4)") is None
 
 
+def test_version_forms_in_sysdescr():
+    # Cisco's parentheses and what follows them (Recog's examples)
+    assert descr_version("Cisco Adaptive Security Appliance Version 7.2(4)17") == "7.2(4)17"
+    assert descr_version("Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE, RELEASE "
+                         "SOFTWARE (fc1)") == "12.2(55)SE"
+    assert descr_version("Cisco NX-OS(tm) cgr1000, Software (cgr1000-uk9), Version 5.2(1)CG2(1), Interim") == \
+        "5.2(1)CG2(1)"
+    # a short letter field after the numbers, NetScreen's "r4.0" (Recog)
+    assert descr_version("Total Access 908, Version: 12.06.00.E, Date: Mon Aug 28 13:49:40 2006") == "12.06.00.E"
+    assert descr_version("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x") == "4.1.3.Rel"
+    assert descr_version("NetScreen-5GT version 6.2.0r4.0 (SN: 0064082005002928, Firewall+VPN)") == "6.2.0r4.0"
+    # ... but not a word glued on after a full stop (AIX's "0003.0000.TCP/IP")
+    assert descr_version("AIX version: 04.02.0001.0000.TCP/IP Client Support") == "04.02.0001.0000"
+    # labels written with an underscore (Recog, 3Com cable modems)
+    assert descr_version("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03") == "01.03"
+
+
+def test_bare_version_in_sysdescr():
+    # the only dotted number, nothing labelled (Recog's examples)
+    assert descr_version("RICOH Aficio 2035 1.05.1 / RICOH Network Printer C model / RICOH Network Scanner") == \
+        "1.05.1"
+    assert descr_version("SCO UnixWare 7.1.0") == "7.1.0"
+    assert descr_version("Juniper WXC-500 : 5.5.2.0") == "5.5.2.0"
+    # two numbers, a date, a voltage, a kernel in uname's form, an address: no guess
+    assert descr_version("Acme Printer 1.05 / Engine 2.10") is None
+    assert descr_version("Acme Sensor 03.11.2011") is None
+    assert descr_version("Acme PSU 3.3V") is None
+    assert descr_version("Linux AD-1800-FP2 2.6.30 #1 SMP Tue Feb 23 12:45:59 CST 2016 x86_64") is None
+    assert descr_version("Acme Bridge IP 10.0.0.1") is None
+    # a version labelled as another part's leaves no bare number to guess ("Kernel Version")
+    assert descr_version("Darwin host 11.2.0 Darwin Kernel Version 11.2.0: Tue Aug 9 2011") is None
+    # as a claim: a generic firmware with its evidence
+    got = best({"1.3.6.1.2.1.1.1.0": "Acme Print Server PS-110 3.21.4 / Acme Network Printer"})
+    assert got["firmware"] == "3.21.4"
+
+
 def test_sysdescr_model_and_firmware_of_an_unknown_appliance():
     # constructed (Perle's model naming; no definition or Recog fingerprint knows it)
     got = best({"1.3.6.1.2.1.1.1.0": "Perle IDS-509 Industrial Ethernet Switch, Firmware Version 2.4.0.1"})

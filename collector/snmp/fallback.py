@@ -261,15 +261,28 @@ def _model_key(model: str) -> str:
     return re.sub(r"[\s_-]+", "", _TABLE_WORDS.sub("", model)).casefold()
 
 
-_VERSION = r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*)*(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\))?)"
+#: A release: dotted numbers; then letters and numbers ("6.4.3d", "7.1R2",
+#: NetScreen's "6.2.0r4.0"); a short letter field ("16.05.00.E", "4.1.3.Rel");
+#: a dash or underscore field; Cisco's parentheses and what follows them
+#: ("12.2(55)SE", "7.2(4)17", "5.2(1)CG2(1)").
+_VERSION = (r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*(?:\.\d+)*)*(?:\.[A-Za-z][A-Za-z0-9]{0,3}(?![\w/]))?"
+            r"(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\)[A-Za-z0-9]*)*)")
 #: "Version 1.2.3", "Software Version 1.2", "Firmware: 2.0.1", "FW 1.4",
 #: "System Software 64.61.21", "SW:v3.0.0.46",
 #: "Ver.1.01", "Rel 5.1", "Release 7.2", then a bare "V1.2.3" / "v1.2.3".
 _DESCR_VERSIONS = (
-    re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]{1,24})\s+)?(?:version|ver\.?|firmware|fw|software|sw|rel\.?|release|revision|rev\.?)"
+    re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]{1,24})\s+)?(?:(?:sw|fw|software|firmware)[_-](?:ver(?:sion)?|rev(?:ision)?)|"
+               r"version|ver\.?|firmware|fw|software|sw|rel\.?|release|revision|rev\.?)"
                r"\s*[:=]?\s*" + _VERSION),
     re.compile(r"(?<![\w.:-])(?:(?P<what>[\w-]{1,24})\s+)?[vV]" + _VERSION[2:]),
 )
+#: A bare release standing alone among the words ("RICOH Aficio 2035 1.05.1 / ...",
+#: "SCO UnixWare 7.1.0"), read only when it is the only one and nothing is labelled.
+_BARE_VERSION = re.compile(r"(?<![\w.:/()-])(?P<v>\d{1,4}(?:\.\d{1,6}){1,3}(?:[a-z]\d*|[A-Z]\d+)?)(?![\w.:/()%-])")
+#: What a bare dotted number may be instead: a date ("03.11.2011", "2011.03.11").
+#: ``uname -a`` ("Linux AD-1800-FP2 2.6.30 #1 SMP ..."): its bare number is the kernel's.
+_UNAME = re.compile(r"(?i)(?:linux|sunos|darwin|freebsd|netbsd|openbsd|dragonfly|gnu|hp-ux|minix)\s")
+_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d\.\d{1,2}\.\d{1,2})$")
 #: What a version must not be the version of.
 _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|kernel|linux|transport|pcb|mib|snmp|"
                          r"agent|board|cpld|fpga|bios|uboot|u-boot|protocol|ieee|api|driver)$")
@@ -281,9 +294,11 @@ def descr_version(text: str | None) -> str | None:
     the image the box runs, not its boot firmware)."""
     if not text:
         return None
+    labelled = False  # a version of another part ("Kernel Version 8.6.0") leaves no bare number to guess
     for pattern in _DESCR_VERSIONS:
         found: list[tuple[int, int, str]] = []
         for m in pattern.finditer(text[:1024]):
+            labelled = True
             what = m.group("what")
             before = text[:m.start()].rstrip().lower()
             if (what and _OTHER_PART.match(what)) or re.search(r"(?:hardware|hw|boot|rom)\s*$", before):
@@ -294,6 +309,11 @@ def descr_version(text: str | None) -> str | None:
                 break
         if found:
             return min(found)[2]
+    bare = {m.group("v") for m in _BARE_VERSION.finditer(text[:1024])}
+    if not labelled and len(bare) == 1 and not _DATE.match(version := bare.pop()) and not _UNAME.match(text):
+        before = text[:text.index(version)].rstrip().lower()
+        if not re.search(r"(?:hardware|hw|boot\w*|rom|kernel|linux|bios|mib|snmp|ieee|\bip|address)\s*[:=]?$", before):
+            return version
     return None
 
 
