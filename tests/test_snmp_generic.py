@@ -443,6 +443,19 @@ def test_entity_chassis_descr_after_the_maker():
     assert best(walk)["model"] == "AT-x230-18GP"
 
 
+def test_entity_chassis_named_so_without_a_class_column():
+    # centreon's network-mellanox walk keeps entPhysicalDescr and entPhysicalName only (no
+    # entPhysicalClass): the row that calls itself "Chassis" is the box, its description names the model
+    ent = "1.3.6.1.2.1.47.1.1.1.1"
+    walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch",
+            f"{ent}.2.1": "HPE SN2100M 100GbE 16QSFP28 Half Width Switch", f"{ent}.7.1": "Chassis",
+            f"{ent}.2.2": "MGMT/PS1", f"{ent}.7.2": "PS1"}
+    assert best(walk)["model"] == "SN2100M"
+    # no row says so: no box to read
+    walk[f"{ent}.7.1"] = "Board"
+    assert best(walk)["model"] is None
+
+
 def test_entity_module_model_without_a_chassis_row():
     # an agent listing only a stack and its module (ENTITY-MIB classes 11, 9)
     walk = {"1.3.6.1.2.1.1.1.0": "Ethernet Switch", **entity_row(1, 11, descr="Stack"),

@@ -6,6 +6,7 @@ yields fewer records, never an exception)."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +104,11 @@ def chassis(walk: Walk, rows: list[dict[str, Any]] | None = None) -> list[dict[s
     """The physical boxes: chassis entities that are not inside another
     chassis (stack members count), or a stack's members."""
     rows = entities(walk) if rows is None else rows
+    if rows and not any(r.get("class") for r in rows):
+        # no entPhysicalClass at all (a recording trimmed to some columns, an agent that
+        # leaves it out): the row that calls itself the chassis, if one does
+        named = [r for r in rows if re.match(r"(?i)chassis\b", r.get("name") or "")]
+        return named[:1]
     by_index = {r["index"]: r for r in rows}
     out = []
     for row in rows:
