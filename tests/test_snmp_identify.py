@@ -193,7 +193,8 @@ def test_a_build_number_after_a_release_is_left_out_of_a_generic_rules_version()
 
     for raw, release, build in (("5.5.80 build 190131", "5.5.80", "190131"),  # Hikvision
                                 ("15.5.4 (Build 1045)", "15.5.4", "1045"),  # Tripp Lite PowerAlert
-                                ("V2.1.3, build 77", "2.1.3", "77")):
+                                ("V2.1.3, build 77", "2.1.3", "77"),
+                                ("v5.4.5,build1138,170531 (GA)", "5.4.5", "1138")):  # FortiOS (snmpsim-data)
         assert release_only(raw, "x") == (release, f"x (build {build} left out)")
     # a build that is the release's own part, or no dotted release before it, stays
     for kept in ("7.0.3.1(B0232.0031)", "build 4711", "10.0 Build 19045 Multiprocessor", "INV: 2.08 BYP: 1.10"):

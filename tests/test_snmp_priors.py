@@ -35,8 +35,43 @@ def test_a_printer_makers_subtree_alone_makes_a_printer_weakly():
     assert got["vendor"]["value"] == "Ricoh"
     assert got["device_class"]["value"] == "printer"
     assert got["device_class"]["source"] == "vendor-prior"
-    assert got["device_class"]["confidence"] == priors.CONFIDENCE
+    # 24 of 24 votes: the strong tier, still under every reading of the box (a keyword, 55)
+    assert got["device_class"]["confidence"] == priors.STRONG_CONFIDENCE
     assert "Ricoh makes printer devices" in got["device_class"]["evidence"]
+
+
+def _acme(family: str, cls: str):
+    from collector.snmp.definitions import parse
+
+    return parse({"family": family, "vendor": "Acme", "match": [{"sys_object_id": "1.3.6.1.4.1.32473"}],
+                  "fields": {"device_class": [{"value": cls}]}, "examples": []}, f"{family}.yaml")
+
+
+def _prior(defs: tuple) -> tuple[str, int]:
+    from collector.snmp.claims import Claims
+    from collector.snmp.engine import View
+    from collector.snmp.mibs import Mibs
+
+    walk = walk_from_mapping({DESCR: "Embedded device"})
+    view = View(walk, Mibs(walk), Claims())
+    view.claim("iana-pen", "vendor", "Acme", 55, "enterprise subtree answers")
+    priors.vendor_class(view, defs)
+    fact = next(f for f in view.claims.facts if f.field == "device_class")
+    return str(fact.value), fact.confidence
+
+
+def test_a_maker_of_nearly_only_firewalls_outranks_the_layer_2_switch_guess():
+    # Fortinet's leave-family-out case (snmpsim-data fortinet-xcu): sysServices' layer-2 bit and 23
+    # Ethernet ports said "switch" (50); Fortinet's other definitions and Recog say firewall, 8 of 10
+    firewalls = tuple(_acme(f"acme-fw{i}", "firewall") for i in range(5)) + (_acme("acme-sw", "switch"),)
+    assert _prior(firewalls) == ("firewall", priors.STRONG_CONFIDENCE)
+    assert priors.STRONG_CONFIDENCE > 50
+    # fewer votes: the weak tier
+    assert _prior(firewalls[:3]) == ("firewall", priors.CONFIDENCE)
+    # a maker of nearly only switches stays weak: the guess it would outrank says switch itself,
+    # and an access point's or a controller's own hints (45-50) must still win
+    switches = tuple(_acme(f"acme-sw{i}", "switch") for i in range(6))
+    assert _prior(switches) == ("switch", priors.CONFIDENCE)
 
 
 def test_a_host_listing_software_gets_no_maker_prior():

@@ -26,8 +26,10 @@ PART_NUMBER_CONFIDENCE = 30
 
 
 #: A dotted release followed by a build number ("5.5.80 build 190131",
-#: "15.5.4 (Build 1045)", "2.1.3, build 77").
-_WITH_BUILD = re.compile(r"^v?(\d+(?:\.\d+)+[a-z]?)\s*,?\s*\(?\s*build\s*[:#]?\s*([\w.-]{1,32})\s*\)?$", re.I)
+#: "15.5.4 (Build 1045)", "2.1.3, build 77"), perhaps then the build's date and
+#: release label (FortiOS: "v5.4.5,build1138,170531 (GA)").
+_WITH_BUILD = re.compile(r"^v?(\d+(?:\.\d+)+[a-z]?)\s*,?\s*\(?\s*build\s*[:#]?\s*([\w.-]{1,32})\s*\)?"
+                         r"(?:\s*,\s*\d{6,8}\s*(?:\([A-Za-z .]{1,16}\))?)?$", re.I)
 
 
 #: A short label before the only version in the value ("INV: 2.08.0011", an

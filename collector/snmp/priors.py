@@ -43,6 +43,10 @@ _NOT_PRIORS = frozenset({"server", "workstation", "phone", "media", "unknown"})
 #: Recog device names too broad to vote ("Power Device": a UPS or a PDU)
 _VAGUE = frozenset({"Power Device"})
 CONFIDENCE = 38
+#: a maker nearly all of whose many votes name one class other than switch (Fortinet: firewall, 8 of
+#: 10): above the guess that an agent with sysServices' layer-2 bit and Ethernet ports is a switch
+#: (50; firewalls, routers and access points bridge too), below every reading of the box itself
+STRONG_VOTES, STRONG_SHARE, STRONG_CONFIDENCE = 5, 0.75, 51
 #: a maker's usual OS for the device's class: under every reading of the device itself
 OS_CONFIDENCE = 36
 
@@ -185,7 +189,8 @@ def vendor_class(view: View, defs: tuple[Any, ...]) -> None:
     entry = table(defs).get(str(vendor).casefold())
     if entry:
         cls, n, total = entry
-        view.claim("vendor-prior", "device_class", cls, CONFIDENCE,
+        strong = cls != "switch" and n >= STRONG_VOTES and n >= STRONG_SHARE * total
+        view.claim("vendor-prior", "device_class", cls, STRONG_CONFIDENCE if strong else CONFIDENCE,
                    f"{vendor} makes {cls} devices ({n} of {total} definitions and Recog fingerprints naming it)")
 
 
