@@ -4,7 +4,7 @@ vendor MIBs it cites, with the fields the rule must give (or must not)."""
 
 from __future__ import annotations
 
-from collector.snmp import generic
+from collector.snmp import fallback, generic
 from collector.snmp.generic import NOT_A_MAKER_PENS, SOFTWARE_AGENT_PENS, STANDARDS_PENS
 from collector.snmp.identify import identify
 from collector.snmp.plan import simulate
@@ -18,6 +18,10 @@ PPM_LANGUAGE = "1.3.6.1.4.1.2699.1.2.1.1.1.0"
 
 def best(mapping: dict[str, object]) -> dict[str, str | None]:
     return identify(simulate(walk_from_mapping(mapping))).best()
+
+
+def explain(mapping: dict[str, object]) -> dict[str, dict]:
+    return {e["field"]: e for e in identify(simulate(walk_from_mapping(mapping))).explain()}
 
 
 def test_standards_bodies_and_agents_are_no_makers():
@@ -413,6 +417,35 @@ def test_bare_version_in_sysdescr():
     # as a claim: a generic firmware with its evidence
     got = best({"1.3.6.1.2.1.1.1.0": "Acme Print Server PS-110 3.21.4 / Acme Network Printer"})
     assert got["firmware"] == "3.21.4"
+
+
+def test_os_then_model_code_in_sysdescr():
+    # MikroTik's sysDescr is its OS and the board (the lab router; Recog lists more)
+    got = best({"1.3.6.1.2.1.1.1.0": "RouterOS RB4011iGS+"})
+    assert (got["model"], got["os_name"]) == ("RB4011iGS+", "RouterOS")
+    # a release or a port count after the OS's name is no model (Recog: "EdgeSwitch 48-Port Lite, 1.8.1...")
+    assert best({"1.3.6.1.2.1.1.1.0": "EdgeSwitch 48-Port Lite, 1.8.1.5145168, Linux 3.6.5"})["model"] != "48-Port"
+    assert best({"1.3.6.1.2.1.1.1.0": "RouterOS 6.49.7"})["model"] is None
+
+
+def test_serial_label_in_sysdescr():
+    # Recog's examples: APC cards, TANDBERG codecs, Digi TransPort, NetScreen
+    for descr, serial in (("APC Web/SNMP Management Card (MB:v3.2.0 PF:v3.0.1 MN: AP9606 HR: ] SN: 3A0105S05525 "
+                           "MD: 02/28/2001)", "3A0105S05525"),
+                          ("TANDBERG Codec SoftW: TC5.1.3.292001 MCU: Cisco TelePresence MX300 Date: 2012-06-21 "
+                           "S/N: FTT16030013 BootSW:", "FTT16030013"),
+                          ("Digi TransPort WR44-HXA3-DE1-XX Ser#:176625 Software Build Ver5142.", "176625"),
+                          ("NetScreen-5GT version 6.2.0r4.0 (SN: 0064082005002928, Firewall+VPN)", "0064082005002928")):
+        assert best({"1.3.6.1.2.1.1.1.0": descr})["serial"] == serial, descr
+    # a maker no definition knows (constructed in APC's style): the weak generic claim
+    got = explain({"1.3.6.1.2.1.1.1.0": "Acme Power Card (MB:v1.2.0 MN:AC9630 SN: ZA1234E56789 MD:01/02/2020)"})
+    assert (got["serial"]["value"], got["serial"]["confidence"]) == ("ZA1234E56789", fallback.SERIAL_LABEL_CONFIDENCE)
+    assert got["serial"]["evidence"] == "sysDescr: serial number label"
+    # no digit, no label: none
+    assert best({"1.3.6.1.2.1.1.1.0": "Acme Box SN: unknown"})["serial"] is None
+    assert best({"1.3.6.1.2.1.1.1.0": "Acme Box snapshot 12345678"})["serial"] is None
+    # a MIB object that holds the serial outranks the card's in sysDescr (an APC PDU's rPDU serial)
+    assert fallback.SERIAL_LABEL_CONFIDENCE < 55
 
 
 def test_sysdescr_model_and_firmware_of_an_unknown_appliance():

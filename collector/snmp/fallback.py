@@ -98,6 +98,15 @@ def _with_number(code: str, after: list[str]) -> str:
 
 _LEGAL_WORD = re.compile(r"(?i)^(?:inc|corp|corporation|ltd|limited|co|gmbh|ag|llc|s\.?a)\.?,?$")
 #: "Router Model: Vigor3912", "Model Number=GX-100", "Model Name: AB-12".
+#: "SN: 3A0105S05525", "S/N: FTT16030013", "Ser#:127485", "Serial number: 60664..." (Recog's
+#: examples: APC cards, TANDBERG codecs, Digi TransPort, ProCurve APs, NetScreen)
+_SERIAL_LABEL = re.compile(r"(?i)(?<![\w/])(?:s/?n|ser(?:ial)?\s*#|serial(?:\s+(?:number|no\.?|num))?)\s*[:#=]\s*"
+                           r"([A-Za-z0-9][A-Za-z0-9-]{4,31})(?![\w.])")
+#: A serial a sysDescr states may be its network card's (an APC UPS's): under every
+#: MIB object that holds one (ENTITY-MIB, a maker's identity object, 55 and up).
+SERIAL_LABEL_CONFIDENCE = 40
+#: A release written like a model code ("V5.2", "12.1X46-D10") or a port count ("48-Port"): no model.
+_VERSIONISH = re.compile(r"(?i)^(?:v?\d+(?:\.\d+)|\d+-?ports?$)")
 _MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\S{3,40})")
 
 
@@ -143,6 +152,13 @@ def descr_maker_model(view: View) -> None:
     m = _MODEL_LABEL.search((descr or "")[:1024])
     if m and (code := model_code(m.group(1))):
         view.claim("heuristic", "model", code, 50, "sysDescr: \"Model:\" label")
+    # an OS's name, then the box's code ("RouterOS RB4011iGS+")
+    m = _os_names().match(descr or "")
+    if m and (rest := descr[m.end():].split()) and (code := model_code(rest[0])) and not _VERSIONISH.match(code):
+        view.claim("heuristic", "model", code, 46, f"sysDescr: the OS {m.group(1)!r} then a model code")
+    m = _SERIAL_LABEL.search((descr or "")[:1024])
+    if m and re.search(r"\d", m.group(1)):
+        view.claim("heuristic", "serial", m.group(1), SERIAL_LABEL_CONFIDENCE, "sysDescr: serial number label")
 
 
 def entity_model(view: View) -> None:
