@@ -97,7 +97,6 @@ def _with_number(code: str, after: list[str]) -> str:
 
 
 _LEGAL_WORD = re.compile(r"(?i)^(?:inc|corp|corporation|ltd|limited|co|gmbh|ag|llc|s\.?a)\.?,?$")
-#: "Router Model: Vigor3912", "Model Number=GX-100", "Model Name: AB-12".
 #: "SN: 3A0105S05525", "S/N: FTT16030013", "Ser#:127485", "Serial number: 60664..." (Recog's
 #: examples: APC cards, TANDBERG codecs, Digi TransPort, ProCurve APs, NetScreen)
 _SERIAL_LABEL = re.compile(r"(?i)(?<![\w/])(?:s/?n|ser(?:ial)?\s*#|serial(?:\s+(?:number|no\.?|num))?)\s*[:#=]\s*"
@@ -107,6 +106,7 @@ _SERIAL_LABEL = re.compile(r"(?i)(?<![\w/])(?:s/?n|ser(?:ial)?\s*#|serial(?:\s+(
 SERIAL_LABEL_CONFIDENCE = 40
 #: A release written like a model code ("V5.2", "12.1X46-D10") or a port count ("48-Port"): no model.
 _VERSIONISH = re.compile(r"(?i)^(?:v?\d+(?:\.\d+)|\d+-?ports?$)")
+#: "Router Model: Vigor3912", "Model Number=GX-100", "Model Name: AB-12".
 _MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\S{3,40})")
 
 
@@ -295,9 +295,9 @@ _DESCR_VERSIONS = (
 #: A bare release standing alone among the words ("RICOH Aficio 2035 1.05.1 / ...",
 #: "SCO UnixWare 7.1.0"), read only when it is the only one and nothing is labelled.
 _BARE_VERSION = re.compile(r"(?<![\w.:/()-])(?P<v>\d{1,4}(?:\.\d{1,6}){1,3}(?:[a-z]\d*|[A-Z]\d+)?)(?![\w.:/()%-])")
-#: What a bare dotted number may be instead: a date ("03.11.2011", "2011.03.11").
 #: ``uname -a`` ("Linux AD-1800-FP2 2.6.30 #1 SMP ..."): its bare number is the kernel's.
 _UNAME = re.compile(r"(?i)(?:linux|sunos|darwin|freebsd|netbsd|openbsd|dragonfly|gnu|hp-ux|minix)\s")
+#: What a bare dotted number may be instead: a date ("03.11.2011", "2011.03.11").
 _DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d\.\d{1,2}\.\d{1,2})$")
 #: What a version must not be the version of.
 _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|kernel|linux|transport|pcb|mib|snmp|"
