@@ -154,7 +154,7 @@ def descr_maker_model(view: View) -> None:
         view.claim("heuristic", "model", code, 50, "sysDescr: \"Model:\" label")
     # an OS's name, then the box's code ("RouterOS RB4011iGS+")
     m = _os_names().match(descr or "")
-    if m and (rest := descr[m.end():].split()) and (code := model_code(rest[0])) and not _VERSIONISH.match(code):
+    if m and (rest := (descr or "")[m.end():].split()) and (code := model_code(rest[0])) and not _VERSIONISH.match(code):
         view.claim("heuristic", "model", code, 46, f"sysDescr: the OS {m.group(1)!r} then a model code")
     m = _SERIAL_LABEL.search((descr or "")[:1024])
     if m and re.search(r"\d", m.group(1)):
