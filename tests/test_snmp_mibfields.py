@@ -379,3 +379,24 @@ def test_template_oids_and_item_names_take_any_text(raw):
     oid = derive_tool.template_oid(raw, tree)
     assert oid is None or re.fullmatch(r"1\.3\.6\.1\.4\.1(?:\.\d+)+", oid)
     assert derive_tool.item_role(str(raw)) in (None, "model", "serial", "firmware", "version")
+
+
+def test_every_row_of_a_large_enterprise_is_asked_and_the_devices_own_branch_first():
+    # D-Link roots each product's MIB at the product's sysObjectID; its shared AGENT-GENERAL-MIB
+    # (the serial of every managed switch) sorts behind 70 product MIBs' objects. A real DES-3200-18
+    # (snmpsim-data network/switch/dlink-des3200) answers agentSerialNumber; at 48 objects a maker it was
+    # never asked. D-Link's definition reads no serial for this line: the MIB table gives it.
+    dlink = {"1.3.6.1.2.1.1.1.0": "DES-3200-18 Fast Ethernet Switch", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.171.10.113.3.1",
+             "1.3.6.1.4.1.171.12.1.1.12.0": "R3MD1DB002523"}
+    assert len(mibfields.table()["171"]) > 48
+    system = walk_from_mapping({k: v for k, v in dlink.items() if k.startswith("1.3.6.1.2.1.1.")})
+    assert "1.3.6.1.4.1.171.12.1.1.12.0" in first_scalars(system)
+    ident = identify(simulate(walk_from_mapping(dlink)))
+    assert ident.best()["serial"] == "R3MD1DB002523"
+    evidence = {e["field"]: e["evidence"] for e in ident.explain()}
+    assert "AGENT-GENERAL-MIB::agentSerialNumber" in evidence["serial"]
+    # a DGS-1210-52 (sysObjectID ...171.10.76.17) reads its own MIB's firmware object before any other's
+    own = mibfields.rows_for("171", "1.3.6.1.4.1.171.10.76.17")
+    assert own[0][0].startswith("1.3.6.1.4.1.171.10.76.17.")
+    assert [r for r in own if not r[0].startswith("1.3.6.1.4.1.171.10.76.17.")] == \
+        [r for r in mibfields.table()["171"] if not r[0].startswith("1.3.6.1.4.1.171.10.76.17.")][:len(own) - 1]

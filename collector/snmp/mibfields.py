@@ -31,17 +31,32 @@ from collector.snmp.walk import Walk
 #: the sysDescr heuristics and GLPI's model (45-50), below Recog and
 #: ENTITY-MIB's chassis (60-72) and every definition.
 CONFIDENCE = {"model": 55, "serial": 55, "firmware": 52, "version": 52}
-#: Most objects asked per enterprise (the table's first, in OID order).
-MAX_PER_ENTERPRISE = 48
+#: Most objects asked per enterprise. Every enterprise's rows fit (D-Link's
+#: 87 are the most): at 48, D-Link's AGENT-GENERAL-MIB::agentSerialNumber,
+#: the serial of its managed switches, was cut behind 70 product MIBs'
+#: objects. The bound stays for a user's own, larger table.
+MAX_PER_ENTERPRISE = 128
 
 
 @functools.lru_cache(maxsize=1)
 def table() -> dict[str, tuple[tuple[str, str, str], ...]]:
-    """enterprise -> ((oid, field, "MODULE::object"), ...)."""
+    """enterprise -> ((oid, field, "MODULE::object"), ...), in the table's order."""
     text = resources.files("collector.snmp").joinpath("mibfields.json").read_text(encoding="utf-8")
     fields = json.loads(text)["fields"]
-    return {pen: tuple((str(o), str(f), str(n)) for o, f, n in rows[:MAX_PER_ENTERPRISE])
-            for pen, rows in fields.items()}
+    return {pen: tuple((str(o), str(f), str(n)) for o, f, n in rows) for pen, rows in fields.items()}
+
+
+def rows_for(pen: str, sys_object_id: str | None) -> tuple[tuple[str, str, str], ...]:
+    """The enterprise's identity objects to read, at most
+    :data:`MAX_PER_ENTERPRISE`: those under the device's own sysObjectID
+    first (a maker that roots each product's MIB at the product's
+    sysObjectID, as D-Link does, describes this box there), then the
+    rest in the table's order."""
+    rows = table().get(pen, ())
+    if sys_object_id:
+        own = sys_object_id.strip(".") + "."
+        rows = tuple(sorted(rows, key=lambda row: not row[0].startswith(own)))  # stable: the table's order kept
+    return rows[:MAX_PER_ENTERPRISE]
 
 
 def enterprises(sys_object_id: str | None, found: AbstractSet[str]) -> list[str]:
@@ -61,8 +76,8 @@ def oids(walk: Walk, found: AbstractSet[str]) -> list[str]:
     """What to ask an agent: its enterprises' identity objects."""
     from collector.snmp.mibs import SYS_OBJECT_ID
 
-    rows = table()
-    return [oid for pen in enterprises(walk.oid(SYS_OBJECT_ID), found) for oid, _f, _n in rows.get(pen, ())]
+    sys_object_id = walk.oid(SYS_OBJECT_ID)
+    return [oid for pen in enterprises(sys_object_id, found) for oid, _f, _n in rows_for(pen, sys_object_id)]
 
 
 def claims(view: View, matched: Iterable[Matched] = ()) -> None:
@@ -72,11 +87,11 @@ def claims(view: View, matched: Iterable[Matched] = ()) -> None:
     without one, else the firmware. Objects a recognising definition lists
     in ``not_identity`` are skipped (AIX's aixSeSerialNumber is a system id,
     not the serial on the box)."""
-    rows = table()
     skip = {oid for m in matched for oid in m.definition.not_identity}
     seen: set[str] = set()
-    for pen in enterprises(view.system("sys_object_id"), view.enterprises()):
-        for oid, what, name in rows.get(pen, ()):
+    sys_object_id = view.system("sys_object_id")
+    for pen in enterprises(sys_object_id, view.enterprises()):
+        for oid, what, name in rows_for(pen, sys_object_id):
             if what in seen or oid in skip:
                 continue
             value = clean(view.walk.text(oid))
