@@ -396,6 +396,13 @@ def test_version_forms_in_sysdescr():
     assert descr_version("NetScreen-5GT version 6.2.0r4.0 (SN: 0064082005002928, Firewall+VPN)") == "6.2.0r4.0"
     # ... but not a word glued on after a full stop (AIX's "0003.0000.TCP/IP")
     assert descr_version("AIX version: 04.02.0001.0000.TCP/IP Client Support") == "04.02.0001.0000"
+    # ... nor glued on with no full stop (a real AIX 7.3, centreon-plugins' os/aix walk), while letters and
+    # numbers glued to a release stay (Recog's 3Com "V3.03.02s56Mc02", NetScreen's "5.4.0r3a.0")
+    assert descr_version("Base Operating System Runtime AIX version: 07.03.0002.0003TCP/IP Client Support "
+                         "version: 07.03.0002.0003") == "07.03.0002.0003"
+    assert descr_version("3Com SuperStack 4 Switch 5500G-EI 24-Port Software Version 3Com OS V3.03.02s56Mc02") == \
+        "3.03.02s56Mc02"
+    assert descr_version("NetScreen-5GT version 5.4.0r3a.0 (SN: 0064092007003281, Firewall+VPN)") == "5.4.0r3a.0"
     # labels written with an underscore (Recog, 3Com cable modems)
     assert descr_version("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03") == "01.03"
 

@@ -278,10 +278,11 @@ def _model_key(model: str) -> str:
 
 
 #: A release: dotted numbers; then letters and numbers ("6.4.3d", "7.1R2",
-#: NetScreen's "6.2.0r4.0"); a short letter field ("16.05.00.E", "4.1.3.Rel");
+#: NetScreen's "6.2.0r4.0"), but not a word glued on (AIX's "07.03.0002.0003TCP/IP
+#: Client Support"); a short letter field ("16.05.00.E", "4.1.3.Rel");
 #: a dash or underscore field; Cisco's parentheses and what follows them
 #: ("12.2(55)SE", "7.2(4)17", "5.2(1)CG2(1)").
-_VERSION = (r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+\d*(?:\.\d+)*)*(?:\.[A-Za-z][A-Za-z0-9]{0,3}(?![\w/]))?"
+_VERSION = (r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+(?![A-Za-z/])\d*(?:\.\d+)*)*(?:\.[A-Za-z][A-Za-z0-9]{0,3}(?![\w/]))?"
             r"(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\)[A-Za-z0-9]*)*)")
 #: "Version 1.2.3", "Software Version 1.2", "Firmware: 2.0.1", "FW 1.4",
 #: "System Software 64.61.21", "SW:v3.0.0.46",
