@@ -187,6 +187,24 @@ def test_a_part_number_is_kept_but_any_model_name_outranks_it():
         assert c.facts[0].confidence == 85, model
 
 
+def test_a_version_of_nothing_but_zeros_is_no_version():
+    # a real Ingrasys power switch (snmpsim-data UPS/ingrasys-power-switch) answers UPS-MIB's
+    # upsIdentUPSSoftwareVersion with "00.00"; its firmware is 5.27
+    from collector.snmp.claims import Claims
+
+    for zeros in ("00.00", "0.0.0", "v0.0", "0", "0_0"):
+        for name in ("os_version", "firmware"):
+            c = Claims()
+            assert not c.add(name, zeros, 60, "x") and not c.facts, (name, zeros)
+    for real in ("0.0.1", "10.0", "0.9", "00.01", "0.0a"):
+        c = Claims()
+        assert c.add("firmware", real, 60, "x") and c.best("firmware") == real
+    walk = walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Power switch", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99999.1",
+                              "1.3.6.1.2.1.33.1.1.1.0": "ACME", "1.3.6.1.2.1.33.1.1.3.0": "00.00"})
+    ident = identify(simulate(walk))
+    assert "ups-mib" in ident.definitions and ident.best()["firmware"] is None
+
+
 def test_a_build_number_after_a_release_is_left_out_of_a_generic_rules_version():
     from collector.snmp import engine
     from collector.snmp.claims import Claims, release_only

@@ -32,6 +32,11 @@ _WITH_BUILD = re.compile(r"^v?(\d+(?:\.\d+)+[a-z]?)\s*,?\s*\(?\s*build\s*[:#]?\s
                          r"(?:\s*,\s*\d{6,8}\s*(?:\([A-Za-z .]{1,16}\))?)?$", re.I)
 
 
+#: A version that is nothing but zeros ("00.00", "0.0.0"; UPS-MIB's upsIdentUPSSoftwareVersion of a
+#: power switch whose real firmware is 5.27): an agent's unfilled field, no version.
+_ZEROS = re.compile(r"^v?0+(?:[._]0+)*$", re.I)
+
+
 #: A short label before the only version in the value ("INV: 2.08.0011", an
 #: Eaton UPS's inverter firmware in UPS-MIB's upsIdentUPSSoftwareVersion).
 _LABELLED = re.compile(r"^([A-Za-z]{2,8})\s*:\s*v?(\d+(?:\.\d+)+[A-Za-z0-9.-]*)$")
@@ -77,6 +82,8 @@ class Claims:
         # "V200R012C00" (Huawei, H3C) and "V0700R0600" (Venustech VSOS) keep their V: it is part of the release
         if field_name in ("os_version", "firmware") and not re.match(r"V\d{3,4}R\d{3,4}", text):
             text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
+        if field_name in ("os_version", "firmware") and _ZEROS.match(text):
+            return False  # "00.00", "0.0.0": what an agent says where it knows no version
         if field_name == "vendor":
             # junk ("(none)", "---") is no claim; Fact itself makes the name canonical
             from collector.vendornames import canonical_vendor
