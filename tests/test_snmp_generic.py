@@ -351,6 +351,19 @@ def test_a_sysdescr_that_is_only_a_model_code_is_the_model():
     for text in ("iStars_SWV053", "VSOS-V0600R0705B20180507", "xcu", "core-sw1", "Linux", "10.40.1.39"):
         assert bare_model(text) is None, text
     assert bare_model("SW01", "sw01") is None  # the same as sysName: the box's name, not its model
+    assert bare_model("SW01", "sw01.example.net") is None
+    # then its release, perhaps after a short label (Recog's examples: D-Link, Avaya, Panasonic, Lantronix
+    # ESP, MikroTik SwOS, Ubiquiti), and a capitalised code joined by dashes or a slash
+    for text, model in (("DSR1010 03.00.01.00", "DSR1010"), ("ERS-1612 (2.1.0.0)", "ERS-1612"),
+                        ("WJ-HD300 SWVer1.53", "WJ-HD300"), ("ESP-16 MI V3.13", "ESP-16"),
+                        ("CSS326-24G-2S+ SwOS v2.13", "CSS326-24G-2S+"), ("USW-5-Flex, 4.0.80.10875", "USW-5-Flex"),
+                        ("Sun-Blade-100", "Sun-Blade-100"), ("AnywhereUSB/14", "AnywhereUSB/14")):
+        assert bare_model(text) == model, text
+    # but not a code then words, a word then a release, a kernel, a lower-case name, or two releases
+    for text in ("EATON 93E 80", "Linux 2.6.9", "NetQue Version 4.0", "RouterOS RB1100", "srv-web01",
+                 "Lantronix NTS1536-076 V3.8", "Amaranten Firewall 8.90.07.01-11595", "SP40 1.0 2.0", "4.3.2 1.0"):
+        assert bare_model(text) is None, text
+    assert bare_model("SW-2 1.0", "sw-2") is None  # the host name, then a release
     # it outranks GLPI's model for the sysObjectID (Brocade's id that GLPI calls a 2109-F16)
     ident = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "DS-5100B",
                                                  "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.1588.2.1.1.1"})))

@@ -110,19 +110,40 @@ _VERSIONISH = re.compile(r"(?i)^(?:v?\d+(?:\.\d+)|\d+-?ports?$)")
 _MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\S{3,40})")
 
 
+#: What may follow a bare product code in sysDescr: its release ("DSR1010 03.00.01.00",
+#: "ERS-1612 (2.1.0.0)", "WJ-HD300 SWVer1.53", "UAP-AC-Mesh-Pro 4.3.20.11298"), perhaps after one
+#: short label ("ESP-16 MI V3.13", "CSS326-24G-2S+ SwOS v2.13").
+_RELEASE_TOKEN = re.compile(r"\(?(?:sw)?(?:ver\.?|v)?\d+(?:\.\d+)+[A-Za-z0-9.-]*\)?", re.I)
+_LABEL_TOKEN = re.compile(r"[A-Za-z]{1,6}")
+
+
 def bare_model(descr: str | None, sys_name: str | None = None) -> str | None:
-    """sysDescr when it is nothing but a product code ("DS-5100B",
-    "S12704"): mostly upper case, no underscore, not a V100R005-style release
-    and not the host name. Such a box says its model where others say their
+    """The model when sysDescr is nothing but a product code ("DS-5100B",
+    "S12704", "Sun-Blade-100"), perhaps then its release ("DSR1010
+    03.00.01.00", "ESP-16 MI V3.13"): no underscore, not a V100R005-style
+    release, not the host name, and upper case or a capital with its
+    parts joined by a dash or a slash. Such a box says its model where others say their
     OS, which outranks a model from a table of sysObjectIDs."""
     text = (descr or "").strip()
-    if not text or " " in text or "_" in text or (sys_name and text.casefold() == sys_name.strip().casefold()):
+    if not text or "_" in text:
         return None
-    code = model_code(text)
-    letters = [c for c in text if c.isalpha()]
-    if not code or code != text or re.search(r"(?i)V\d{3,4}R\d{3,4}", text):
+    host = (sys_name or "").strip().casefold()
+    if host and text.casefold() in (host, host.split(".")[0]):
         return None
-    return code if sum(c.isupper() for c in letters) * 2 >= len(letters) else None
+    words = text.replace(", ", " ").split()
+    head, rest = words[0], words[1:]
+    if rest and not (_RELEASE_TOKEN.fullmatch(rest[-1]) and
+                     (len(rest) == 1 or (len(rest) == 2 and _LABEL_TOKEN.fullmatch(rest[0])))):
+        return None
+    if host and head.casefold() in (host, host.split(".")[0]):
+        return None
+    code = model_code(head)
+    if not code or code != head or re.search(r"(?i)V\d{3,4}R\d{3,4}", head) or _RELEASE_TOKEN.fullmatch(head):
+        return None
+    letters = [c for c in head if c.isalpha()]
+    upper = sum(c.isupper() for c in letters) * 2 >= len(letters)
+    joined = head[0].isupper() and re.search(r"[A-Za-z][-/][A-Za-z0-9]", head) is not None
+    return code if upper or joined else None
 
 
 def descr_maker_model(view: View) -> None:
@@ -132,7 +153,8 @@ def descr_maker_model(view: View) -> None:
     descr = view.system("sys_descr")
     bare = bare_model(descr, view.system("sys_name"))
     if bare:
-        view.claim("heuristic", "model", bare, 52, "sysDescr is a bare model code")
+        view.claim("heuristic", "model", bare, 52, "sysDescr is a bare model code" +
+                   ("" if bare == (descr or "").strip() else ", then its release"))
     got = maker_model(descr)
     if got:
         view.claim("heuristic", "model", got[1], 48, f"sysDescr: maker {got[0]} then a model code")
