@@ -325,6 +325,12 @@ def test_maker_then_model_code_in_sysdescr():
     assert maker_model("Unknownmaker XYZ100 Switch") is None  # a maker the vendor table does not know
     # the maker's legal form and a comma before the code (Recog)
     assert maker_model("Avaya Inc., G250-BRI Media Gateway, SW Version 25.28.0") == ("Avaya", "G250-BRI")
+    # ... after the maker's descriptor words (Recog: Enterasys, Juniper's SA/MAG appliances and MX)
+    assert maker_model("Enterasys Networks, Inc. B3G124-24 Rev 01.02.01.0004") == ("Enterasys", "B3G124-24")
+    assert maker_model("Juniper Networks,Inc,SA-2500,7.1R6 (build 20169)") == ("Juniper", "SA-2500")
+    assert maker_model("Juniper Networks, Inc MX-8 7.6.2.3 REL") == ("Juniper", "MX-8")
+    # but a descriptor-like word that starts the product's name is no descriptor (Recog)
+    assert maker_model("Canon Network Multi-PDL Printer Board-H1") is None
     # "V1910-16G" is HP's model code, not a version (Recog)
     assert maker_model("HP V1910-16G Switch Software Version 5.20 Release 1108") == ("HP", "V1910-16G")
 
@@ -574,6 +580,8 @@ def test_the_boxs_own_spelling_of_glpis_model_wins():
     assert winner(("glpi-sysobject", "ICX 6430-24 Switch", 50), ("heuristic", "ICX6450-24", 45)) == \
         "ICX 6430-24 Switch"
     assert winner(("definition", "ICX 6430-24", 80), ("heuristic", "ICX6430-24", 45)) == "ICX 6430-24"
+    # a case-only difference is no other spelling (Junos's sysDescr "... mx960 internet router")
+    assert winner(("glpi-sysobject", "MX960", 50), ("heuristic", "mx960", 48)) == "MX960"
 
 
 def test_the_registrant_of_the_agents_own_mac_addresses_names_the_vendor_weakly():

@@ -49,6 +49,14 @@ def model_code(token: str) -> str | None:
     return token
 
 
+@functools.lru_cache(maxsize=1)
+def _descriptors() -> frozenset[str]:
+    """The one-word descriptors registrants put after their name ("Networks", "Systems")."""
+    from collector.vendornames import STRONG
+
+    return frozenset(w for w in STRONG if " " not in w)
+
+
 def maker_model(text: str | None) -> tuple[str, str] | None:
     """(maker, model code) when ``text`` starts with a maker the vendor
     table knows, then at most two product-line words, then a model code:
@@ -70,8 +78,19 @@ def maker_model(text: str | None) -> tuple[str, str] | None:
         if maker is None or maker.lower() in _NOT_MAKERS:
             continue
         rest = words[n:n + 6]
-        while rest and (rest[0] == "," or _LEGAL_WORD.match(rest[0])):  # "Avaya Inc., G250-BRI ..."
-            rest = rest[1:]
+        # "Avaya Inc., G250-BRI ...", "Enterasys Networks, Inc. B3G124-24 ...": the maker's legal form
+        # and descriptor words are no product line
+        # (a descriptor only when a comma or a legal form follows: "Cisco Network Analysis Module" is not)
+        while rest:
+            described = 0
+            while described < len(rest) and rest[described].lower() in _descriptors():
+                described += 1
+            if rest[0] == "," or _LEGAL_WORD.match(rest[0]):
+                rest = rest[1:]
+            elif described and described < len(rest) and (rest[described] == "," or _LEGAL_WORD.match(rest[described])):
+                rest = rest[described:]
+            else:
+                break
         for i, word in enumerate(rest[:3]):
             code = model_code(word)
             if code:
@@ -282,8 +301,9 @@ def refine_model(view: View) -> None:
         # GLPI's table spells a model its own way ("ICX 6430-24 Switch"); the box's own
         # words for the same model ("ICX6430-24" in sysDescr) are what its label says
         key = _model_key(base)
-        own = [f for f in claims if view.origin.get(id(f)) != "glpi-sysobject" and f.value != base
-               and _model_key(str(f.value)) == key]
+        # (not a case-only difference: Junos's "mx960 internet router" is an MX960 as GLPI writes it)
+        own = [f for f in claims if view.origin.get(id(f)) != "glpi-sysobject"
+               and str(f.value).casefold() != base.casefold() and _model_key(str(f.value)) == key]
         if own:
             best = max(own, key=lambda f: f.confidence)
             view.claim("heuristic", "model", best.value, winner.confidence + 1,
