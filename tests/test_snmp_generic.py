@@ -422,6 +422,14 @@ def test_version_forms_in_sysdescr():
     assert descr_version("3Com SuperStack 4 Switch 5500G-EI 24-Port Software Version 3Com OS V3.03.02s56Mc02") == \
         "3.03.02s56Mc02"
     assert descr_version("NetScreen-5GT version 5.4.0r3a.0 (SN: 0064092007003281, Firewall+VPN)") == "5.4.0r3a.0"
+    # an OS's name then its release, perhaps after one capitalised word (Recog: SonicWall, Cumulus)
+    assert descr_version("SonicWALL NSA 220 (SonicOS Enhanced 5.8.1.2-20o)") == "5.8.1.2-20o"
+    assert descr_version("SonicWALL TZ 670 (SonicOS 7.1.3-7015-R6965)") == "7.1.3-7015-R6965"
+    assert descr_version("Cumulus Linux 3.7.2 (Linux Kernel 4.1.33-1+cl3u17)") == "3.7.2"
+    # ... not uname's host name between (Recog's IPSO), not a kernel, not the generic Linux's release
+    assert descr_version("IPSO hostname 4.1-BUILD022 releng 1515  11.15.2006-180244 i386") is None
+    assert descr_version("Linux 2.6.9 x86_64") is None
+    assert descr_version("Darwin host 10.0.0 Darwin Kernel Version 10.0.0: Fri Jul 31") is None
     # labels written with an underscore (Recog, 3Com cable modems)
     assert descr_version("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03") == "01.03"
 

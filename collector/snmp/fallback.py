@@ -347,6 +347,19 @@ _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|ke
                          r"agent|board|cpld|fpga|bios|uboot|u-boot|protocol|ieee|api|driver)$")
 
 
+@functools.lru_cache(maxsize=1)
+def _os_then_version() -> re.Pattern[str]:
+    """An OS name of the vocabulary, then (after a space or a hyphen, and
+    perhaps one more word) a release."""
+    from collector.snmp.definitions import vocabulary
+
+    names = sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not built_on_os(n)),
+                   key=lambda n: (-len(n), n))
+    # the word between is capitalised ("Enhanced"): uname's host name after its OS is not
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?:-|\s+)"
+                      r"(?:(?P<what>[A-Z][A-Za-z]{1,11})\s+)?(?P<whole>" + _VERSION + r"(?:[-_][A-Za-z0-9]+)*)(?![\w.])")
+
+
 def descr_version(text: str | None) -> str | None:
     """The software or firmware version a sysDescr states, or None: the
     first, unless a later one is labelled software ("FW:V1.44 SW:v2.0.0.28":
@@ -368,6 +381,11 @@ def descr_version(text: str | None) -> str | None:
                 break
         if found:
             return min(found)[2]
+    # an OS's name then its release, perhaps after one word ("SonicOS Enhanced 5.8.1.2-20o",
+    # "Cumulus Linux 3.7.2 (Linux Kernel 4.1.33)", "FreeNAS-11.3-U3.2")
+    for m in _os_then_version().finditer(text[:1024]):
+        if not (m.group("what") and _OTHER_PART.match(m.group("what"))):
+            return re.sub(r"^[vV](?=\d)", "", m.group("whole"))
     bare = {m.group("v") for m in _BARE_VERSION.finditer(text[:1024])}
     if not labelled and len(bare) == 1 and not _DATE.match(version := bare.pop()) and not _UNAME.match(text):
         before = text[:text.index(version)].rstrip().lower()
