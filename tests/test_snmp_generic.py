@@ -430,6 +430,11 @@ def test_version_forms_in_sysdescr():
     assert descr_version("IPSO hostname 4.1-BUILD022 releng 1515  11.15.2006-180244 i386") is None
     assert descr_version("Linux 2.6.9 x86_64") is None
     assert descr_version("Darwin host 10.0.0 Darwin Kernel Version 10.0.0: Fri Jul 31") is None
+    # "OS" labels the software (Recog: Xerox printers, Data Domain), not the other parts before it
+    assert descr_version("Xerox Phaser 6250DP;PS 4.11.0,Net 19.30.02.14.2004,Eng 1.1.2,OS 5.4;SN PWG678254") == "5.4"
+    assert descr_version("Xerox Phaser 3300MFP; OS 1.50.00.14   07-16-2009, Engine 1.05.44, NIC V4.02.06") == \
+        "1.50.00.14"
+    assert descr_version("Data Domain OS 4.3.3.0-53506") == "4.3.3.0-53506"
     # labels written with an underscore (Recog, 3Com cable modems)
     assert descr_version("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03") == "01.03"
 

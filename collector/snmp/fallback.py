@@ -326,12 +326,12 @@ def _model_key(model: str) -> str:
 #: ("12.2(55)SE", "7.2(4)17", "5.2(1)CG2(1)").
 _VERSION = (r"v?(?P<v>\d+(?:\.\d+)+(?:[A-Za-z]+(?![A-Za-z/])\d*(?:\.\d+)*)*(?:\.[A-Za-z][A-Za-z0-9]{0,3}(?![\w/]))?"
             r"(?:[-_][A-Za-z0-9.]+)?(?:\([\w.]+\)[A-Za-z0-9]*)*)")
-#: "Version 1.2.3", "Software Version 1.2", "Firmware: 2.0.1", "FW 1.4",
+#: "Version 1.2.3", "Software Version 1.2", "Firmware: 2.0.1", "FW 1.4", "OS 5.4" (Xerox),
 #: "System Software 64.61.21", "SW:v3.0.0.46",
 #: "Ver.1.01", "Rel 5.1", "Release 7.2", then a bare "V1.2.3" / "v1.2.3".
 _DESCR_VERSIONS = (
     re.compile(r"(?i)(?<![\w-])(?:(?P<what>[\w-]{1,24})\s+)?(?:(?:sw|fw|software|firmware)[_-](?:ver(?:sion)?|rev(?:ision)?)|"
-               r"version|ver\.?|firmware|fw|software|sw|rel\.?|release|revision|rev\.?)"
+               r"version|ver\.?|firmware|fw|software|sw|os|rel\.?|release|revision|rev\.?)"
                r"\s*[:=]?\s*" + _VERSION),
     re.compile(r"(?<![\w.:-])(?:(?P<what>[\w-]{1,24})\s+)?[vV]" + _VERSION[2:]),
 )
