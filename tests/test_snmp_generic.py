@@ -435,6 +435,9 @@ def test_version_forms_in_sysdescr():
     assert descr_version("Xerox Phaser 3300MFP; OS 1.50.00.14   07-16-2009, Engine 1.05.44, NIC V4.02.06") == \
         "1.50.00.14"
     assert descr_version("Data Domain OS 4.3.3.0-53506") == "4.3.3.0-53506"
+    # the part a version belongs to a word further back than its label (Recog: an APC card's agent)
+    assert descr_version("APC Web/SNMP Management Card (MB:v3.6.8 PF:v2.6.4 PN:apc_hw02_aos_264.bin "
+                         "MN:AP9619 HR:A10) (Embedded PowerNet SNMP Agent SW v2.2 compatible)") is None
     # labels written with an underscore (Recog, 3Com cable modems)
     assert descr_version("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03") == "01.03"
 

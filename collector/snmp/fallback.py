@@ -373,7 +373,10 @@ def descr_version(text: str | None) -> str | None:
             labelled = True
             what = m.group("what")
             before = text[:m.start()].rstrip().lower()
-            if (what and _OTHER_PART.match(what)) or re.search(r"(?:hardware|hw|boot|rom)\s*$", before):
+            # the part a version belongs to may stand a word further back ("SNMP Agent SW v2.2")
+            near = [w.strip(":,;()") for w in text[max(0, m.start() - 40):m.start("v")].split()[-3:]]
+            if (what and _OTHER_PART.match(what)) or re.search(r"(?:hardware|hw|boot|rom)\s*$", before) or \
+                    any(_OTHER_PART.match(w) for w in near):
                 continue
             label = (what or "") + " " + m.group(0)[:12]
             found.append((0 if re.search(r"(?i)\b(?:software|sw)\b", label) else 1, len(found), m.group("v")))
