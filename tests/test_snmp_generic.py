@@ -438,6 +438,9 @@ def test_version_forms_in_sysdescr():
     # the part a version belongs to a word further back than its label (Recog: an APC card's agent)
     assert descr_version("APC Web/SNMP Management Card (MB:v3.6.8 PF:v2.6.4 PN:apc_hw02_aos_264.bin "
                          "MN:AP9619 HR:A10) (Embedded PowerNet SNMP Agent SW v2.2 compatible)") is None
+    # a printer's network card's, engine's or panel's version is not its own (Recog: Samsung, Xerox)
+    assert descr_version("Samsung CLP-300; CLP300N_V1.01.02.01 11-15-2006;Engine 1.01.57;NIC V4.01.06(CLP-300)") \
+        is None
     # labels written with an underscore (Recog, 3Com cable modems)
     assert descr_version("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03") == "01.03"
 

@@ -344,7 +344,7 @@ _UNAME = re.compile(r"(?i)(?:linux|sunos|darwin|freebsd|netbsd|openbsd|dragonfly
 _DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d\.\d{1,2}\.\d{1,2})$")
 #: What a version must not be the version of.
 _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|kernel|linux|transport|pcb|mib|snmp|"
-                         r"agent|board|cpld|fpga|bios|uboot|u-boot|protocol|ieee|api|driver)$")
+                         r"agent|board|cpld|fpga|bios|uboot|u-boot|protocol|ieee|api|driver|nic|engine|eng|iot|net|ui|nc)$")
 
 
 @functools.lru_cache(maxsize=1)
