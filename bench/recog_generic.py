@@ -10,9 +10,11 @@ themselves) and
 every device definition outside ``defs/generic/`` taken away, so the score is
 that of the generic rules alone on devices no definition knows. Expected
 values: model = the example's hw.product, else its os.product when the
-fingerprint names no OS family (an appliance); version = os.version. A value
-counts as right when it equals the expected one, ignoring case and a
-"v" before the version.
+fingerprint names no OS family (an appliance); version = os.version; class =
+the project's class for its hw.device (else os.device), by the same map the
+project reads Recog with (schemas/device_classes.json), where the map has
+one. A value counts as right when it equals the expected one, ignoring case
+and a "v" before the version.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def examples(path: Path, half: str | None = None):
                 continue
             values = {**consts, **{k: v for k, v in ex.attrib.items() if not k.startswith("_")}}
             model = values.get("hw.product") or (values.get("os.product") if not values.get("os.family") else None)
-            yield ex.text.strip(), model, values.get("os.version")
+            yield ex.text.strip(), model, values.get("os.version"), values.get("hw.device") or values.get("os.device")
 
 
 def generic_best(descr: str) -> dict[str, str | None]:
@@ -59,7 +61,8 @@ def generic_best(descr: str) -> dict[str, str | None]:
     result = identify(walk_from_mapping({"1.3.6.1.2.1.1.1.0": descr}))
     facts = [f for f, o in zip(result.facts, result.origins) if not o.startswith("recog:")]
     winners = best_facts(facts)
-    return {k: str(winners[k].value) if k in winners else None for k in ("model", "os_version", "firmware")}
+    return {k: str(winners[k].value) if k in winners else None
+            for k in ("model", "os_version", "firmware", "device_class")}
 
 
 def norm(value: str) -> str:
@@ -96,11 +99,15 @@ def main() -> int:
 
 
 def _score(path: Path, verbose: bool, half: str | None = None) -> int:
-    score = {"model": [0, 0, 0], "version": [0, 0, 0]}  # expected, given, right
-    for descr, model, version in examples(path, half):
+    from collector.snmp.generic import class_map
+
+    classes = class_map()
+    score = {"model": [0, 0, 0], "version": [0, 0, 0], "class": [0, 0, 0]}  # expected, given, right
+    for descr, model, version, device in examples(path, half):
         got = generic_best(descr)
         gv = got["os_version"] or got["firmware"]
-        for name, want, have in (("model", model, got["model"]), ("version", version, gv)):
+        for name, want, have in (("model", model, got["model"]), ("version", version, gv),
+                                 ("class", classes.get(device or ""), got["device_class"])):
             if not want:
                 continue
             s = score[name]

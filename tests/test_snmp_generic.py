@@ -287,6 +287,24 @@ def test_sysdescr_keywords_keep_routers_and_firewalls_apart_from_access_points()
         assert got["device_class"] == cls, descr
 
 
+def test_sysdescr_keywords_for_print_servers_access_points_voip_and_vpn_concentrators():
+    # Recog's examples (the devices Recog names), with a maker no definition knows
+    for descr, cls in (("AXIS 5470e Network Print Server V6.21 Dec  5 2000", "printer"),
+                       ("Monarch 7411 Print Adapter", "printer"),
+                       ("AXIS 560Print serverV5.36 Jul 7 1997", "printer"),
+                       ("Acme Enterprise AP: v3.1.00 v3.0.8", "wireless_ap"),  # 3Com's, another maker
+                       ("Apple Base Station V3.84 Compatible", "wireless_ap"),
+                       ("Nortel Networks, CS 1000 Signaling Server, Software Release sse-4.00.55", "voip"),
+                       ("Nortel, Meridian 1 Call Server, System 2121, Release 4, Issue 50", "voip"),
+                       ("Avaya Inc., G250 Media Gateway, SW Version 25.28.0", "voip"),
+                       ("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x", "firewall")):
+        got = best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
+        assert got["device_class"] == cls, descr
+    # "AP" only as a word: an APC card's model number is none
+    got = best({"1.3.6.1.2.1.1.1.0": "Card (MB:v3.6.8 MN:AP9619 HR:A10)", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
+    assert got["device_class"] != "wireless_ap"
+
+
 # -- model, version and firmware fallbacks (collector/snmp/fallback.py) -----
 # sysDescr strings marked "Recog" are real ones from Recog's snmp_sysdescr.xml
 # examples (rapid7/recog, BSD-2-Clause), with the device Recog names.

@@ -224,14 +224,17 @@ def entity_claims(view: View) -> None:
 _DESCR_CLASSES = (
     (r"\bUPS\b|Uninterruptible", "ups"), (r"\bPDU\b|Power Distribution", "pdu"),
     # before "router": a firewall's sysDescr often says it routes too
-    (r"\bfirewall\b|\bNGFW\b|\bUTM\b|Unified Threat|Security Appliance|Security Gateway", "firewall"),
+    (r"\bfirewall\b|\bNGFW\b|\bUTM\b|Unified Threat|Security Appliance|Security Gateway|VPN[\w ]{0,12}Concentrator",
+     "firewall"),
     (r"IP ?Camera|IPCAM|Network Camera|\bNVR\b|\bDVR\b|Video Server", "camera"),
     # before "access point": a home router's sysDescr names its Wi-Fi too
     (r"(?:Wireless|Wi-?Fi|Broadband|VPN|DSL|Cable|LTE|4G|5G)[\w ./-]{0,30}\bRouter\b|\bRouter\b[\w ./-]{0,20}"
      r"(?:Access Point|\bAP\b)", "router"),
-    (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch|\bIEEE 802\.11",
-     "wireless_ap"),
-    (r"LaserJet|OfficeJet|imageRUNNER|\bPrinter\b|\bMFP\b", "printer"),
+    (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch|\bIEEE 802\.11|"
+     r"\bAP\b|Base Station", "wireless_ap"),
+    (r"LaserJet|OfficeJet|imageRUNNER|\bPrinter\b|\bMFP\b|Print ?Server|Print Adapter|Document (?:Server|Centre)",
+     "printer"),
+    (r"Call ?Server|Signaling Server|Call ?Manager|Media Gateway|\bPBX\b|IP Phone|SIP Phone|\bVoIP\b", "voip"),
     (r"Routing Switch|\bSwitch\b", "switch"), (r"\bRouter\b|(?<!Versatile )Routing Platform", "router"),
     (r"Temperature Sensor|\bSensor\b|Environmental Monitor", "iot"), (r"\bNAS\b|DiskStation", "nas"),
     (r"Media Converter", "switch"),
