@@ -50,7 +50,8 @@ def examples(path: Path, half: str | None = None):
                 continue
             values = {**consts, **{k: v for k, v in ex.attrib.items() if not k.startswith("_")}}
             model = values.get("hw.product") or (values.get("os.product") if not values.get("os.family") else None)
-            yield ex.text.strip(), model, values.get("os.version"), values.get("hw.device") or values.get("os.device")
+            yield (ex.text.strip(), model, values.get("os.version"), values.get("hw.device") or values.get("os.device"),
+                   values.get("hw.vendor") or values.get("os.vendor"))
 
 
 def generic_best(descr: str) -> dict[str, str | None]:
@@ -62,7 +63,7 @@ def generic_best(descr: str) -> dict[str, str | None]:
     facts = [f for f, o in zip(result.facts, result.origins) if not o.startswith("recog:")]
     winners = best_facts(facts)
     return {k: str(winners[k].value) if k in winners else None
-            for k in ("model", "os_version", "firmware", "device_class")}
+            for k in ("model", "os_version", "firmware", "device_class", "vendor")}
 
 
 def norm(value: str) -> str:
@@ -100,14 +101,16 @@ def main() -> int:
 
 def _score(path: Path, verbose: bool, half: str | None = None) -> int:
     from collector.snmp.generic import class_map
+    from collector.vendornames import canonical_vendor
 
     classes = class_map()
-    score = {"model": [0, 0, 0], "version": [0, 0, 0], "class": [0, 0, 0]}  # expected, given, right
-    for descr, model, version, device in examples(path, half):
+    score = {name: [0, 0, 0] for name in ("model", "version", "class", "vendor")}  # expected, given, right
+    for descr, model, version, device, vendor in examples(path, half):
         got = generic_best(descr)
         gv = got["os_version"] or got["firmware"]
         for name, want, have in (("model", model, got["model"]), ("version", version, gv),
-                                 ("class", classes.get(device or ""), got["device_class"])):
+                                 ("class", classes.get(device or ""), got["device_class"]),
+                                 ("vendor", canonical_vendor(vendor) if vendor else None, got["vendor"])):
             if not want:
                 continue
             s = score[name]

@@ -353,6 +353,26 @@ def test_maker_then_model_code_in_sysdescr():
     assert maker_model("HP V1910-16G Switch Software Version 5.20 Release 1108") == ("HP", "V1910-16G")
 
 
+def test_a_maker_starting_sysdescr_names_the_vendor_weakly():
+    from collector.snmp.fallback import leading_maker
+
+    # Recog's examples: a known maker's name first, no model code after it
+    assert leading_maker("3Com Router 3012 Software Extended_V1.30") == "3Com"
+    assert leading_maker("Cisco Adaptive Security Appliance Version 8.0(2)") == "Cisco"
+    assert leading_maker("Arista Networks EOS version 4.28.6.1M running on an Arista Networks DCS-7050QX-32S") == "Arista"
+    # an OS, uname's words, an unknown word: no maker
+    for text in ("Linux nas 4.4.59+ #25426 SMP", "UNIX System Machine Type: not available!", "SunOS host 5.10",
+                 "Unknownmaker Router 100", ""):
+        assert leading_maker(text) is None, text
+    # a net-snmp agent (no maker in its sysObjectID): the claim is made, under the sysObjectID's maker
+    got = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "3Com Router 3012 Software Extended_V1.30",
+                                               "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10"}))).best()
+    assert got["vendor"] == "3Com"
+    got = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "3Com Router 3012 Software Extended_V1.30",
+                                               "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.9.1.1"}))).best()
+    assert got["vendor"] == "Cisco"
+
+
 def test_maker_and_model_later_in_sysdescr():
     # Recog: an Intermec label printer whose sysDescr starts with what it is
     assert best({"1.3.6.1.2.1.1.1.0": "Thermal Label Printer Intermec PM43"})["model"] == "PM43"

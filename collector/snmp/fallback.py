@@ -36,7 +36,7 @@ _STOP = frozenset("""software operating system version firmware release kernel b
  windows unix inc inc. ltd corp corporation co copyright by for of on the and running based ios os series""".split())
 #: Names that lead sysDescr but are an OS or software, not the box's maker.
 _NOT_MAKERS = frozenset(("linux", "freebsd", "openbsd", "netbsd", "darwin", "sunos", "the", "net-snmp", "vxworks",
-                         "microsoft", "windows", "ucd-snmp", "busybox", "openwrt", "debian", "ubuntu"))
+                         "microsoft", "windows", "ucd-snmp", "busybox", "openwrt", "debian", "ubuntu", "unix"))
 
 
 def model_code(token: str) -> str | None:
@@ -55,6 +55,26 @@ def _descriptors() -> frozenset[str]:
     from collector.vendornames import STRONG
 
     return frozenset(w for w in STRONG if " " not in w)
+
+
+def leading_maker(text: str | None) -> str | None:
+    """The maker the vendor table knows whose name starts ``text`` ("3Com
+    Router 3012 Software ...", "Cisco Adaptive Security Appliance ..."),
+    whatever follows it; not an OS or a word of ``uname``'s."""
+    from collector.vendornames import default
+
+    words = (text or "")[:200].replace(",", " , ").split()
+    names = default()
+    for n in (3, 2, 1):
+        if len(words) < n:
+            continue
+        lead = " ".join(words[:n])
+        if len(lead) > 60 or lead.lower() in _NOT_MAKERS or any(w in (",", ":") for w in words[:n]):
+            continue
+        maker = names.known(lead)
+        if maker is not None and maker.lower() not in _NOT_MAKERS:
+            return maker
+    return None
 
 
 def maker_model(text: str | None) -> tuple[str, str] | None:
@@ -179,6 +199,10 @@ def descr_maker_model(view: View) -> None:
         view.claim("heuristic", "model", got[1], 48, f"sysDescr: maker {got[0]} then a model code")
         view.claim("heuristic", "vendor", got[0], 50, "sysDescr: starts with a maker's name")
     elif descr:
+        maker = leading_maker(descr)
+        if maker:
+            # weaker than with a model code after it, and than the sysObjectID's maker (55-75)
+            view.claim("heuristic", "vendor", maker, 45, "sysDescr: starts with a maker's name")
         # a maker's name later in sysDescr ("..., Release 1211P04 HP A5800-24G Switch")
         words = descr[:300].split()
         for i in range(1, min(len(words), 40)):
