@@ -4,6 +4,8 @@ vendor MIBs it cites, with the fields the rule must give (or must not)."""
 
 from __future__ import annotations
 
+import pytest
+
 from collector.snmp import fallback, generic
 from collector.snmp.generic import NOT_A_MAKER_PENS, SOFTWARE_AGENT_PENS, STANDARDS_PENS
 from collector.snmp.identify import identify
@@ -440,47 +442,49 @@ def test_versions_in_sysdescr():
     assert descr_version("APC Web/SNMP Management Card (MB:v3.8.6 PF:v3.5.4)") is None
 
 
-def test_version_forms_in_sysdescr():
-    # Cisco's parentheses and what follows them (Recog's examples)
-    assert descr_version("Cisco Adaptive Security Appliance Version 7.2(4)17") == "7.2(4)17"
-    assert descr_version("Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE, RELEASE "
-                         "SOFTWARE (fc1)") == "12.2(55)SE"
-    assert descr_version("Cisco NX-OS(tm) cgr1000, Software (cgr1000-uk9), Version 5.2(1)CG2(1), Interim") == \
-        "5.2(1)CG2(1)"
-    # a short letter field after the numbers, NetScreen's "r4.0" (Recog)
-    assert descr_version("Total Access 908, Version: 12.06.00.E, Date: Mon Aug 28 13:49:40 2006") == "12.06.00.E"
-    assert descr_version("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x") == "4.1.3.Rel"
-    assert descr_version("NetScreen-5GT version 6.2.0r4.0 (SN: 0064082005002928, Firewall+VPN)") == "6.2.0r4.0"
-    # ... but not a word glued on after a full stop (AIX's "0003.0000.TCP/IP")
-    assert descr_version("AIX version: 04.02.0001.0000.TCP/IP Client Support") == "04.02.0001.0000"
-    # ... nor glued on with no full stop (a real AIX 7.3, centreon-plugins' os/aix walk), while letters and
-    # numbers glued to a release stay (Recog's 3Com "V3.03.02s56Mc02", NetScreen's "5.4.0r3a.0")
-    assert descr_version("Base Operating System Runtime AIX version: 07.03.0002.0003TCP/IP Client Support "
-                         "version: 07.03.0002.0003") == "07.03.0002.0003"
-    assert descr_version("3Com SuperStack 4 Switch 5500G-EI 24-Port Software Version 3Com OS V3.03.02s56Mc02") == \
-        "3.03.02s56Mc02"
-    assert descr_version("NetScreen-5GT version 5.4.0r3a.0 (SN: 0064092007003281, Firewall+VPN)") == "5.4.0r3a.0"
-    # an OS's name then its release, perhaps after one capitalised word (Recog: SonicWall, Cumulus)
-    assert descr_version("SonicWALL NSA 220 (SonicOS Enhanced 5.8.1.2-20o)") == "5.8.1.2-20o"
-    assert descr_version("SonicWALL TZ 670 (SonicOS 7.1.3-7015-R6965)") == "7.1.3-7015-R6965"
-    assert descr_version("Cumulus Linux 3.7.2 (Linux Kernel 4.1.33-1+cl3u17)") == "3.7.2"
-    # ... not uname's host name between (Recog's IPSO), not a kernel, not the generic Linux's release
-    assert descr_version("IPSO hostname 4.1-BUILD022 releng 1515  11.15.2006-180244 i386") is None
-    assert descr_version("Linux 2.6.9 x86_64") is None
-    assert descr_version("Darwin host 10.0.0 Darwin Kernel Version 10.0.0: Fri Jul 31") is None
-    # "OS" labels the software (Recog: Xerox printers, Data Domain), not the other parts before it
-    assert descr_version("Xerox Phaser 6250DP;PS 4.11.0,Net 19.30.02.14.2004,Eng 1.1.2,OS 5.4;SN PWG678254") == "5.4"
-    assert descr_version("Xerox Phaser 3300MFP; OS 1.50.00.14   07-16-2009, Engine 1.05.44, NIC V4.02.06") == \
-        "1.50.00.14"
-    assert descr_version("Data Domain OS 4.3.3.0-53506") == "4.3.3.0-53506"
-    # the part a version belongs to a word further back than its label (Recog: an APC card's agent)
-    assert descr_version("APC Web/SNMP Management Card (MB:v3.6.8 PF:v2.6.4 PN:apc_hw02_aos_264.bin "
-                         "MN:AP9619 HR:A10) (Embedded PowerNet SNMP Agent SW v2.2 compatible)") is None
-    # a printer's network card's, engine's or panel's version is not its own (Recog: Samsung, Xerox)
-    assert descr_version("Samsung CLP-300; CLP300N_V1.01.02.01 11-15-2006;Engine 1.01.57;NIC V4.01.06(CLP-300)") \
-        is None
-    # labels written with an underscore (Recog, 3Com cable modems)
-    assert descr_version("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03") == "01.03"
+#: (sysDescr, the version the generic rule reads or None): Recog's real examples unless marked
+VERSION_FORMS = (
+    # Cisco's parentheses and what follows them
+    ("Cisco Adaptive Security Appliance Version 7.2(4)17", "7.2(4)17"),
+    ("Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE, RELEASE SOFTWARE (fc1)",
+     "12.2(55)SE"),
+    ("Cisco NX-OS(tm) cgr1000, Software (cgr1000-uk9), Version 5.2(1)CG2(1), Interim", "5.2(1)CG2(1)"),
+    # a short letter field after the numbers, NetScreen's "r4.0"
+    ("Total Access 908, Version: 12.06.00.E, Date: Mon Aug 28 13:49:40 2006", "12.06.00.E"),
+    ("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x", "4.1.3.Rel"),
+    ("NetScreen-5GT version 6.2.0r4.0 (SN: 0064082005002928, Firewall+VPN)", "6.2.0r4.0"),
+    # ... but not a word glued on, after a full stop or not (the second a real AIX 7.3, centreon-plugins'
+    # os/aix walk), while letters and numbers glued to a release stay
+    ("AIX version: 04.02.0001.0000.TCP/IP Client Support", "04.02.0001.0000"),
+    ("Base Operating System Runtime AIX version: 07.03.0002.0003TCP/IP Client Support version: 07.03.0002.0003",
+     "07.03.0002.0003"),
+    ("3Com SuperStack 4 Switch 5500G-EI 24-Port Software Version 3Com OS V3.03.02s56Mc02", "3.03.02s56Mc02"),
+    ("NetScreen-5GT version 5.4.0r3a.0 (SN: 0064092007003281, Firewall+VPN)", "5.4.0r3a.0"),
+    # an OS's name then its release, perhaps after one capitalised word
+    ("SonicWALL NSA 220 (SonicOS Enhanced 5.8.1.2-20o)", "5.8.1.2-20o"),
+    ("SonicWALL TZ 670 (SonicOS 7.1.3-7015-R6965)", "7.1.3-7015-R6965"),
+    ("Cumulus Linux 3.7.2 (Linux Kernel 4.1.33-1+cl3u17)", "3.7.2"),
+    # ... not uname's host name between, not a kernel, not the generic Linux's release
+    ("IPSO hostname 4.1-BUILD022 releng 1515  11.15.2006-180244 i386", None),
+    ("Linux 2.6.9 x86_64", None),
+    ("Darwin host 10.0.0 Darwin Kernel Version 10.0.0: Fri Jul 31", None),
+    # "OS" labels the software, not the other parts before it
+    ("Xerox Phaser 6250DP;PS 4.11.0,Net 19.30.02.14.2004,Eng 1.1.2,OS 5.4;SN PWG678254", "5.4"),
+    ("Xerox Phaser 3300MFP; OS 1.50.00.14   07-16-2009, Engine 1.05.44, NIC V4.02.06", "1.50.00.14"),
+    ("Data Domain OS 4.3.3.0-53506", "4.3.3.0-53506"),
+    # the part a version belongs to, a word further back than its label: an APC card's agent
+    ("APC Web/SNMP Management Card (MB:v3.6.8 PF:v2.6.4 PN:apc_hw02_aos_264.bin MN:AP9619 HR:A10) "
+     "(Embedded PowerNet SNMP Agent SW v2.2 compatible)", None),
+    # a printer's network card's, engine's or panel's version is not its own
+    ("Samsung CLP-300; CLP300N_V1.01.02.01 11-15-2006;Engine 1.01.57;NIC V4.01.06(CLP-300)", None),
+    # labels written with an underscore (3Com cable modems)
+    ("3Com MCNS external 2-way Cable Modem, HW_REV: 2.00 ,SW_VER: 01.03", "01.03"),
+)
+
+
+@pytest.mark.parametrize(("descr", "version"), VERSION_FORMS)
+def test_version_forms_in_sysdescr(descr: str, version: str | None) -> None:
+    assert descr_version(descr) == version
 
 
 def test_bare_version_in_sysdescr():
