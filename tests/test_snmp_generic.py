@@ -355,6 +355,14 @@ def test_maker_then_model_code_in_sysdescr():
     assert maker_model("HP V1910-16G Switch Software Version 5.20 Release 1108") == ("HP", "V1910-16G")
 
 
+def test_an_os_name_before_a_hyphen_and_its_release():
+    # Venustech's sysDescr writes its OS and release as one word; "IOS-XE" is still IOS-XE, not IOS
+    got = best({"1.3.6.1.2.1.1.1.0": "VENUS VSOS-V0700R0600", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
+    assert (got["os_name"], got["os_version"]) == ("VSOS", "V0700R0600")
+    assert fallback._os_names().search("Cisco IOS-XE Software").group(1) == "IOS-XE"
+    assert fallback._os_names().search("Cisco IOS-XR12") is None
+
+
 def test_a_maker_starting_sysdescr_names_the_vendor_weakly():
     from collector.snmp.fallback import leading_maker
 
@@ -468,6 +476,9 @@ VERSION_FORMS = (
     ("IPSO hostname 4.1-BUILD022 releng 1515  11.15.2006-180244 i386", None),
     ("Linux 2.6.9 x86_64", None),
     ("Darwin host 10.0.0 Darwin Kernel Version 10.0.0: Fri Jul 31", None),
+    # a release in Huawei's VRP form after the OS's name, with its V (real Venustech firewalls, snmpsim-data)
+    ("VENUS VSOS-V0600R0705B20180507", "V0600R0705B20180507"),
+    ("VENUS VSOS-V0700R0600", "V0700R0600"),
     # "OS" labels the software, not the other parts before it
     ("Xerox Phaser 6250DP;PS 4.11.0,Net 19.30.02.14.2004,Eng 1.1.2,OS 5.4;SN PWG678254", "5.4"),
     ("Xerox Phaser 3300MFP; OS 1.50.00.14   07-16-2009, Engine 1.05.44, NIC V4.02.06", "1.50.00.14"),

@@ -269,7 +269,9 @@ def _os_names() -> re.Pattern[str]:
     names = sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not built_on_os(n)),
                    key=lambda n: (-len(n), n))
     # a hyphen may be written as a space ("Cisco IOS XR Software" is IOS-XR)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n).replace(r"\-", "[- ]") for n in names) + r")(?![\w-])")
+    # (a hyphen may follow when a release does: "VSOS-V0600R0705B20180507", not "IOS-XE")
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n).replace(r"\-", "[- ]") for n in names) +
+                      r")(?!\w)(?!-(?![vV]?\d))")
 
 
 def descr_os(view: View) -> None:
@@ -371,6 +373,11 @@ _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|ke
                          r"agent|board|cpld|fpga|bios|uboot|u-boot|protocol|ieee|api|driver|nic|engine|eng|iot|net|ui|nc)$")
 
 
+#: A release in Huawei's VRP form, which other makers' systems also use ("V200R012C00SPC500",
+#: Venustech's "V0600R0705B20180507"): no dots, the V part of it.
+_VRP_RELEASE = r"V\d{3,4}R\d{3,4}(?:[A-Z]+\d+)*"
+
+
 @functools.lru_cache(maxsize=1)
 def _os_then_version() -> re.Pattern[str]:
     """An OS name of the vocabulary, then (after a space or a hyphen, and
@@ -381,7 +388,8 @@ def _os_then_version() -> re.Pattern[str]:
                    key=lambda n: (-len(n), n))
     # the word between is capitalised ("Enhanced"): uname's host name after its OS is not
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?:-|\s+)"
-                      r"(?:(?P<what>[A-Z][A-Za-z]{1,11})\s+)?(?P<whole>" + _VERSION + r"(?:[-_][A-Za-z0-9]+)*)(?![\w.])")
+                      r"(?:(?P<what>[A-Z][A-Za-z]{1,11})\s+)?(?P<whole>" + _VERSION + r"(?:[-_][A-Za-z0-9]+)*|" + _VRP_RELEASE +
+                      r")(?![\w.])")
 
 
 def descr_version(text: str | None) -> str | None:
@@ -412,7 +420,8 @@ def descr_version(text: str | None) -> str | None:
     # "Cumulus Linux 3.7.2 (Linux Kernel 4.1.33)", "FreeNAS-11.3-U3.2")
     for m in _os_then_version().finditer(text[:1024]):
         if not (m.group("what") and _OTHER_PART.match(m.group("what"))):
-            return re.sub(r"^[vV](?=\d)", "", m.group("whole"))
+            whole = m.group("whole")
+            return whole if re.fullmatch(_VRP_RELEASE, whole) else re.sub(r"^[vV](?=\d)", "", whole)
     bare = {m.group("v") for m in _BARE_VERSION.finditer(text[:1024])}
     if not labelled and len(bare) == 1 and not _DATE.match(version := bare.pop()) and not _UNAME.match(text):
         before = text[:text.index(version)].rstrip().lower()
