@@ -302,6 +302,14 @@ def test_sysdescr_keywords_for_print_servers_access_points_voip_and_vpn_concentr
                        ("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x", "firewall")):
         got = best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
         assert got["device_class"] == cls, descr
+    # uname's host name is a hint just above the general-purpose OS's "server", never a keyword at 55;
+    # "AP" counts in capitals only (a host "ap-lobby" is a name)
+    ident = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Linux nas 4.4.59+ #25426 SMP PREEMPT armv7l",
+                                                 "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10"})))
+    hint = [f for f in ident.facts if f.field == "device_class" and "host name" in f.evidence]
+    assert [(f.value, f.confidence) for f in hint] == [("nas", 36)] and ident.best()["device_class"] == "nas"
+    got = best({"1.3.6.1.2.1.1.1.0": "Acme router firmware, ap-lobby", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
+    assert got["device_class"] == "router"
     # "AP" only as a word: an APC card's model number is none
     got = best({"1.3.6.1.2.1.1.1.0": "Card (MB:v3.6.8 MN:AP9619 HR:A10)", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
     assert got["device_class"] != "wireless_ap"

@@ -150,7 +150,7 @@ _MODEL_LABEL = re.compile(r"(?i)\bmodel(?:\s+(?:name|number|no\.?))?\s*[:=]\s*(\
 
 
 #: What may follow a bare product code in sysDescr: its release ("DSR1010 03.00.01.00",
-#: "ERS-1612 (2.1.0.0)", "WJ-HD300 SWVer1.53", "UAP-AC-Mesh-Pro 4.3.20.11298"), perhaps after one
+#: "ERS-1612 (2.1.0.0)", "WJ-HD300 SWVer1.53", "USW-5-Flex, 4.0.80.10875"), perhaps after one
 #: short label ("ESP-16 MI V3.13", "CSS326-24G-2S+ SwOS v2.13").
 _RELEASE_TOKEN = re.compile(r"\(?(?:sw)?(?:ver\.?|v)?\d+(?:\.\d+)+[A-Za-z0-9.-]*\)?", re.I)
 _LABEL_TOKEN = re.compile(r"[A-Za-z]{1,6}")
@@ -365,7 +365,7 @@ _DESCR_VERSIONS = (
 #: "SCO UnixWare 7.1.0"), read only when it is the only one and nothing is labelled.
 _BARE_VERSION = re.compile(r"(?<![\w.:/()-])(?P<v>\d{1,4}(?:\.\d{1,6}){1,3}(?:[a-z]\d*|[A-Z]\d+)?)(?![\w.:/()%-])")
 #: ``uname -a`` ("Linux AD-1800-FP2 2.6.30 #1 SMP ..."): its bare number is the kernel's.
-_UNAME = re.compile(r"(?i)(?:linux|sunos|darwin|freebsd|netbsd|openbsd|dragonfly|gnu|hp-ux|minix)\s")
+UNAME = re.compile(r"(?i)(?:linux|sunos|darwin|freebsd|netbsd|openbsd|dragonfly|gnu|hp-ux|minix)\s")
 #: What a bare dotted number may be instead: a date ("03.11.2011", "2011.03.11").
 _DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d\.\d{1,2}\.\d{1,2})$")
 #: What a version must not be the version of.
@@ -417,13 +417,13 @@ def descr_version(text: str | None) -> str | None:
         if found:
             return min(found)[2]
     # an OS's name then its release, perhaps after one word ("SonicOS Enhanced 5.8.1.2-20o",
-    # "Cumulus Linux 3.7.2 (Linux Kernel 4.1.33)", "FreeNAS-11.3-U3.2")
+    # "Cumulus Linux 3.7.2 (Linux Kernel 4.1.33)", "VSOS-V0700R0600")
     for m in _os_then_version().finditer(text[:1024]):
         if not (m.group("what") and _OTHER_PART.match(m.group("what"))):
             whole = m.group("whole")
             return whole if re.fullmatch(_VRP_RELEASE, whole) else re.sub(r"^[vV](?=\d)", "", whole)
     bare = {m.group("v") for m in _BARE_VERSION.finditer(text[:1024])}
-    if not labelled and len(bare) == 1 and not _DATE.match(version := bare.pop()) and not _UNAME.match(text):
+    if not labelled and len(bare) == 1 and not _DATE.match(version := bare.pop()) and not UNAME.match(text):
         before = text[:text.index(version)].rstrip().lower()
         if not re.search(r"(?:hardware|hw|boot\w*|rom|kernel|linux|bios|mib|snmp|ieee|\bip|address)\s*[:=]?$", before):
             return version

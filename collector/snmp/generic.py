@@ -231,7 +231,7 @@ _DESCR_CLASSES = (
     (r"(?:Wireless|Wi-?Fi|Broadband|VPN|DSL|Cable|LTE|4G|5G)[\w ./-]{0,30}\bRouter\b|\bRouter\b[\w ./-]{0,20}"
      r"(?:Access Point|\bAP\b)", "router"),
     (r"Access Point|Wireless (?:LAN )?Controller|\bWLC\d*|SmartCell Gateway|Wireless Switch|\bIEEE 802\.11|"
-     r"\bAP\b|Base Station", "wireless_ap"),
+     r"(?-i:\bAP\b)|Base Station", "wireless_ap"),
     (r"LaserJet|OfficeJet|imageRUNNER|\bPrinter\b|\bMFP\b|Print ?Server|Print Adapter|Document (?:Server|Centre)",
      "printer"),
     (r"Call ?Server|Signaling Server|Call ?Manager|Media Gateway|\bPBX\b|IP Phone|SIP Phone|\bVoIP\b", "voip"),
@@ -244,9 +244,17 @@ _DESCR_CLASSES = (
 def descr_class(view: View) -> None:
     """A class keyword in sysDescr, else in the ENTITY-MIB chassis description
     ("Cisco Catalyst 9300 Series Switch", "... Wireless Access Point")."""
+    from collector.snmp.fallback import UNAME
+
     chassis = view.mibs.chassis[0].get("descr") if view.mibs.chassis else None
-    for text, where, confidence in ((view.system("sys_descr"), "sysDescr", 55),
-                                    (chassis, "ENTITY-MIB chassis description", 52)):
+    descr, host = view.system("sys_descr"), None
+    if descr and UNAME.match(descr) and len(words := descr.split()) > 1:
+        # uname's form ("Linux nas 4.4.59+ #25426 SMP ..."): its second word is the name someone gave
+        # the host, a hint just above the general-purpose OS's "server" (35), no reading of the box
+        descr, host = " ".join(words[:1] + words[2:]), words[1]
+    for text, where, confidence in ((descr, "sysDescr", 55),
+                                    (chassis, "ENTITY-MIB chassis description", 52),
+                                    (host, "the host name in sysDescr", 36)):
         for pattern, cls in _DESCR_CLASSES:
             if text and re.search(pattern, text[:1024], re.I):
                 view.claim("heuristic", "device_class", cls, confidence, f"{where} keyword /{pattern}/")
