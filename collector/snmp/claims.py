@@ -32,6 +32,11 @@ _WITH_BUILD = re.compile(r"^v?(\d+(?:\.\d+)+[a-z]?)\s*,?\s*\(?\s*build\s*[:#]?\s
                          r"(?:\s*,\s*\d{6,8}\s*(?:\([A-Za-z .]{1,16}\))?)?$", re.I)
 
 
+#: A release in Huawei's VRP form, which other makers' systems also use ("V200R012C00SPC500",
+#: Venustech's "V0600R0705B20180507"): no dots, the V part of it.
+VRP_RELEASE = r"V\d{3,4}R\d{3,4}(?:[A-Z]+\d+)*"
+
+
 #: A version that is nothing but zeros ("00.00", "0.0.0"; UPS-MIB's upsIdentUPSSoftwareVersion of a
 #: power switch whose real firmware is 5.27): an agent's unfilled field, no version.
 _ZEROS = re.compile(r"^v?0+(?:[._]0+)*$", re.I)
@@ -79,11 +84,12 @@ class Claims:
         text = clean(value)
         if text is None:
             return False
-        # "V200R012C00" (Huawei, H3C) and "V0700R0600" (Venustech VSOS) keep their V: it is part of the release
-        if field_name in ("os_version", "firmware") and not re.match(r"V\d{3,4}R\d{3,4}", text):
-            text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
-        if field_name in ("os_version", "firmware") and _ZEROS.match(text):
-            return False  # "00.00", "0.0.0": what an agent says where it knows no version
+        if field_name in ("os_version", "firmware"):
+            # "V200R012C00" (Huawei, H3C) and "V0700R0600" (Venustech VSOS) keep their V: it is part of the release
+            if not re.match(VRP_RELEASE, text):
+                text = re.sub(r"^(?:v|ver\.?|version)\s*(?=\d)", "", text, flags=re.I)
+            if _ZEROS.match(text):
+                return False  # "00.00", "0.0.0": what an agent says where it knows no version
         if field_name == "vendor":
             # junk ("(none)", "---") is no claim; Fact itself makes the name canonical
             from collector.vendornames import canonical_vendor

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from collector.snmp.claims import clean
+from collector.snmp.claims import VRP_RELEASE, clean
 from collector.snmp.engine import GENERIC_OS_FAMILIES, Matched, View, built_on_os, generic_origin
 
 #: A model code: letters and digits, joined by - / _ . + (``GS108T``,
@@ -57,24 +57,24 @@ def _descriptors() -> frozenset[str]:
     return frozenset(w for w in STRONG if " " not in w)
 
 
+def _lead_maker(words: list[str], n: int) -> str | None:
+    """The maker the vendor table knows whose name is the first ``n`` words
+    (sysDescr split with its commas apart); not an OS or a word of ``uname``'s."""
+    from collector.vendornames import default
+
+    lead = " ".join(words[:n])
+    if len(lead) > 60 or lead.lower() in _NOT_MAKERS or any(w in (",", ":") for w in words[:n]):
+        return None
+    maker = default().known(lead)
+    return maker if maker is not None and maker.lower() not in _NOT_MAKERS else None
+
+
 def leading_maker(text: str | None) -> str | None:
     """The maker the vendor table knows whose name starts ``text`` ("3Com
     Router 3012 Software ...", "Cisco Adaptive Security Appliance ..."),
-    whatever follows it; not an OS or a word of ``uname``'s."""
-    from collector.vendornames import default
-
+    whatever follows it."""
     words = (text or "")[:200].replace(",", " , ").split()
-    names = default()
-    for n in (3, 2, 1):
-        if len(words) < n:
-            continue
-        lead = " ".join(words[:n])
-        if len(lead) > 60 or lead.lower() in _NOT_MAKERS or any(w in (",", ":") for w in words[:n]):
-            continue
-        maker = names.known(lead)
-        if maker is not None and maker.lower() not in _NOT_MAKERS:
-            return maker
-    return None
+    return next((maker for n in (3, 2, 1) if len(words) >= n and (maker := _lead_maker(words, n))), None)
 
 
 def maker_model(text: str | None) -> tuple[str, str] | None:
@@ -82,20 +82,12 @@ def maker_model(text: str | None) -> tuple[str, str] | None:
     table knows, then at most two product-line words, then a model code:
     "ZyXEL ES-2108 ...", "NETGEAR ProSafe GS108T ...", "Hewlett-Packard
     J9019B ..."."""
-    from collector.vendornames import default
-
     if not text:
         return None
     words = text[:300].replace(",", " , ").split()
-    names = default()
     for n in (3, 2, 1):
-        if len(words) <= n:
-            continue
-        lead = " ".join(words[:n])
-        if len(lead) > 60 or lead.lower() in _NOT_MAKERS or any(w in (",", ":") for w in words[:n]):
-            continue
-        maker = names.known(lead)
-        if maker is None or maker.lower() in _NOT_MAKERS:
+        maker = _lead_maker(words, n) if len(words) > n else None
+        if maker is None:
             continue
         rest = words[n:n + 6]
         # "Avaya Inc., G250-BRI ...", "Enterasys Networks, Inc. B3G124-24 ...": the maker's legal form
@@ -177,7 +169,7 @@ def bare_model(descr: str | None, sys_name: str | None = None) -> str | None:
     if host and head.casefold() in (host, host.split(".")[0]):
         return None
     code = model_code(head)
-    if not code or code != head or re.search(r"(?i)V\d{3,4}R\d{3,4}", head) or _RELEASE_TOKEN.fullmatch(head):
+    if not code or code != head or re.search(VRP_RELEASE, head, re.I) or _RELEASE_TOKEN.fullmatch(head):
         return None
     letters = [c for c in head if c.isalpha()]
     upper = sum(c.isupper() for c in letters) * 2 >= len(letters)
@@ -261,13 +253,20 @@ _NOT_OS_WORDS = frozenset({"Classic"})
 
 
 @functools.lru_cache(maxsize=1)
-def _os_names() -> re.Pattern[str]:
-    """Every OS name of the vocabulary (schemas/os_names.json) as a whole
-    word, the longest first ("IOS-XE" before "IOS")."""
+def _os_name_list() -> tuple[str, ...]:
+    """The OS names of the vocabulary (schemas/os_names.json) a sysDescr may
+    state, the longest first ("IOS-XE" before "IOS"): not those appliances
+    are built on (Linux)."""
     from collector.snmp.definitions import vocabulary
 
-    names = sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not built_on_os(n)),
-                   key=lambda n: (-len(n), n))
+    return tuple(sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not built_on_os(n)),
+                        key=lambda n: (-len(n), n)))
+
+
+@functools.lru_cache(maxsize=1)
+def _os_names() -> re.Pattern[str]:
+    """Every OS name of :func:`_os_name_list` as a whole word."""
+    names = _os_name_list()
     # a hyphen may be written as a space ("Cisco IOS XR Software" is IOS-XR)
     # (a hyphen may follow when a release does: "VSOS-V0600R0705B20180507", not "IOS-XE")
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n).replace(r"\-", "[- ]") for n in names) +
@@ -373,22 +372,14 @@ _OTHER_PART = re.compile(r"(?i)^(?:hardware|hw|h/w|boot\w*|rom|bootrom|loader|ke
                          r"agent|board|cpld|fpga|bios|uboot|u-boot|protocol|ieee|api|driver|nic|engine|eng|iot|net|ui|nc)$")
 
 
-#: A release in Huawei's VRP form, which other makers' systems also use ("V200R012C00SPC500",
-#: Venustech's "V0600R0705B20180507"): no dots, the V part of it.
-_VRP_RELEASE = r"V\d{3,4}R\d{3,4}(?:[A-Z]+\d+)*"
-
-
 @functools.lru_cache(maxsize=1)
 def _os_then_version() -> re.Pattern[str]:
-    """An OS name of the vocabulary, then (after a space or a hyphen, and
-    perhaps one more word) a release."""
-    from collector.snmp.definitions import vocabulary
-
-    names = sorted((n for n in vocabulary()[1] if n not in _NOT_OS_WORDS and not built_on_os(n)),
-                   key=lambda n: (-len(n), n))
+    """An OS name of :func:`_os_name_list`, then (after a space or a hyphen,
+    and perhaps one more word) a release."""
+    names = _os_name_list()
     # the word between is capitalised ("Enhanced"): uname's host name after its OS is not
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?:-|\s+)"
-                      r"(?:(?P<what>[A-Z][A-Za-z]{1,11})\s+)?(?P<whole>" + _VERSION + r"(?:[-_][A-Za-z0-9]+)*|" + _VRP_RELEASE +
+                      r"(?:(?P<what>[A-Z][A-Za-z]{1,11})\s+)?(?P<whole>" + _VERSION + r"(?:[-_][A-Za-z0-9]+)*|" + VRP_RELEASE +
                       r")(?![\w.])")
 
 
@@ -421,7 +412,7 @@ def descr_version(text: str | None) -> str | None:
     for m in _os_then_version().finditer(text[:1024]):
         if not (m.group("what") and _OTHER_PART.match(m.group("what"))):
             whole = m.group("whole")
-            return whole if re.fullmatch(_VRP_RELEASE, whole) else re.sub(r"^[vV](?=\d)", "", whole)
+            return whole if re.fullmatch(VRP_RELEASE, whole) else re.sub(r"^[vV](?=\d)", "", whole)
     bare = {m.group("v") for m in _BARE_VERSION.finditer(text[:1024])}
     if not labelled and len(bare) == 1 and not _DATE.match(version := bare.pop()) and not UNAME.match(text):
         before = text[:text.index(version)].rstrip().lower()
