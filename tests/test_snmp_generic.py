@@ -278,41 +278,47 @@ def test_kvm_and_xen_hosts_are_hypervisors():
         assert got["os_name"] == "Debian"
 
 
-def test_sysdescr_keywords_keep_routers_and_firewalls_apart_from_access_points():
-    for descr, cls in (("802.11ac Dual Band Wireless Router", "router"),
-                       ("Wireless-N Broadband Router with 802.11n Access Point", "router"),
-                       ("Enterprise Access Point, IEEE 802.11ax", "wireless_ap"),
-                       ("Outdoor IEEE 802.11n CPE", "wireless_ap"),
-                       ("Adaptive Security Appliance Version 9.8(4)", "firewall"),
-                       ("VPN Firewall Router", "firewall")):
-        got = best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
-        assert got["device_class"] == cls, descr
+def class_of_descr(descr: str) -> str | None:
+    """The class identification gives a sysDescr of a maker no definition knows."""
+    return best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})["device_class"]
 
 
-def test_sysdescr_keywords_for_print_servers_access_points_voip_and_vpn_concentrators():
-    # Recog's examples (the devices Recog names), with a maker no definition knows
-    for descr, cls in (("AXIS 5470e Network Print Server V6.21 Dec  5 2000", "printer"),
-                       ("Monarch 7411 Print Adapter", "printer"),
-                       ("AXIS 560Print serverV5.36 Jul 7 1997", "printer"),
-                       ("Acme Enterprise AP: v3.1.00 v3.0.8", "wireless_ap"),  # 3Com's, another maker
-                       ("Apple Base Station V3.84 Compatible", "wireless_ap"),
-                       ("Nortel Networks, CS 1000 Signaling Server, Software Release sse-4.00.55", "voip"),
-                       ("Nortel, Meridian 1 Call Server, System 2121, Release 4, Issue 50", "voip"),
-                       ("Avaya Inc., G250 Media Gateway, SW Version 25.28.0", "voip"),
-                       ("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x", "firewall")):
-        got = best({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
-        assert got["device_class"] == cls, descr
-    # uname's host name is a hint just above the general-purpose OS's "server", never a keyword at 55;
+#: (sysDescr, class): routers and firewalls kept apart from access points (constructed), then print
+#: servers, access points, VoIP and VPN concentrators (Recog's examples, the devices Recog names)
+DESCR_CLASSES = (
+    ("802.11ac Dual Band Wireless Router", "router"),
+    ("Wireless-N Broadband Router with 802.11n Access Point", "router"),
+    ("Enterprise Access Point, IEEE 802.11ax", "wireless_ap"),
+    ("Outdoor IEEE 802.11n CPE", "wireless_ap"),
+    ("Adaptive Security Appliance Version 9.8(4)", "firewall"),
+    ("VPN Firewall Router", "firewall"),
+    ("AXIS 5470e Network Print Server V6.21 Dec  5 2000", "printer"),
+    ("Monarch 7411 Print Adapter", "printer"),
+    ("AXIS 560Print serverV5.36 Jul 7 1997", "printer"),
+    ("Acme Enterprise AP: v3.1.00 v3.0.8", "wireless_ap"),  # 3Com's, another maker
+    ("Apple Base Station V3.84 Compatible", "wireless_ap"),
+    ("Nortel Networks, CS 1000 Signaling Server, Software Release sse-4.00.55", "voip"),
+    ("Nortel, Meridian 1 Call Server, System 2121, Release 4, Issue 50", "voip"),
+    ("Avaya Inc., G250 Media Gateway, SW Version 25.28.0", "voip"),
+    ("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x", "firewall"),
     # "AP" counts in capitals only (a host "ap-lobby" is a name)
+    ("Acme router firmware, ap-lobby", "router"),
+)
+
+
+@pytest.mark.parametrize(("descr", "cls"), DESCR_CLASSES)
+def test_sysdescr_class_keywords(descr: str, cls: str) -> None:
+    assert class_of_descr(descr) == cls
+
+
+def test_sysdescr_class_keywords_leave_host_names_and_model_numbers():
+    # uname's host name is a hint just above the general-purpose OS's "server", never a keyword at 55
     ident = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Linux nas 4.4.59+ #25426 SMP PREEMPT armv7l",
                                                  "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10"})))
     hint = [f for f in ident.facts if f.field == "device_class" and "host name" in f.evidence]
     assert [(f.value, f.confidence) for f in hint] == [("nas", 36)] and ident.best()["device_class"] == "nas"
-    got = best({"1.3.6.1.2.1.1.1.0": "Acme router firmware, ap-lobby", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
-    assert got["device_class"] == "router"
     # "AP" only as a word: an APC card's model number is none
-    got = best({"1.3.6.1.2.1.1.1.0": "Card (MB:v3.6.8 MN:AP9619 HR:A10)", "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99998.2"})
-    assert got["device_class"] != "wireless_ap"
+    assert class_of_descr("Card (MB:v3.6.8 MN:AP9619 HR:A10)") != "wireless_ap"
 
 
 # -- model, version and firmware fallbacks (collector/snmp/fallback.py) -----
