@@ -15,7 +15,12 @@ community per device, each credential limited to its one address), the real
 inventory, and its ``export --format json`` is scored. In the same run,
 interleaved, sequential ``snmpbulkwalk -v2c`` full-tree walks of the same
 devices give the baseline; wall times and the scan's peak RSS (GNU time)
-are medians of ``--runs``.
+are medians of ``--runs``. Each run scans into a fresh inventory, as a new
+user's first scan does; the scores printed are the first run's, and with
+several runs every run is scored and the spread is printed per field (the
+same devices must give the same fields run after run: a slow agent may not
+lose fields). On the closed half only counts are printed, never which
+devices moved.
 
 Matching rules: see ``bench/snmp_scoring.py`` (and the README section
 "SNMP identification: tuning vs held-out").
@@ -84,6 +89,41 @@ def export_json(db: Path) -> list[dict]:
     return json.loads(out.stdout)
 
 
+def _by_case(records: list[dict], by_ip: dict[str, str]) -> dict[str, dict]:
+    """Each recording's device in an export (by the address it was served on)."""
+    results: dict[str, dict] = {}
+    for record in records:
+        for ip in record.get("ips") or []:
+            if ip in by_ip:
+                results[by_ip[ip]] = from_export(record)
+    return results
+
+
+def stability(cases: list[Case], per_run: list[dict[str, dict]], fields: tuple[str, ...],
+              names_shown: bool) -> dict[str, list[int]]:
+    """Print, per field, the right count of every run and how many devices
+    gave that field differently in some run (which ones only where
+    ``names_shown``: never on the closed half)."""
+    rights = {f: [] for f in fields}
+    for results in per_run:
+        tallies = score([c for c in cases if not c.duplicate_of], results, fields)
+        for f in fields:
+            rights[f].append(tallies[f].right if f in tallies else 0)
+    moved: dict[str, list[str]] = {f: [] for f in fields}
+    for case in cases:
+        for f in fields:
+            values = {json.dumps((r.get(case.name) or {}).get(f)) for r in per_run}
+            if len(values) > 1:
+                moved[f].append(case.name)
+    print(f"\nrun to run ({len(per_run)} runs, each into a fresh inventory): right per run, and recordings "
+          "whose value changed between runs")
+    for f in fields:
+        if any(rights[f]) or moved[f]:
+            line = f"  {f}: {'/'.join(map(str, rights[f]))}; changed on {len(moved[f])}"
+            print(line + (f" ({', '.join(moved[f])})" if names_shown and moved[f] else ""))
+    return rights
+
+
 def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path, simulators: int = 1,
          port: int = PORT) -> int:
     snmp_bench.PORT = port
@@ -104,28 +144,27 @@ def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path
     print(f"{simulators} snmpsim process(es) up after {time.monotonic() - started:.0f} s", flush=True)
     ours: list[tuple[float, int]] = []
     theirs: list[tuple[float, int]] = []
+    per_run: list[dict[str, dict]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config = snmp_bench.config_for(devices, Path(tmp) / "snmp.toml")
-            db = Path(tmp) / "eval.db"
             for run in range(runs):
+                db = Path(tmp) / f"eval-{run + 1}.db"  # a fresh inventory each run, as a first scan
                 ours.append(snmp_bench.run_collector(devices, config, db))
                 line = f"run {run + 1}: lan-collector {ours[-1][0]:.1f} s ({ours[-1][1] / 1024:.0f} MiB)"
                 if baseline:
                     theirs.append(snmp_bench.run_bulkwalks(devices))
                     line += f", sequential snmpbulkwalk {theirs[-1][0]:.1f} s ({theirs[-1][1]:,} values)"
                 print(line, flush=True)
-            records = export_json(db)
+                per_run.append(_by_case(export_json(db), by_ip))
     finally:
         _stop(sims)
-    results: dict[str, dict] = {}
-    for record in records:
-        for ip in record.get("ips") or []:
-            if ip in by_ip:
-                results[by_ip[ip]] = from_export(record)
-    print(f"\nlive: lan-collector scan --plugins snmp, JSON export; {len(results)} of {len(devices)} "
-          f"recordings became devices ({simulators} snmpsim process(es))")
+    results = per_run[0]
+    print(f"\nlive: lan-collector scan --plugins snmp, JSON export of the first run; {len(results)} of "
+          f"{len(devices)} recordings became devices ({simulators} snmpsim process(es))")
     summary = report(cases, results, FIELDS + OPTIONAL_FIELDS, details)
+    if runs > 1:
+        stability(cases, per_run, FIELDS + OPTIONAL_FIELDS, names_shown=cases[0].set != "heldout")
     wall = statistics.median(r[0] for r in ours)
     rss = statistics.median(r[1] for r in ours) / 1024
     speed = {"runs": runs, "wall_s": [r[0] for r in ours], "rss_mib": [r[1] / 1024 for r in ours]}
@@ -137,7 +176,7 @@ def live(cases: list[Case], runs: int, baseline: bool, details: bool, work: Path
     print(line + f" (medians of {runs})")
     out = snmp_bench.RESULTS / f"snmp_eval_{work.name}-sim{simulators}.json"
     out.write_text(json.dumps({"set": [c.name for c in cases], "scores": summary, "speed": speed,
-                               "results": results}, indent=1))
+                               "results": results, "later_runs": per_run[1:]}, indent=1))
     print(f"written {out.relative_to(snmp_bench.ROOT)}")
     return 0
 

@@ -194,6 +194,26 @@ def test_score_counts_right_wrong_missing_and_extra():
     assert "| vendor | 1/2 | 50 % |" in text and "wrong   model" in text
 
 
+def test_run_to_run_spread_is_counted_and_closed_names_stay_hidden(capsys):
+    import snmp_eval
+
+    def case(name, set_="heldout", **expected):
+        return Case(name, set_, {"expected": {**dict.fromkeys(FIELDS), **expected}}, Path("x"))
+
+    cases = [case("closed-a", vendor="Cisco", device_class="switch"), case("closed-b", vendor="HP")]
+    runs = [{"closed-a": {"vendor": "Cisco", "device_class": "switch"}, "closed-b": {"vendor": "HP"}},
+            {"closed-a": {"vendor": "Cisco", "device_class": None}, "closed-b": {"vendor": "HP"}}]
+    rights = snmp_eval.stability(cases, runs, ("vendor", "device_class"), names_shown=False)
+    assert rights == {"vendor": [2, 2], "device_class": [1, 0]}
+    out = capsys.readouterr().out
+    assert "device_class: 1/0; changed on 1" in out and "vendor: 2/2; changed on 0" in out
+    assert "closed-a" not in out
+    opened = [case("open-a", "opened", vendor="Cisco", device_class="switch")]
+    snmp_eval.stability(opened, [{"open-a": {"device_class": "switch"}}, {"open-a": {}}], ("device_class",),
+                        names_shown=True)
+    assert "changed on 1 (open-a)" in capsys.readouterr().out
+
+
 def test_offline_scorer_runs_on_the_held_out_set():
     """Runs and reports; the scores themselves are not asserted (see the docstring).
     Recordings over 200 kB on disk are skipped to keep the suite fast."""
