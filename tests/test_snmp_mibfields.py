@@ -400,3 +400,88 @@ def test_every_row_of_a_large_enterprise_is_asked_and_the_devices_own_branch_fir
     assert own[0][0].startswith("1.3.6.1.4.1.171.10.76.17.")
     assert [r for r in own if not r[0].startswith("1.3.6.1.4.1.171.10.76.17.")] == \
         [r for r in mibfields.table()["171"] if not r[0].startswith("1.3.6.1.4.1.171.10.76.17.")][:len(own) - 1]
+
+
+def _kinds_tool():
+    spec = importlib.util.spec_from_file_location("derive_mibkinds", ROOT / "tools" / "derive_mibkinds.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+#: Constructed in the style of a UPS card's MIB, a switch MIB that watches an attached UPS, a routing
+#: protocol's PDU table, and a PDU MIB that names a node above another module's UPS objects (as
+#: Socomec's PDU MIB names 1.3.6.1.4.1.4555.1.1 "pduAgent")
+KIND_MIBS = {
+    "EX-UPS-MIB": """
+EX-UPS-MIB DEFINITIONS ::= BEGIN
+IMPORTS OBJECT-TYPE, enterprises FROM SNMPv2-SMI DisplayString FROM SNMPv2-TC;
+exPower OBJECT IDENTIFIER ::= { enterprises 99992 }
+exNet OBJECT IDENTIFIER ::= { exPower 1 }
+ups OBJECT IDENTIFIER ::= { exNet 1 }
+upsIdent OBJECT IDENTIFIER ::= { ups 1 }
+upsBattery OBJECT IDENTIFIER ::= { ups 2 }
+upsIdentModel OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current DESCRIPTION "m" ::= { upsIdent 1 }
+upsBatteryCapacity OBJECT-TYPE SYNTAX INTEGER MAX-ACCESS read-only STATUS current DESCRIPTION "c" ::= { upsBattery 1 }
+END
+""",
+    "EX-PDU-MIB": """
+EX-PDU-MIB DEFINITIONS ::= BEGIN
+IMPORTS OBJECT-TYPE, enterprises FROM SNMPv2-SMI DisplayString FROM SNMPv2-TC;
+exPower OBJECT IDENTIFIER ::= { enterprises 99992 }
+pduAgent OBJECT IDENTIFIER ::= { exPower 1 }
+pduBox OBJECT IDENTIFIER ::= { pduAgent 20 }
+pduIdentModel OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current DESCRIPTION "m" ::= { pduBox 1 }
+END
+""",
+    "EX-SWITCH-MIB": """
+EX-SWITCH-MIB DEFINITIONS ::= BEGIN
+IMPORTS OBJECT-TYPE, enterprises FROM SNMPv2-SMI DisplayString FROM SNMPv2-TC;
+exSwitch OBJECT IDENTIFIER ::= { enterprises 99993 }
+exSwUpsMonitor OBJECT IDENTIFIER ::= { exSwitch 7 }
+upsMonitorStatus OBJECT-TYPE SYNTAX INTEGER MAX-ACCESS read-only STATUS current DESCRIPTION "s" ::= { exSwitch 8 }
+cliPduLspId OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current DESCRIPTION "l" ::= { exSwitch 9 }
+END
+""",
+}
+
+
+def test_derive_kinds_keeps_only_the_subtrees_of_a_ups_or_pdu_mib(tmp_path):
+    tool = _kinds_tool()
+    for name, text in KIND_MIBS.items():
+        (tmp_path / name).write_text(text)
+    tree, stats = tool.load([tmp_path])
+    assert stats["modules"] == 3
+    table, counts = tool.kinds(tree)
+    base = "1.3.6.1.4.1.99992.1"
+    # the UPS MIB's "ups" node (its children are under it); the PDU MIB's own PDU branch, not its
+    # "pduAgent" above the UPS objects; nothing of the switch's UPS monitor or of a protocol's PDUs
+    assert table == {f"{base}.1": ["ups", "EX-UPS-MIB::ups"], f"{base}.20": ["pdu", "EX-PDU-MIB::pduBox"]}
+    assert counts["modules_describing_a_kind"] == 2
+
+
+def test_the_shipped_kind_table_is_derived_with_its_source():
+    doc = json.loads((ROOT / "collector" / "snmp" / "mibkinds.json").read_text())
+    assert [s["repository"] for s in doc["sources"]] == ["netdisco/netdisco-mibs", "cisco-kusanagi/mibs.snmplabs.com"]
+    assert all(re.fullmatch(r"[0-9a-f]{40}", s["commit"]) for s in doc["sources"])
+    assert doc["tool"] == "tools/derive_mibkinds.py" and doc["stats"]["excluded"] >= 1
+    kinds = doc["kinds"]
+    assert kinds["1.3.6.1.4.1.318.1.1.1"] == ["ups", "PowerNet-MIB::ups"]
+    assert kinds["1.3.6.1.4.1.318.1.1.12"] == ["pdu", "PowerNet-MIB::rPDU"]
+    assert {kind for kind, _name in kinds.values()} == {"ups", "pdu"}
+    assert not any(oid.startswith("1.3.6.1.4.1.9.") for oid in kinds)  # CISCO-IETF-ISIS-MIB's ciiPdu*: a protocol's
+
+
+def test_a_ups_mibs_subtree_answering_says_the_box_is_a_ups():
+    # an APC card answering only its battery group (a trimmed walk: no identity object, no sysDescr)
+    battery = {"1.3.6.1.4.1.318.1.1.1.2.2.1.0": 100, "1.3.6.1.4.1.318.1.1.1.2.2.3.0": 123000}
+    ident = identify(simulate(walk_from_mapping(battery)))
+    facts = [f for f in ident.facts if f.field == "device_class" and "subtree of a UPS MIB" in f.evidence]
+    assert [(f.value, f.confidence) for f in facts] == [("ups", mibfields.KIND_CONFIDENCE)]
+    assert "PowerNet-MIB::ups (1.3.6.1.4.1.318.1.1.1)" in facts[0].evidence
+    # subtrees of both kinds answering say neither
+    both = dict(battery, **{"1.3.6.1.4.1.318.1.1.12.2.3.1.1.2.1": 12})
+    ident = identify(simulate(walk_from_mapping(both)))
+    assert not [f for f in ident.facts if "subtree of a" in f.evidence]

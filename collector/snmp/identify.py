@@ -103,6 +103,7 @@ def identify(walk: Walk) -> Identification:
     engine.appliance_os(matched, view)
     fallback.descr_os(view)
     mibfields.claims(view, matched)
+    mibfields.kind_claims(view)
     fallback.versions(view, matched)
     fallback.refine_model(view)
     software = []

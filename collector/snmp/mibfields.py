@@ -110,6 +110,41 @@ def claims(view: View, matched: Iterable[Matched] = ()) -> None:
                                f"{name} ({oid}) answered: the identity object of a {kind.upper()}")
 
 
+@functools.lru_cache(maxsize=1)
+def kind_table() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """enterprise -> ((subtree, "ups" or "pdu", "MODULE::node"), ...): the
+    UPS and PDU subtrees of vendors' UPS and PDU MIBs (``mibkinds.json``,
+    derived by ``tools/derive_mibkinds.py``, provenance inside)."""
+    try:
+        text = resources.files("collector.snmp").joinpath("mibkinds.json").read_text(encoding="utf-8")
+        rows = json.loads(text)["kinds"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for oid, (kind, name) in rows.items():
+        out.setdefault(str(oid).split(".")[6], []).append((str(oid), str(kind), str(name)))
+    return {pen: tuple(v) for pen, v in out.items()}
+
+
+def kind_claims(view: View) -> None:
+    """A UPS's or a PDU's MIB subtree answering says what the box is, as its
+    identity objects do (:func:`kind_of`): the objects a scan read under
+    ``PowerNet-MIB::ups`` make an APC UPS card a UPS even where its
+    identity objects are missing (a trimmed walk, an agent that leaves them
+    out). Only what was read counts; nothing more is asked. Where subtrees
+    of both kinds answer, neither is claimed."""
+    table = kind_table()
+    found: dict[str, tuple[str, str]] = {}
+    for pen_oid in sorted(view.enterprises()):
+        for root, kind, name in table.get(pen_oid.split(".")[6], ()):
+            if kind not in found and view.walk.has_subtree(root):
+                found[kind] = (root, name)
+    if len(found) == 1:
+        (kind, (root, name)), = found.items()
+        view.claim("mib-object", "device_class", kind, KIND_CONFIDENCE,
+                   f"{name} ({root}) answers: a subtree of a {kind.upper()} MIB")
+
+
 #: A UPS's or a PDU's identity object answering says what the box is: above
 #: Recog's "UPS" hint for every APC card (45), below every definition.
 KIND_CONFIDENCE = 48
