@@ -82,6 +82,15 @@ def smoke(venv: Path) -> None:
             "print(len(names))")
     count = run([py, "-c", code], cwd="/").stdout.strip()
     step(f"{count} modules import")
+    # identification's data files ship in the wheel: a missing one would only make identification
+    # quietly worse, so each is loaded from the installed package and must hold something
+    code = ("from collector.snmp import definitions, mibfields\n"
+            "defs, fields, kinds = len(definitions.definitions()), len(mibfields.table()), len(mibfields.kind_table())\n"
+            "assert defs > 300 and fields > 100 and kinds > 10, (defs, fields, kinds)\n"
+            "print(defs, fields, kinds)")
+    defs, fields, kinds = run([py, "-c", code], cwd="/").stdout.split()
+    step(f"identification data installed: {defs} device definitions, MIB identity objects of {fields} "
+         f"enterprises, UPS/PDU subtrees of {kinds}")
     for args in (["--version"], ["plugins"], ["data", "status"], ["systemd", "show", "service"],
                  ["systemd", "show", "config"]):
         run([lc, *args], cwd="/")
