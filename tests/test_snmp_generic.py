@@ -303,11 +303,15 @@ DESCR_CLASSES = (
     ("Cisco Systems, Inc./VPN 3000 Concentrator Version 4.1.3.Rel built by x", "firewall"),
     # "AP" counts in capitals only (a host "ap-lobby" is a name)
     ("Acme router firmware, ap-lobby", "router"),
+    # the acronyms glued to a model number (a real Topsec firewall's sysDescr; a constructed recorder's)
+    ("Topsec  NGFW4000-UF(TG-72282) Software Version V3.2073N.2060N_NGFW.1", "firewall"),
+    ("Acme NVR4108-8P firmware 4.0", "camera"),
+    ("Acme NGFWX appliance", None),  # a longer word is not the acronym
 )
 
 
 @pytest.mark.parametrize(("descr", "cls"), DESCR_CLASSES)
-def test_sysdescr_class_keywords(descr: str, cls: str) -> None:
+def test_sysdescr_class_keywords(descr: str, cls: str | None) -> None:
     assert class_of_descr(descr) == cls
 
 

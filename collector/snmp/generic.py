@@ -223,10 +223,11 @@ def entity_claims(view: View) -> None:
 
 _DESCR_CLASSES = (
     (r"\bUPS\b|Uninterruptible", "ups"), (r"\bPDU\b|Power Distribution", "pdu"),
-    # before "router": a firewall's sysDescr often says it routes too
-    (r"\bfirewall\b|\bNGFW\b|\bUTM\b|Unified Threat|Security Appliance|Security Gateway|VPN[\w ]{0,12}Concentrator",
-     "firewall"),
-    (r"IP ?Camera|IPCAM|Network Camera|\bNVR\b|\bDVR\b|Video Server", "camera"),
+    # before "router": a firewall's sysDescr often says it routes too; the acronyms also glued to a
+    # model number ("NGFW4000-UF", "NVR4108")
+    (r"\bfirewall\b|\bNGFW(?:\b|\d)|\bUTM\b|Unified Threat|Security Appliance|Security Gateway|"
+     r"VPN[\w ]{0,12}Concentrator", "firewall"),
+    (r"IP ?Camera|IPCAM|Network Camera|\b[NDH]VR(?:\b|\d)|Video Server", "camera"),
     # before "access point": a home router's sysDescr names its Wi-Fi too
     (r"(?:Wireless|Wi-?Fi|Broadband|VPN|DSL|Cable|LTE|4G|5G)[\w ./-]{0,30}\bRouter\b|\bRouter\b[\w ./-]{0,20}"
      r"(?:Access Point|\bAP\b)", "router"),
