@@ -481,17 +481,13 @@ def template_fields(tree: Tree, root: Path, stats: dict[str, int]) -> dict[str, 
     return out
 
 
-def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse every file under each root (the first root's copy of a module
-    wins); return the table ``{enterprise: [[oid, role, "MODULE::name"],
-    ...]}`` (sorted) and counts. With ``templates`` (a checkout of Zabbix's
-    community templates), the objects their SNMP items read for a serial,
-    model, firmware or software version come first in each enterprise's
-    rows (:func:`template_fields`)."""
+def read_modules(roots: list[Path]) -> tuple[list[Module], dict[str, int]]:
+    """Every module in the files under each root, in order (a collection's
+    ``EXTRAS/`` and hidden files skipped, Observium's and LibreNMS's MIBs
+    excluded), with counts of the files read, unparsed and excluded."""
     modules: list[Module] = []
-    stats = {"files": 0, "modules": 0, "unparsed_files": 0, "excluded": 0, "objects": 0, "resolved": 0,
-             "fields": 0}
-    for root in [roots] if isinstance(roots, Path) else roots:
+    stats = {"files": 0, "unparsed_files": 0, "excluded": 0}
+    for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             rel = path.relative_to(root).as_posix()
             if rel.startswith(("EXTRAS/", ".")) or "/." in rel:
@@ -509,6 +505,19 @@ def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dic
             if not got:
                 stats["unparsed_files"] += 1
             modules.extend(got)
+    return modules, stats
+
+
+def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse every file under each root (the first root's copy of a module
+    wins); return the table ``{enterprise: [[oid, role, "MODULE::name"],
+    ...]}`` (sorted) and counts. With ``templates`` (a checkout of Zabbix's
+    community templates), the objects their SNMP items read for a serial,
+    model, firmware or software version come first in each enterprise's
+    rows (:func:`template_fields`)."""
+    modules, read = read_modules([roots] if isinstance(roots, Path) else roots)
+    stats = {"files": read["files"], "modules": 0, "unparsed_files": read["unparsed_files"],
+             "excluded": read["excluded"], "objects": 0, "resolved": 0, "fields": 0}
     tree = Tree(modules)
     stats["modules"] = len(tree.modules)
     table: dict[str, dict[str, list[str]]] = {}

@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_mibfields import Module, Tree, parse_mib_text, role, _EXCLUDED  # noqa: E402
+from derive_mibfields import Tree, read_modules, role  # noqa: E402
 
 from collector.snmp.generic import STANDARDS_PENS  # noqa: E402
 from collector.snmp.mibfields import kind_of  # noqa: E402
@@ -95,26 +95,7 @@ def kinds(tree: Tree) -> tuple[dict[str, list[str]], dict[str, int]]:
 
 def load(roots: list[Path]) -> tuple[Tree, dict[str, int]]:
     """Parse every file under each root (the first root's copy of a module wins)."""
-    modules: list[Module] = []
-    stats = {"files": 0, "unparsed_files": 0, "excluded": 0}
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            rel = path.relative_to(root).as_posix()
-            if rel.startswith(("EXTRAS/", ".")) or "/." in rel:
-                continue
-            if _EXCLUDED.search(rel):
-                stats["excluded"] += 1
-                continue
-            stats["files"] += 1
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                stats["unparsed_files"] += 1
-                continue
-            got = [m for m in parse_mib_text(text, rel) if not _EXCLUDED.search(m.name)]
-            if not got:
-                stats["unparsed_files"] += 1
-            modules.extend(got)
+    modules, stats = read_modules(roots)
     tree = Tree(modules)
     stats["modules"] = len(tree.modules)
     return tree, stats
