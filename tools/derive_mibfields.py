@@ -564,20 +564,25 @@ def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dic
     return dict(sorted(out.items(), key=lambda kv: int(kv[0]))), stats
 
 
+def add_common_options(ap: Any, out_name: str) -> None:
+    """The options both derivations take: the MIB collections (``--source``,
+    repeatable), the output file under ``collector/snmp/`` and the build date."""
+    ap.add_argument("--source", nargs=3, action="append", required=True, metavar=("REPOSITORY", "COMMIT", "DIR"),
+                    help="a MIB collection: its repository (owner/name), commit and a checkout; repeatable, "
+                         "the first source's copy of a module wins")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "collector" / "snmp" / out_name))
+    ap.add_argument("--date", help="the build date to record (default today)")
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import datetime as _dt
     import json
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--source", nargs=3, action="append", required=True, metavar=("REPOSITORY", "COMMIT", "DIR"),
-                    help="a MIB collection: its repository (owner/name), commit and a checkout; repeatable, "
-                         "the first source's copy of a module wins")
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "collector" / "snmp" /
-                                         "mibfields.json"))
+    add_common_options(ap, "mibfields.json")
     ap.add_argument("--templates", nargs=3, metavar=("REPOSITORY", "COMMIT", "DIR"),
                     help="Zabbix's community templates (zabbix/community-templates, MIT): a checkout")
-    ap.add_argument("--date", help="the build date to record (default today)")
     args = ap.parse_args(argv)
     table, stats = derive([Path(d) for _r, _c, d in args.source], Path(args.templates[2]) if args.templates else None)
     sources = [{"repository": repo, "commit": commit} for repo, commit, _d in args.source]

@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_mibfields import Tree, read_modules, role  # noqa: E402
+from derive_mibfields import Tree, add_common_options, read_modules, role  # noqa: E402
 
 from collector.snmp.generic import STANDARDS_PENS  # noqa: E402
 from collector.snmp.mibfields import kind_of  # noqa: E402
@@ -107,12 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     import json
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--source", nargs=3, action="append", required=True, metavar=("REPOSITORY", "COMMIT", "DIR"),
-                    help="a MIB collection: its repository (owner/name), commit and a checkout; repeatable, "
-                         "the first source's copy of a module wins")
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "collector" / "snmp" /
-                                         "mibkinds.json"))
-    ap.add_argument("--date", help="the build date to record (default today)")
+    add_common_options(ap, "mibkinds.json")
     args = ap.parse_args(argv)
     tree, stats = load([Path(d) for _r, _c, d in args.source])
     table, more = kinds(tree)
