@@ -144,6 +144,30 @@ def test_derive_resolves_oids_and_keeps_only_the_boxs_identity_objects(tmp_path)
     ]}
 
 
+def test_the_parser_keeps_a_modules_organization_and_date_and_nothing_it_says_is_parsed():
+    mod, = derive_tool.parse_mib_text(EXAMPLE_MIB)
+    assert (mod.identity, mod.updated) == ("exBox", "202601010000Z")
+    assert mod.organization == "Example -- not a comment ::= { nothing 1 }"
+    assert "nothing" not in mod.objects and mod.objects["exBox"].subids == ["99991"]
+    # a company name holding "END" ends no module
+    text = EXAMPLE_MIB.replace('"Example -- not a comment ::= { nothing 1 }"', '"END Corp"')
+    mod, = derive_tool.parse_mib_text(text)
+    assert mod.organization == "END Corp" and "exUnitIdentSoftwareVersion" in mod.objects
+
+
+def test_a_module_written_by_observium_or_librenms_is_never_read(tmp_path):
+    # the snmplabs archive keeps modules whose ORGANIZATION is Observium's (FIREBRICK-MIB, GBOS-MIB):
+    # their definitions are not ours to use, whatever the file or module is called
+    (tmp_path / "EXAMPLE-BOX-MIB").write_text(EXAMPLE_MIB)
+    (tmp_path / "OTHER-BOX-MIB").write_text(EXAMPLE_MIB.replace("EXAMPLE-BOX-MIB", "OTHER-BOX-MIB").replace(
+        '"Example -- not a comment ::= { nothing 1 }"', '"Observium Limited"').replace("99991", "99994"))
+    modules, stats = derive_tool.read_modules([tmp_path])
+    assert [m.name for m in modules] == ["EXAMPLE-BOX-MIB"]
+    assert stats == {"files": 2, "unparsed_files": 0, "excluded": 1}
+    table, _stats = derive_tool.derive(tmp_path)
+    assert list(table) == ["99991"]
+
+
 def test_role_reads_real_object_names():
     role = derive_tool.role
     assert role("upsBasicIdentModel") == "model"              # PowerNet-MIB

@@ -97,18 +97,38 @@ class Module:
     imports: dict[str, str] = field(default_factory=dict)   # name -> module
     rowtypes: set[str] = field(default_factory=set)
     tcs: dict[str, str] = field(default_factory=dict)        # type name -> base
+    identity: str = ""        # the MODULE-IDENTITY's name
+    organization: str = ""    # its ORGANIZATION clause ("Citrix Systems, Inc.")
+    updated: str = ""         # its LAST-UPDATED clause ("201804260000Z")
 
 
-def _clean(text: str) -> str:
+#: The module clauses whose text is kept (:attr:`Module.organization`, :attr:`Module.updated`).
+_KEPT_CLAUSE = re.compile(r"(ORGANIZATION|LAST-UPDATED)\s*$")
+_KEPT_REF = re.compile(r'\b(ORGANIZATION|LAST-UPDATED)\s+"#(\d+)"')
+
+
+def _clean(text: str, kept: list[str] | None = None) -> str:
     """Strings emptied and comments dropped in one left-to-right pass (a
-    quote inside a comment, or "--" inside a description, is not the other)."""
-    return _STRING_OR_COMMENT.sub(lambda m: '""' if m.group(0).startswith('"') else " ", text)
+    quote inside a comment, or "--" inside a description, is not the other).
+    With ``kept``, the text of each ORGANIZATION and LAST-UPDATED clause is
+    appended to it and the string becomes ``"#<index>"`` (its words never
+    reach the parser's patterns: an "END" in a company name ends no module)."""
+    def sub(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if not s.startswith('"'):
+            return " "
+        if kept is not None and _KEPT_CLAUSE.search(text, max(0, m.start() - 40), m.start()):
+            kept.append(" ".join(s[1:-1].split()))
+            return f'"#{len(kept) - 1}"'
+        return '""'
+    return _STRING_OR_COMMENT.sub(sub, text)
 
 
 def parse_mib_text(text: str, path: str = "") -> list[Module]:
     """The modules in one MIB file (assignments and imports only)."""
     modules = []
-    for m in _MODULE.finditer(_clean(text)):
+    kept: list[str] = []
+    for m in _MODULE.finditer(_clean(text, kept)):
         mod = Module(m.group(1), path)
         body = m.group(2)
         imp = _IMPORTS.search(body)
@@ -139,6 +159,11 @@ def parse_mib_text(text: str, path: str = "") -> list[Module]:
                 continue
             kind = re.sub(r"\s+", " ", kind)
             obj = Obj(name, mod.name, parent, subids, kind)
+            if kind == "MODULE-IDENTITY" and not mod.identity:
+                mod.identity = name
+                clauses = {k: kept[int(i)] for k, i in _KEPT_REF.findall(rest)}
+                mod.organization = clauses.get("ORGANIZATION", "")
+                mod.updated = clauses.get("LAST-UPDATED", "")
             if kind == "OBJECT-TYPE":
                 s = _SYNTAX.search(rest)
                 a = _ACCESS.search(rest)
@@ -501,8 +526,12 @@ def read_modules(roots: list[Path]) -> tuple[list[Module], dict[str, int]]:
             except OSError:
                 stats["unparsed_files"] += 1
                 continue
-            got = [m for m in parse_mib_text(text, rel) if not _EXCLUDED.search(m.name)]
-            if not got:
+            # a module by Observium or LibreNMS (by its name, or its ORGANIZATION: FIREBRICK-MIB's and
+            # GBOS-MIB's copies in the snmplabs archive are Observium's) is never read
+            parsed = parse_mib_text(text, rel)
+            got = [m for m in parsed if not _EXCLUDED.search(m.name + " " + m.organization)]
+            stats["excluded"] += len(parsed) - len(got)
+            if not parsed:
                 stats["unparsed_files"] += 1
             modules.extend(got)
     return modules, stats
