@@ -509,3 +509,54 @@ def test_a_ups_mibs_subtree_answering_says_the_box_is_a_ups():
     both = dict(battery, **{"1.3.6.1.4.1.318.1.1.12.2.3.1.1.2.1": 12})
     ident = identify(simulate(walk_from_mapping(both)))
     assert not [f for f in ident.facts if "subtree of a" in f.evidence]
+
+
+def _orgs_tool():
+    spec = importlib.util.spec_from_file_location("derive_miborgs", ROOT / "tools" / "derive_miborgs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_derive_organizations_keeps_each_enterprises_newest_module(tmp_path):
+    tool = _orgs_tool()
+    old = EXAMPLE_MIB.replace('"Example -- not a comment ::= { nothing 1 }"', '"Old Name Inc."')
+    old = old.replace("EXAMPLE-BOX-MIB", "OLD-BOX-MIB").replace('"202601010000Z"', '"9901010000Z"')
+    new = EXAMPLE_MIB.replace('"Example -- not a comment ::= { nothing 1 }"', '"New Owner Corp."')
+    new = new.replace("EXAMPLE-BOX-MIB", "NEW-BOX-MIB").replace('"202601010000Z"', '"0604061200Z"')
+    new = new.replace("exBox MODULE-IDENTITY", "exNewBox MODULE-IDENTITY").replace("{ enterprises 99991 }",
+                                                                                  "{ enterprises 99991 9 }")
+    undated = EXAMPLE_MIB.replace('"202601010000Z"', '"soon"').replace("EXAMPLE-BOX-MIB", "UNDATED-MIB")
+    for name, text in (("a", old), ("b", new), ("c", undated)):
+        (tmp_path / name).write_text(text)
+    modules, _stats = derive_tool.read_modules([tmp_path])
+    table, stats = tool.organizations(derive_tool.Tree(modules))
+    # "0604061200Z" is 2006 (vendors kept two-digit years past 2000), newer than 1999; no date, no row
+    assert table == {"99991": ["New Owner Corp", "2006-04-06", "NEW-BOX-MIB"]}
+    assert stats == {"modules_with_organization": 2, "enterprises": 1}
+    assert [tool.iso_date(t) for t in ("201804260000Z", "9701010000Z", "1804260000Z", "20181326Z", "980803160000Z", "")] == [
+        "2018-04-26", "1997-01-01", "2018-04-26", None, None, None]
+
+
+def test_the_shipped_organization_table_is_derived_with_its_source():
+    doc = json.loads((ROOT / "collector" / "snmp" / "miborgs.json").read_text())
+    assert [s["repository"] for s in doc["sources"]] == ["netdisco/netdisco-mibs", "cisco-kusanagi/mibs.snmplabs.com"]
+    assert all(re.fullmatch(r"[0-9a-f]{40}", s["commit"]) for s in doc["sources"])
+    assert doc["tool"] == "tools/derive_miborgs.py" and doc["stats"]["excluded"] >= 3
+    orgs = doc["organizations"]
+    assert len(orgs) > 300 and orgs["5951"][0].startswith("Citrix")
+    assert all(re.fullmatch(r"(19[7-9]\d|20[0-2]\d)-\d\d-\d\d", date) for _org, date, _mod in orgs.values())
+    assert not any(re.search(r"(?i)observium|librenms", org) for org, _date, _mod in orgs.values())
+
+
+def test_an_enterprise_whose_own_mibs_name_a_later_maker_names_that_maker():
+    # NetScaler's number is registered to "Netscaler"; its MIB says Citrix Systems
+    ident = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.5951.1"})))
+    vendor = [f for f in ident.facts if f.field == "vendor" and f.evidence.startswith("sysObjectID enterprise")]
+    assert [f.value for f in vendor] == ["Citrix"]
+    assert "IANA PEN: Netscaler" in vendor[0].evidence and "NS-ROOT-MIB" in vendor[0].evidence
+    # a registrant that is a brand stays: 3Com's number keeps 3Com, though H3C wrote its newest MIB
+    ident = identify(simulate(walk_from_mapping({"1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.43.1.16.4.3.99"})))
+    vendor = [f for f in ident.facts if f.field == "vendor" and f.evidence.startswith("sysObjectID enterprise")]
+    assert [f.value for f in vendor] == ["3Com"] and "its MIB" not in vendor[0].evidence

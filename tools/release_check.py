@@ -84,13 +84,14 @@ def smoke(venv: Path) -> None:
     step(f"{count} modules import")
     # identification's data files ship in the wheel: a missing one would only make identification
     # quietly worse, so each is loaded from the installed package and must hold something
-    code = ("from collector.snmp import definitions, mibfields\n"
+    code = ("from collector.snmp import definitions, generic, mibfields\n"
             "defs, fields, kinds = len(definitions.definitions()), len(mibfields.table()), len(mibfields.kind_table())\n"
-            "assert defs > 300 and fields > 100 and kinds > 10, (defs, fields, kinds)\n"
-            "print(defs, fields, kinds)")
-    defs, fields, kinds = run([py, "-c", code], cwd="/").stdout.split()
+            "orgs = len(generic._mib_organizations())\n"
+            "assert defs > 300 and fields > 100 and kinds > 10 and orgs > 100, (defs, fields, kinds, orgs)\n"
+            "print(defs, fields, kinds, orgs)")
+    defs, fields, kinds, orgs = run([py, "-c", code], cwd="/").stdout.split()
     step(f"identification data installed: {defs} device definitions, MIB identity objects of {fields} "
-         f"enterprises, UPS/PDU subtrees of {kinds}")
+         f"enterprises, UPS/PDU subtrees of {kinds}, MIB organisations of {orgs}")
     for args in (["--version"], ["plugins"], ["data", "status"], ["systemd", "show", "service"],
                  ["systemd", "show", "config"]):
         run([lc, *args], cwd="/")

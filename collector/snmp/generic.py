@@ -77,14 +77,60 @@ def pen_of(sys_object_id: str | None) -> str | None:
     return parts[6] if len(parts) > 6 and parts[6].isdigit() else None
 
 
+@functools.lru_cache(maxsize=1)
+def _mib_organizations() -> dict[str, tuple[str, str, str]]:
+    """enterprise -> (ORGANIZATION, date, module) of its newest vendor MIB
+    (``miborgs.json``, derived by ``tools/derive_miborgs.py``, provenance inside)."""
+    from importlib import resources
+
+    try:
+        text = resources.files("collector.snmp").joinpath("miborgs.json").read_text(encoding="utf-8")
+        rows = json.loads(text)["organizations"]
+        return {str(pen): (str(row[0]), str(row[1]), str(row[2])) for pen, row in rows.items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+@functools.lru_cache(maxsize=1024)
+def mib_successor(pen: str) -> tuple[str, str] | None:
+    """(brand, evidence) when the enterprise's own MIBs name a later maker:
+    the registrant IANA keeps is no brand the vendor table knows ("Netscaler",
+    "Astaro", "Neoteris": companies since bought or renamed) and the
+    ORGANIZATION of the newest MIB module registered under the number is
+    one ("Citrix Systems, Inc.", "Sophos", "Pulse Secure"). A registrant
+    that is a brand stays (3Com's number keeps 3Com, though H3C wrote its
+    last MIBs; Vertiv's keeps Vertiv)."""
+    from collector.vendornames import default as vendor_names
+
+    row = _mib_organizations().get(pen)
+    registrant = _pens()[0].get(pen)
+    if row is None:
+        return None
+    names = vendor_names()
+    if registrant and names.known(registrant):
+        return None
+    brand = names.canonical(row[0])
+    if not brand or not names.known(brand) or brand.casefold() == (registrant or "").casefold():
+        return None
+    return brand, f"its MIB {row[2]} of {row[1][:4]}: ORGANIZATION {row[0]}"
+
+
 def vendor_of_pen(pen: str | None) -> str | None:
-    return _pens()[0].get(pen) if pen else None
+    """The brand an enterprise number names: the registrant's, or the later
+    maker its own MIBs name (:func:`mib_successor`)."""
+    if not pen:
+        return None
+    later = mib_successor(pen)
+    return later[0] if later else _pens()[0].get(pen)
 
 
 def pen_evidence(pen: str) -> str:
-    """"IANA PEN" and the registrant's own name where the brand differs."""
-    registrant = _pens()[1].get(pen)
-    return f"IANA PEN: {registrant}" if registrant else "IANA PEN"
+    """"IANA PEN", the registrant's own name where the brand differs, and
+    the MIB that names a later maker."""
+    registrant = _pens()[1].get(pen) or (_pens()[0].get(pen) if mib_successor(pen) else None)
+    text = f"IANA PEN: {registrant}" if registrant else "IANA PEN"
+    later = mib_successor(pen)
+    return f"{text}; {later[1]}" if later else text
 
 
 def os_record(values: dict[str, str]) -> dict[str, str]:
