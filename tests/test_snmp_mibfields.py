@@ -180,6 +180,15 @@ def test_role_reads_real_object_names():
     assert role("serialNumber") == "serial"                   # GIGAMON-SNMP-MIB: no prefix at all
     assert role("chServiceTag") == "serial"                   # F10-C-SERIES-CHASSIS-MIB: Dell's serial
     assert role("fgSysVersion") == "version"                  # FORTINET-FORTIGATE-MIB
+    # the box's type is its model ("PA-5050", "FAS3270", "DS-2CD4C36FWD-AP" in real walks); an entity's
+    # system model is the box's
+    assert role("panChassisType") == "model"                  # PAN-COMMON-MIB
+    assert role("productMachineType") == "model"              # NETAPP-MIB
+    assert role("sysProductType") == "model"                  # TOS-SYSINFO (Topsec)
+    assert role("deviceType") == "model"                      # HIK-DEVICE-MIB
+    assert role("hwEntitySystemModel") == "model"             # HUAWEI-ENTITY-EXTENT-MIB
+    assert role("hwEntityBoardType") is None                  # a board's, not the box's
+    assert role("ifType") is None and role("sysObjectType") is None
     assert role("alertServiceTag") is None                    # MIB-Dell-10892: an alert's varbind
     assert role("ccvpVersion") is None                        # a protocol's version, not the box's
     # the management card, a sub-part, another device, a CPU: not the box's
@@ -190,6 +199,14 @@ def test_role_reads_real_object_names():
     assert role("cpqSiVideoSerialNumber") is None
     assert role("mtxrFirmwareUpgradeVersion") is None         # what an upgrade would install
     assert role("exHardwareVersion") is None
+
+
+def test_a_model_read_from_a_type_object_comes_after_the_model_objects():
+    # FASTPATH's agentInventoryMachineType (.2) is a description where agentInventoryMachineModel (.3) is the model
+    rows = [["1.3.6.1.4.1.4526.10.1.1.1.3.0", "model", "FASTPATH-SWITCHING-MIB::agentInventoryMachineModel"],
+            ["1.3.6.1.4.1.4526.10.1.1.1.2.0", "model", "FASTPATH-SWITCHING-MIB::agentInventoryMachineType"],
+            ["1.3.6.1.4.1.4526.10.1.1.1.4.0", "serial", "FASTPATH-SWITCHING-MIB::agentInventorySerialNumber"]]
+    assert [r[0].rsplit(".", 2)[-2] for r in sorted(rows, key=derive_tool._row_order)] == ["3", "4", "2"]
 
 
 #: Zabbix community templates in both export formats (constructed for the

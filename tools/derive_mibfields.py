@@ -302,7 +302,7 @@ _OK = {"ups", "pdu", "switch", "controller", "enclosure", "chassis", "system", "
        "image", "app", "application", "version", "ver", "rev", "revision", "release", "serial", "number", "num",
        "no", "model", "name", "main", "primary", "current", "running", "active", "base", "string", "descr",
        "board", "mother", "mainboard", "motherboard", "type", "id", "general", "basic", "adv", "global", "node",
-       "appliance", "equipment", "sn", "inventory", "machine", "chas", "ser", "hwinfo", "service", "tag"}
+       "appliance", "equipment", "sn", "inventory", "machine", "chas", "ser", "hwinfo", "service", "tag", "entity"}
 
 
 #: Leading words of objects that only travel in notifications.
@@ -345,6 +345,8 @@ def _role(body: list[str]) -> str | None:
         return "model"
     if s >= {"product", "name"} and last == "name" and len(body) <= 3:
         return "model"
+    if last == "type" and len(body) >= 2 and body[-2] in ("chassis", "machine", "product", "system", "device"):
+        return "model"  # "panChassisType", "productMachineType", "sysProductType": the box's type is its model
     if s & {"firmware", "fw"} and last in ("version", "ver", "rev", "revision", "release", "firmware", "fw"):
         if s & {"hardware", "hw"}:
             return None
@@ -537,6 +539,14 @@ def read_modules(roots: list[Path]) -> tuple[list[Module], dict[str, int]]:
     return modules, stats
 
 
+def _row_order(row: list[str]) -> tuple[bool, list[int]]:
+    """An enterprise's rows by OID, a model read from a "...Type" object
+    after every other: where a MIB has both, the type is a description
+    ("agentInventoryMachineType" beside "agentInventoryMachineModel")."""
+    typed = row[1] == "model" and words(row[2].rsplit("::", 1)[-1])[-1] == "type"
+    return typed, [int(x) for x in row[0].split(".")]
+
+
 def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse every file under each root (the first root's copy of a module
     wins); return the table ``{enterprise: [[oid, role, "MODULE::name"],
@@ -576,7 +586,7 @@ def derive(roots: Path | list[Path], templates: Path | None = None) -> tuple[dic
             # one entry per OID: the first module's (the first source's, when two collections
             # or two copies of a module under different names hold it)
             table.setdefault(pen, {}).setdefault(obj.oid + suffix, [obj.oid + suffix, what, f"{mod.name}::{obj.name}"])
-    out = {pen: sorted(rows.values(), key=lambda r: [int(x) for x in r[0].split(".")]) for pen, rows in table.items()}
+    out = {pen: sorted(rows.values(), key=_row_order) for pen, rows in table.items()}
     if templates is not None:
         chosen = template_fields(tree, templates, stats)
         for pen, rows in chosen.items():
