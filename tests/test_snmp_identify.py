@@ -227,6 +227,20 @@ def test_a_build_number_after_a_release_is_left_out_of_a_generic_rules_version()
     assert [f.value for f in view.claims.facts] == ["5.5.80", "3.0.0 Build 20190312"]
 
 
+def test_a_model_loses_the_label_or_the_makers_name_an_agent_wrote_before_it():
+    from collector.snmp.claims import Claims, model_only
+
+    # IBM-AIX-MIB::aixSeMachineType of a real POWER7 box; a Sangfor agent's "model=M5400"
+    assert model_only("IBM,8202-E4D", "x") == ("8202-E4D", "x (maker 'IBM' left out)")
+    assert model_only("model=M5400", "x") == ("M5400", "x (label left out)")
+    assert model_only("Type: M5100", "x") == ("M5100", "x (label left out)")
+    # no model code after the comma, an unknown maker, nothing after the label: kept as written
+    for kept in ("Cisco, Inc", "Catalyst 2960, 24 ports", "Acme Widgets,X100", "type=", "ProLiant DL380 G7"):
+        assert model_only(kept, "x") == (kept, "x")
+    c = Claims()
+    assert c.add("model", "IBM,8202-E4D", 52, "aixSeMachineType") and c.best("model") == "8202-E4D"
+
+
 def test_an_object_identifier_value_is_no_model_or_version():
     """BCN-SYSTEM-MIB's bcnSysIdProduct is an OBJECT IDENTIFIER: read as text
     it became a model "1.3.6.1.4.1.13315.2.1" (found by helper dd1)."""

@@ -59,6 +59,24 @@ def release_only(value: str, evidence: str) -> tuple[str, str]:
     return (m.group(1), f"{evidence} (build {m.group(2)} left out)") if m else (text, evidence)
 
 
+#: A model written as a setting ("model=M5400", "Type: M5100") or behind its
+#: maker and a comma ("IBM,8202-E4D": AIX's machine type).
+_MODEL_KEY = re.compile(r"^(?:model|type|product|device)\s*[=:]\s*(\S.*)$", re.I)
+_MODEL_MAKER = re.compile(r"^([A-Za-z][A-Za-z0-9 &.-]{0,30}),\s*(\S.*)$")
+
+
+def model_only(value: str, evidence: str) -> tuple[str, str]:
+    """A model without the label or the maker's name an agent wrote before it."""
+    if (m := _MODEL_KEY.match(value)) is not None:
+        return m.group(1), f"{evidence} (label left out)"
+    if (m := _MODEL_MAKER.match(value)) is not None:
+        from collector.vendornames import default as vendor_names
+
+        if re.search(r"\d", m.group(2)) and vendor_names().known(m.group(1)):  # a model code has a digit
+            return m.group(2), f"{evidence} (maker {m.group(1)!r} left out)"
+    return value, evidence
+
+
 def clean(value: Any) -> str | None:
     """A value as the inventory keeps it: one line, trimmed, junk dropped."""
     if value is None:
@@ -96,6 +114,8 @@ class Claims:
 
             if canonical_vendor(text) is None:
                 return False
+        if field_name == "model":
+            text, evidence = model_only(text, evidence)
         if field_name == "model" and PART_NUMBER.match(text):
             # ENTITY-MIB rows of Juniper, Brocade and Cisco boards often hold the part number
             # ("710-030012", "40-1000133-14"): kept, but any model name outranks it
