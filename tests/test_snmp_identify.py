@@ -227,6 +227,18 @@ def test_a_build_number_after_a_release_is_left_out_of_a_generic_rules_version()
     assert [f.value for f in view.claims.facts] == ["5.5.80", "3.0.0 Build 20190312"]
 
 
+def test_a_kernel_is_no_release_of_an_os_built_on_linux_but_stays_linuxs_version():
+    descr = "Linux OpenWrt 5.4.143 #0 SMP Tue Aug 31 22:20:08 2021 mips"
+    walk = walk_from_mapping({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10",
+                              "1.3.6.1.2.1.1.5.0": "OpenWrt"})
+    best = identify(simulate(walk)).best()
+    assert (best["os_name"], best["os_version"], best["kernel_version"]) == ("OpenWrt", None, "5.4.143")
+    walk = walk_from_mapping({"1.3.6.1.2.1.1.1.0": descr.replace("OpenWrt", "edge01"),
+                              "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10"})
+    best = identify(simulate(walk)).best()
+    assert (best["os_name"], best["os_version"], best["kernel_version"]) == ("Linux", "5.4.143", "5.4.143")
+
+
 def test_a_model_loses_the_label_or_the_makers_name_an_agent_wrote_before_it():
     from collector.snmp.claims import Claims, model_only
 
