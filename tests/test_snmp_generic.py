@@ -371,6 +371,13 @@ def test_maker_then_model_code_in_sysdescr():
     assert maker_model("Canon Network Multi-PDL Printer Board-H1") is None
     # "V1910-16G" is HP's model code, not a version (Recog)
     assert maker_model("HP V1910-16G Switch Software Version 5.20 Release 1108") == ("HP", "V1910-16G")
+    # a kind of box, then the model's number (Recog's tune half: 3Com's switches and routers)
+    assert maker_model("3Com Switch 4210 18-Port Software Version 3Com OS V3.01.02s56") == ("3Com", "Switch 4210")
+    assert maker_model("3Com Router 3012 Software Extended_V1.30") == ("3Com", "Router 3012")
+    assert maker_model("3Com Switch 4500G 24-Port Software Version 3Com OS V5.02.00s56p02") == ("3Com", "Switch 4500G")
+    # no number after the kind, or a version: nothing
+    assert maker_model("3Com Switch Software Version 3.01") is None
+    assert maker_model("3Com Router 2.41 build 7") is None
 
 
 def test_an_os_name_before_a_hyphen_and_its_release():

@@ -107,10 +107,17 @@ def maker_model(text: str | None) -> tuple[str, str] | None:
             code = model_code(word)
             if code:
                 return maker, _with_number(code, rest[i + 1:i + 2])
+            if word in _CLASS_WORDS and i + 1 < len(rest) and _NUMBERED.match(rest[i + 1]):
+                return maker, f"{word} {rest[i + 1].rstrip(',;:')}"  # "3Com Switch 4210 18-Port ...": "Switch 4210"
             if word in (",", ":") or word.lower().strip(":,") in _STOP or re.search(r"\d|[:;=]", word):
                 break
         return None
     return None
+
+
+#: A kind of box named with the model's number after it ("Switch 4210", "Router 3012")
+_CLASS_WORDS = frozenset({"Switch", "Router", "Firewall", "Gateway"})
+_NUMBERED = re.compile(r"^\d{3,5}[A-Z]{0,3}[,;:]?$")
 
 
 #: A product-line code followed by the model number, both words of the model
