@@ -472,6 +472,9 @@ def test_versions_in_sysdescr():
     # the hardware's, the boot loader's or the kernel's version is no firmware
     assert descr_version("Acme Sensor, Hardware Version 1.2, Bootrom V2.0.1") is None
     assert descr_version("Linux cam 3.10.14 #1 PREEMPT armv7l") is None
+    # uname's host name may be an OS's name: the number after it is still the kernel
+    assert descr_version("Linux OpenWrt 5.4.143 #0 SMP Tue Aug 31 22:20:08 2021 mips") is None
+    assert descr_version("Linux DD-WRT 3.10.108-d10 #2012 SMP Sun Jun 6 2021 armv7l") is None
     assert descr_version("APC Web/SNMP Management Card (MB:v3.8.6 PF:v3.5.4)") is None
 
 

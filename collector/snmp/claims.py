@@ -135,10 +135,5 @@ class Claims:
     def finish(self) -> list[Fact]:
         """The facts, without os_version claims made for an OS that lost."""
         os_name = (self.best("os_name") or "").lower()
-        # a kernel read as a version is no release of an OS built on Linux ("Linux OpenWrt 5.4.143
-        # #0 ...": OpenWrt's release is 21.02, not its kernel); Linux itself keeps it
-        kernels = {str(f.value) for f in self.facts if f.field == "kernel_version"} if os_name not in ("", "linux") \
-            else set()
         return [f for f in self.facts
-                if f.field != "os_version" or (self.version_of.get(id(f), os_name).lower() == os_name
-                                               and str(f.value) not in kernels)]
+                if f.field != "os_version" or self.version_of.get(id(f), os_name).lower() == os_name]

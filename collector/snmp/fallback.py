@@ -416,7 +416,11 @@ def descr_version(text: str | None) -> str | None:
             return min(found)[2]
     # an OS's name then its release, perhaps after one word ("SonicOS Enhanced 5.8.1.2-20o",
     # "Cumulus Linux 3.7.2 (Linux Kernel 4.1.33)", "VSOS-V0700R0600")
+    # (not uname's host name: "Linux OpenWrt 5.4.143 #0 SMP ...", the number after it is the kernel)
+    host = re.match(r"\S+\s+", text) if UNAME.match(text) else None
     for m in _os_then_version().finditer(text[:1024]):
+        if host is not None and m.start() <= host.end():
+            continue
         if not (m.group("what") and _OTHER_PART.match(m.group("what"))):
             whole = m.group("whole")
             return whole if re.fullmatch(VRP_RELEASE, whole) else re.sub(r"^[vV](?=\d)", "", whole)
