@@ -613,10 +613,36 @@ def add_common_options(ap: Any, out_name: str) -> None:
     ap.add_argument("--date", help="the build date to record (default today)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
+def load_tree(roots: list[Path]) -> tuple[Tree, dict[str, int]]:
+    """Every module under each root (the first root's copy of a module
+    wins), resolved, and the counts of :func:`read_modules` with the modules kept."""
+    modules, stats = read_modules(roots)
+    tree = Tree(modules)
+    stats["modules"] = len(tree.modules)
+    return tree, stats
+
+
+def write_table(args: Any, tool: str, licence: str, stats: dict[str, int], key: str, table: Any,
+                more_sources: Iterable[dict[str, str]] = ()) -> None:
+    """Write a derived table with its provenance: the MIB collections
+    (``--source``) and any other source, the licence note, the tool, the
+    build date (``--date``, default today) and the counts."""
     import datetime as _dt
     import json
+
+    doc = {
+        "sources": [{"repository": repo, "commit": commit} for repo, commit, _d in args.source] + list(more_sources),
+        "licence": licence,
+        "tool": tool,
+        "built": args.date or _dt.date.today().isoformat(),
+        "stats": stats,
+        key: table,
+    }
+    Path(args.out).write_text(json.dumps(doc, indent=0) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_common_options(ap, "mibfields.json")
@@ -624,20 +650,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="Zabbix's community templates (zabbix/community-templates, MIT): a checkout")
     args = ap.parse_args(argv)
     table, stats = derive([Path(d) for _r, _c, d in args.source], Path(args.templates[2]) if args.templates else None)
-    sources = [{"repository": repo, "commit": commit} for repo, commit, _d in args.source]
-    if args.templates:
-        sources.append({"repository": args.templates[0], "commit": args.templates[1], "licence": "MIT",
-                        "use": "the objects its SNMP items read for a serial, model, firmware or version"})
-    doc = {
-        "sources": sources,
-        "licence": "the vendors' MIBs, published for use by management tools; only object names, OIDs and the "
-                   "field their name says are kept",
-        "tool": "tools/derive_mibfields.py",
-        "built": args.date or _dt.date.today().isoformat(),
-        "stats": stats,
-        "fields": table,
-    }
-    Path(args.out).write_text(json.dumps(doc, indent=0, sort_keys=False) + "\n")
+    templates = [{"repository": args.templates[0], "commit": args.templates[1], "licence": "MIT",
+                  "use": "the objects its SNMP items read for a serial, model, firmware or version"}] \
+        if args.templates else []
+    write_table(args, "tools/derive_mibfields.py",
+                "the vendors' MIBs, published for use by management tools; only object names, OIDs and the "
+                "field their name says are kept", stats, "fields", table, templates)
     print(f"{stats['fields']} fields of {stats['enterprises']} enterprises from {stats['modules']} modules "
           f"({stats['unparsed_files']} files unparsed) -> {args.out}")
     return 0

@@ -38,11 +38,10 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_mibfields import Tree, add_common_options, read_modules, role  # noqa: E402
+from derive_mibfields import Tree, add_common_options, load_tree, role, write_table  # noqa: E402
 
 from collector.snmp.generic import STANDARDS_PENS  # noqa: E402
 from collector.snmp.mibfields import kind_of  # noqa: E402
@@ -93,18 +92,12 @@ def kinds(tree: Tree) -> tuple[dict[str, list[str]], dict[str, int]]:
     return table, stats
 
 
-def load(roots: list[Path]) -> tuple[Tree, dict[str, int]]:
-    """Parse every file under each root (the first root's copy of a module wins)."""
-    modules, stats = read_modules(roots)
-    tree = Tree(modules)
-    stats["modules"] = len(tree.modules)
-    return tree, stats
+#: Parse every file under each root (the first root's copy of a module wins).
+load = load_tree
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    import datetime as _dt
-    import json
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_common_options(ap, "mibkinds.json")
@@ -112,16 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     tree, stats = load([Path(d) for _r, _c, d in args.source])
     table, more = kinds(tree)
     stats.update(more)
-    doc: dict[str, Any] = {
-        "sources": [{"repository": repo, "commit": commit} for repo, commit, _d in args.source],
-        "licence": "the vendors' MIBs, published for use by management tools; only OIDs, object names and the "
-                   "kind of box their names say are kept",
-        "tool": "tools/derive_mibkinds.py",
-        "built": args.date or _dt.date.today().isoformat(),
-        "stats": stats,
-        "kinds": table,
-    }
-    Path(args.out).write_text(json.dumps(doc, indent=0) + "\n")
+    write_table(args, "tools/derive_mibkinds.py",
+                "the vendors' MIBs, published for use by management tools; only OIDs, object names and the "
+                "kind of box their names say are kept", stats, "kinds", table)
     print(f"{len(table)} UPS/PDU subtrees from {stats['modules']} modules -> {args.out}")
     return 0
 

@@ -27,11 +27,10 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_mibfields import Tree, add_common_options, read_modules  # noqa: E402
+from derive_mibfields import Tree, add_common_options, load_tree, write_table  # noqa: E402
 
 #: An organisation clause longer than this is a paragraph, not a name.
 MAX_NAME = 100
@@ -77,27 +76,16 @@ def organizations(tree: Tree) -> tuple[dict[str, list[str]], dict[str, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    import datetime as _dt
-    import json
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_common_options(ap, "miborgs.json")
     args = ap.parse_args(argv)
-    modules, stats = read_modules([Path(d) for _r, _c, d in args.source])
-    tree = Tree(modules)
-    stats["modules"] = len(tree.modules)
+    tree, stats = load_tree([Path(d) for _r, _c, d in args.source])
     table, more = organizations(tree)
     stats.update(more)
-    doc: dict[str, Any] = {
-        "sources": [{"repository": repo, "commit": commit} for repo, commit, _d in args.source],
-        "licence": "the vendors' MIBs, published for use by management tools; only each enterprise's newest "
-                   "module's name, date and ORGANIZATION (a company name) are kept",
-        "tool": "tools/derive_miborgs.py",
-        "built": args.date or _dt.date.today().isoformat(),
-        "stats": stats,
-        "organizations": table,
-    }
-    Path(args.out).write_text(json.dumps(doc, indent=0) + "\n")
+    write_table(args, "tools/derive_miborgs.py",
+                "the vendors' MIBs, published for use by management tools; only each enterprise's newest "
+                "module's name, date and ORGANIZATION (a company name) are kept", stats, "organizations", table)
     print(f"organisations of {len(table)} enterprises from {stats['modules']} modules -> {args.out}")
     return 0
 
