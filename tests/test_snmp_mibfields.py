@@ -188,6 +188,9 @@ def test_role_reads_real_object_names():
     assert role("deviceType") == "model"                      # HIK-DEVICE-MIB
     assert role("hwEntitySystemModel") == "model"             # HUAWEI-ENTITY-EXTENT-MIB
     assert role("hwEntityBoardType") is None                  # a board's, not the box's
+    assert role("chassisSerialNumberString") == "serial"      # CISCO-STACK-MIB
+    assert role("snAgImgVer") == "version"                    # FOUNDRY-SN-AGENT-MIB: the running image
+    assert role("snAgFlashImgVer") is None                    # the image stored in flash
     assert role("ifType") is None and role("sysObjectType") is None
     assert role("alertServiceTag") is None                    # MIB-Dell-10892: an alert's varbind
     assert role("ccvpVersion") is None                        # a protocol's version, not the box's

@@ -302,7 +302,7 @@ _OK = {"ups", "pdu", "switch", "controller", "enclosure", "chassis", "system", "
        "image", "app", "application", "version", "ver", "rev", "revision", "release", "serial", "number", "num",
        "no", "model", "name", "main", "primary", "current", "running", "active", "base", "string", "descr",
        "board", "mother", "mainboard", "motherboard", "type", "id", "general", "basic", "adv", "global", "node",
-       "appliance", "equipment", "sn", "inventory", "machine", "chas", "ser", "hwinfo", "service", "tag", "entity"}
+       "appliance", "equipment", "sn", "inventory", "machine", "chas", "ser", "hwinfo", "service", "tag", "entity", "img"}
 
 
 #: Leading words of objects that only travel in notifications.
@@ -334,7 +334,7 @@ def _role(body: list[str]) -> str | None:
     last = body[-1]
     if "agent" in s and ("serial" in s or "model" in s or "product" in s):
         return None  # the management agent's card ("lgpAgentIdentModel": "IntelliSlot Web Card"), not the box
-    if (s & {"serial", "ser"} and last in ("serial", "number", "num", "no", "sn")
+    if (s & {"serial", "ser"} and (last in ("serial", "number", "num", "no", "sn") or body[-2:] == ["number", "string"])
             or re.fullmatch(r"ser(?:ial)?(?:num|no)", last)):
         return "serial"
     if last == "sn" and len(body) >= 2 or body[-2:] == ["service", "tag"]:
@@ -353,7 +353,7 @@ def _role(body: list[str]) -> str | None:
         return "firmware"
     if last == "version" and 2 <= len(body) <= 3 and set(body[:-1]) <= {"sys", "system", "product", "os"}:
         return "version"  # "sysVersion", "hmSysVersion", "productVersion": the system's release
-    if s & {"software", "sw", "os", "image", "app", "application"} and last in (
+    if s & {"software", "sw", "os", "image", "img", "app", "application"} and last in (
             "version", "ver", "rev", "revision", "release"):
         if s & {"hardware", "hw", "boot"}:
             return None
