@@ -21,8 +21,9 @@ from collector.snmp.walk import walk_from_mapping
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _tool():
-    spec = importlib.util.spec_from_file_location("derive_mibfields", ROOT / "tools" / "derive_mibfields.py")
+def _tool(name: str = "derive_mibfields"):
+    """One of the derivation tools (tools/<name>.py), imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
@@ -446,15 +447,6 @@ def test_every_row_of_a_large_enterprise_is_asked_and_the_devices_own_branch_fir
         [r for r in mibfields.table()["171"] if not r[0].startswith("1.3.6.1.4.1.171.10.76.17.")][:len(own) - 1]
 
 
-def _kinds_tool():
-    spec = importlib.util.spec_from_file_location("derive_mibkinds", ROOT / "tools" / "derive_mibkinds.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 #: Constructed in the style of a UPS card's MIB, a switch MIB that watches an attached UPS, a routing
 #: protocol's PDU table, and a PDU MIB that names a node above another module's UPS objects (as
 #: Socomec's PDU MIB names 1.3.6.1.4.1.4555.1.1 "pduAgent")
@@ -493,7 +485,7 @@ END
 
 
 def test_derive_kinds_keeps_only_the_subtrees_of_a_ups_or_pdu_mib(tmp_path):
-    tool = _kinds_tool()
+    tool = _tool("derive_mibkinds")
     for name, text in KIND_MIBS.items():
         (tmp_path / name).write_text(text)
     tree, stats = tool.load([tmp_path])
@@ -531,16 +523,8 @@ def test_a_ups_mibs_subtree_answering_says_the_box_is_a_ups():
     assert not [f for f in ident.facts if "subtree of a" in f.evidence]
 
 
-def _orgs_tool():
-    spec = importlib.util.spec_from_file_location("derive_miborgs", ROOT / "tools" / "derive_miborgs.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_derive_organizations_keeps_each_enterprises_newest_module(tmp_path):
-    tool = _orgs_tool()
+    tool = _tool("derive_miborgs")
     old = EXAMPLE_MIB.replace('"Example -- not a comment ::= { nothing 1 }"', '"Old Name Inc."')
     old = old.replace("EXAMPLE-BOX-MIB", "OLD-BOX-MIB").replace('"202601010000Z"', '"9901010000Z"')
     new = EXAMPLE_MIB.replace('"Example -- not a comment ::= { nothing 1 }"', '"New Owner Corp."')

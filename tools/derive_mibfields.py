@@ -36,7 +36,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
 from collector.snmp.generic import STANDARDS_PENS  # noqa: E402
@@ -639,6 +639,26 @@ def write_table(args: Any, tool: str, licence: str, stats: dict[str, int], key: 
         key: table,
     }
     Path(args.out).write_text(json.dumps(doc, indent=0) + "\n")
+
+
+def derive_main(argv: list[str] | None, doc: str, tool: str, licence: str, key: str,
+                derive_table: Callable[[Tree], tuple[Any, dict[str, int]]],
+                describe: Callable[[Any, dict[str, int]], str]) -> int:
+    """The command line of a derivation that reads only the MIB collections
+    (``--source``, ``--out``, ``--date``): load them, ``derive_table(tree)``
+    gives the table and its counts, the table is written with its provenance
+    under ``key`` and ``describe(table, counts)`` printed."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    add_common_options(ap, Path(tool).stem.removeprefix("derive_") + ".json")
+    args = ap.parse_args(argv)
+    tree, stats = load_tree([Path(d) for _r, _c, d in args.source])
+    table, more = derive_table(tree)
+    stats.update(more)
+    write_table(args, tool, licence, stats, key, table)
+    print(f"{describe(table, stats)} -> {args.out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_mibfields import Tree, add_common_options, load_tree, role, write_table  # noqa: E402
+from derive_mibfields import Tree, derive_main, load_tree, role  # noqa: E402
 
 from collector.snmp.generic import STANDARDS_PENS  # noqa: E402
 from collector.snmp.mibfields import kind_of  # noqa: E402
@@ -97,20 +97,10 @@ load = load_tree
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_common_options(ap, "mibkinds.json")
-    args = ap.parse_args(argv)
-    tree, stats = load([Path(d) for _r, _c, d in args.source])
-    table, more = kinds(tree)
-    stats.update(more)
-    write_table(args, "tools/derive_mibkinds.py",
-                "the vendors' MIBs, published for use by management tools; only OIDs, object names and the "
-                "kind of box their names say are kept", stats, "kinds", table)
-    print(f"{len(table)} UPS/PDU subtrees from {stats['modules']} modules -> {args.out}")
-    return 0
-
+    return derive_main(argv, __doc__ or "", "tools/derive_mibkinds.py",
+                       "the vendors' MIBs, published for use by management tools; only OIDs, object names and "
+                       "the kind of box their names say are kept", "kinds", kinds,
+                       lambda table, stats: f"{len(table)} UPS/PDU subtrees from {stats['modules']} modules")
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: its collector
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_mibfields import Tree, add_common_options, load_tree, write_table  # noqa: E402
+from derive_mibfields import Tree, derive_main  # noqa: E402
 
 #: An organisation clause longer than this is a paragraph, not a name.
 MAX_NAME = 100
@@ -75,20 +75,12 @@ def organizations(tree: Tree) -> tuple[dict[str, list[str]], dict[str, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_common_options(ap, "miborgs.json")
-    args = ap.parse_args(argv)
-    tree, stats = load_tree([Path(d) for _r, _c, d in args.source])
-    table, more = organizations(tree)
-    stats.update(more)
-    write_table(args, "tools/derive_miborgs.py",
-                "the vendors' MIBs, published for use by management tools; only each enterprise's newest "
-                "module's name, date and ORGANIZATION (a company name) are kept", stats, "organizations", table)
-    print(f"organisations of {len(table)} enterprises from {stats['modules']} modules -> {args.out}")
-    return 0
-
+    return derive_main(argv, __doc__ or "", "tools/derive_miborgs.py",
+                       "the vendors' MIBs, published for use by management tools; only each enterprise's newest "
+                       "module's name, date and ORGANIZATION (a company name) are kept", "organizations",
+                       organizations,
+                       lambda table, stats: f"organisations of {len(table)} enterprises from "
+                                            f"{stats['modules']} modules")
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -127,9 +127,9 @@ def vendor_of_pen(pen: str | None) -> str | None:
 def pen_evidence(pen: str) -> str:
     """"IANA PEN", the registrant's own name where the brand differs, and
     the MIB that names a later maker."""
-    registrant = _pens()[1].get(pen) or (_pens()[0].get(pen) if mib_successor(pen) else None)
-    text = f"IANA PEN: {registrant}" if registrant else "IANA PEN"
     later = mib_successor(pen)
+    registrant = _pens()[1].get(pen) or (_pens()[0].get(pen) if later else None)
+    text = f"IANA PEN: {registrant}" if registrant else "IANA PEN"
     return f"{text}; {later[1]}" if later else text
 
 
