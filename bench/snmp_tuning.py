@@ -24,7 +24,6 @@ there is.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
 import json
 import sys
@@ -54,28 +53,12 @@ def shared_dir(given: str | None) -> Path | None:
     return None
 
 
-@contextlib.contextmanager
 def only_definitions(keep):
     """While inside, identification and the scan plan see only the
-    definitions ``keep`` accepts (the benches that take definitions away);
-    the caches built from the definitions are dropped on the way in and out."""
+    definitions ``keep`` accepts (the benches that take definitions away)."""
     from collector.snmp import definitions as defs_mod
-    from collector.snmp import plan
 
-    chosen = tuple(d for d in defs_mod.definitions() if keep(d))
-    saved = defs_mod.definitions, plan.definitions
-
-    def clear() -> None:
-        for cached in (defs_mod.index, plan._open, plan._system_verdicts, plan._claimed_by_a_definition):
-            cached.cache_clear()
-
-    defs_mod.definitions = plan.definitions = lambda: chosen
-    clear()
-    try:
-        yield chosen
-    finally:
-        defs_mod.definitions, plan.definitions = saved
-        clear()
+    return defs_mod.substituted(tuple(d for d in defs_mod.definitions() if keep(d)))
 
 
 def identify_walk(full):

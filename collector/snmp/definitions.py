@@ -11,6 +11,7 @@ key (:class:`DefinitionError`). The format is documented in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -18,6 +19,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -407,6 +409,34 @@ def definitions() -> tuple[Definition, ...]:
             raise DefinitionError(f"{d.path}: family: {d.family!r} is also defined in {seen[d.family]}")
         seen[d.family] = d.path
     return tuple(out)
+
+
+@contextlib.contextmanager
+def substituted(chosen: tuple[Definition, ...]) -> Iterator[tuple[Definition, ...]]:
+    """While inside, identification and the scan plan see ``chosen`` instead
+    of the loaded definitions (a draft tried beside them, or the benches that
+    take definitions away); the caches built from the definitions are dropped
+    on the way in and out."""
+    import sys
+
+    from collector.snmp import plan
+
+    modules = (sys.modules[__name__], plan)  # plan imported the name
+    saved = [getattr(m, "definitions") for m in modules]  # noqa: B009 (set below by name too)
+
+    def clear() -> None:
+        for cached in (index, plan._open, plan._system_verdicts, plan._claimed_by_a_definition):
+            cached.cache_clear()
+
+    for m in modules:
+        setattr(m, "definitions", lambda: chosen)  # noqa: B010
+    clear()
+    try:
+        yield chosen
+    finally:
+        for m, fn in zip(modules, saved):
+            setattr(m, "definitions", fn)  # noqa: B010
+        clear()
 
 
 def fingerprint(paths: list[Path]) -> str:
