@@ -65,8 +65,9 @@ class ScanSummary:
             return None
         shown = ", ".join(self.unclassified[:limit])
         more = f" and {len(self.unclassified) - limit} more" if len(self.unclassified) > limit else ""
-        return (f"{len(self.unclassified)}: {shown}{more}. Set snmp.record_dir to save their walks and send them "
-                "in so a device definition can be written (`lan-collector identify FILE` shows what is known)")
+        return (f"{len(self.unclassified)}: {shown}{more}. Set snmp.record_dir to save their walks; "
+                "`lan-collector identify --draft FILE` writes a device definition to check and keep "
+                "(LAN_COLLECTOR_SNMP_DEFS), or send the walk in")
 
     @property
     def new_devices(self) -> int:

@@ -165,7 +165,7 @@ def test_the_summary_lists_agents_snmp_could_not_classify():
     assert snmp_gap(known) is None and snmp_gap(silent) is None
     summary = ScanSummary(1, "x.db", "10.0.0.0/24", 256, "complete", 1.0, unclassified=["10.0.0.7 (no class)"])
     line = summary.unclassified_line()
-    assert line and line.startswith("1: 10.0.0.7 (no class)") and "snmp.record_dir" in line
+    assert line and line.startswith("1: 10.0.0.7 (no class)") and "snmp.record_dir" in line and "identify --draft" in line
     assert ScanSummary(1, "x.db", "s", 1, "complete", 1.0).unclassified_line() is None
 
 

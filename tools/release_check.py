@@ -96,6 +96,17 @@ def smoke(venv: Path) -> None:
                  ["systemd", "show", "config"]):
         run([lc, *args], cwd="/")
         step(f"lan-collector {' '.join(args)}: ok")
+    # a new device family from a walk, as a user writes one: draft, keep, identify again
+    with tempfile.TemporaryDirectory() as tmp:
+        rec, defs = Path(tmp) / "acme.snmprec", Path(tmp) / "defs"
+        rec.write_text("1.3.6.1.2.1.1.1.0|4|AcmeOS 4.2.1 on AS-24\n1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.32473.1.7\n")
+        defs.mkdir()
+        (defs / "acme-os.yaml").write_text(run([lc, "identify", "--draft", "--family", "acme-os", str(rec)],
+                                               cwd="/").stdout)
+        env = {**os.environ, "LAN_COLLECTOR_SNMP_DEFS": str(defs)}
+        found = json.loads(run([lc, "identify", "--json", str(rec)], cwd="/", env=env).stdout)["definitions"]
+        assert found == ["acme-os"], found
+    step("lan-collector identify --draft: the draft loads as a user's definition and recognises its walk")
 
 
 def arm64_wheels(venv: Path, work: Path) -> None:

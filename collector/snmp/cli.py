@@ -31,7 +31,11 @@ def plain(text: object, limit: int = 300) -> str:
               help="Identify only what a scan would read from such an agent (checks that the definitions' "
                    "objects are planned), not the whole file.")
 @click.option("--all", "show_all", is_flag=True, help="Also list the claims that lost.")
-def identify(file: str, as_json: bool, scan_view: bool, show_all: bool) -> None:
+@click.option("--draft", is_flag=True,
+              help="Print a draft device definition for this walk (YAML, to check and save in the directory "
+                   "named by LAN_COLLECTOR_SNMP_DEFS) instead of the identification.")
+@click.option("--family", metavar="NAME", help="With --draft: the family's name (default: vendor and class).")
+def identify(file: str, as_json: bool, scan_view: bool, show_all: bool, draft: bool, family: str | None) -> None:
     """Identify a recorded SNMP walk (snmprec or snmpwalk -On output) offline, with the evidence per field."""
     from collector.snmp.definitions import DefinitionError
     from collector.snmp.identify import identify as run
@@ -40,8 +44,24 @@ def identify(file: str, as_json: bool, scan_view: bool, show_all: bool) -> None:
     from collector.snmp.walkfile import load_walk_file
 
     path = Path(file)
+    if family is not None and not draft:
+        click.echo("lan-collector: error: --family goes with --draft", err=True)
+        sys.exit(EXIT_USAGE)
+    if draft and (as_json or show_all):
+        click.echo("lan-collector: error: --draft prints a definition: not with --json or --all", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         walk = load_walk_file(path)
+        if draft:
+            from collector.snmp.draft import DraftError
+            from collector.snmp.draft import draft as write_draft
+
+            try:
+                click.echo(write_draft(simulate(walk) if scan_view else walk, path.name, family), nl=False)
+            except DraftError as exc:
+                click.echo(f"lan-collector: error: {plain(exc)}", err=True)
+                sys.exit(EXIT_USAGE)
+            return
         ident = run(simulate(walk) if scan_view else walk)
     except WalkError as exc:
         click.echo(f"lan-collector: error: {plain(exc)}", err=True)
