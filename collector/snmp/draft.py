@@ -205,14 +205,15 @@ def _sorted_oids(walk: Walk) -> list[str]:
 
 def _match(walk: Walk, pens: list[str]) -> tuple[dict[str, Any], list[str]]:
     """The condition that recognises the family, and the objects an example needs for it."""
-    from collector.snmp.generic import NOT_A_MAKER_PENS
     from collector.snmp.plan import agent_kinds
 
     sys_object_id = walk.oid(SYS_OBJECT_ID) or ""
-    parts = sys_object_id.split(".")
-    if sys_object_id.startswith("1.3.6.1.4.1.") and len(parts) > 6 and parts[6] not in NOT_A_MAKER_PENS \
-            and not agent_kinds(sys_object_id) & {"none", "net-snmp", "windows", "bsnmpd"}:
+    agent = bool(agent_kinds(sys_object_id) & {"none", "net-snmp", "windows", "bsnmpd"})
+    # a sysObjectID that is no agent software's: the product's own id (an agent's, such as
+    # FASTPATH's or ESXi's, still says more than nothing; the writer widens it to the line)
+    if sys_object_id.startswith("1.3.6.1.4.1.") and not agent:
         return {"sys_object_id": sys_object_id}, []
+    # an agent whose sysObjectID names its software: scans look for the enterprise subtrees it answers
     if pens:
         first = next(oid for oid in _sorted_oids(walk) if oid.startswith(f"1.3.6.1.4.1.{pens[0]}."))
         return {"enterprise": int(pens[0])}, [first]
@@ -274,7 +275,7 @@ def draft(walk: Walk, file_name: str, family: str | None = None) -> str:
     """The draft definition's YAML text (see the module docstring)."""
     import yaml
 
-    from collector.snmp.definitions import definitions, parse, substituted
+    from collector.snmp.definitions import definitions, parse, substituted, vocabulary
     from collector.snmp.identify import identify
     from collector.snmp.mibs import Mibs
     from collector.snmp.plan import simulate
@@ -320,11 +321,16 @@ def draft(walk: Walk, file_name: str, family: str | None = None) -> str:
             example_oids += [f"{ENT}.{c}.{chassis['index']}" for c in (ENT_CLASS, ENT_CONTAINED_IN)]
     example = {oid: _example_value(walk, oid) for oid in sorted(dict.fromkeys(example_oids), key=oid_key)
                if oid in walk.data}
-    os_name = best["os_name"] if best["os_name"] and best["os_name"] != "Linux" else None
+    classes, os_names = vocabulary()
+    # a generic source (Recog) may name an OS the vocabulary has not (yet): the writer adds it
+    os_name = best["os_name"] if best["os_name"] in os_names and best["os_name"] != "Linux" else None
+    device_class = best["device_class"] if best["device_class"] in classes else None
     notes = []
+    if best["os_name"] and best["os_name"] != "Linux" and not os_name:
+        notes.append(f"The OS {quote(best['os_name'])} is not in schemas/os_names.json: add it there to use it.")
     if ident.definitions:
         notes.append("Definitions that already recognise this walk: " + ", ".join(ident.definitions) + ".")
-    text = _text(family, file_name, best["vendor"], best["device_class"], os_name, match, located, missing,
+    text = _text(family, file_name, best["vendor"], device_class, os_name, match, located, missing,
                  candidates, example, {"vendor": best["vendor"]}, notes)
     # load it as a user's definition would be loaded, and replay its example through the scan plan
     defn = parse(yaml.safe_load(text), str(Path(family + ".yaml")))
@@ -334,5 +340,5 @@ def draft(walk: Walk, file_name: str, family: str | None = None) -> str:
         raise DraftError("the draft does not recognise its own example (a bug: please report it with the walk)")
     got = replayed.best()
     expect = {key: got[name] for key, name in _EXPECT_KEYS if got[name] is not None or name in located}
-    return _text(family, file_name, best["vendor"], best["device_class"], os_name, match, located, missing,
+    return _text(family, file_name, best["vendor"], device_class, os_name, match, located, missing,
                  candidates, example, expect, notes)
