@@ -6,7 +6,7 @@
 #   ./dev.sh release-check  build the wheel and sdist, install the wheel into a fresh venv,
 #                     scan the lab with it as root and with the systemd unit's privileges
 #   ./dev.sh min-deps install the declared minimum versions into a fresh venv, run the unit tests
-#   ./dev.sh fuzz     the deep fuzz run: every parser, 100,000 mutated real inputs each (~20 min);
+#   ./dev.sh fuzz     the deep fuzz run: every parser, 100,000 mutated real inputs each (~40 min);
 #                     --help for options (seed, inputs, targets, reproducing one input)
 # Run as root: the lab and its tests need network namespaces (without root the
 # lab tests are skipped, each with its reason).

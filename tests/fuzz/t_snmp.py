@@ -212,6 +212,41 @@ def run_identify(data: bytes) -> object:
     return ident
 
 
+def _draft_error() -> type[Exception]:
+    from collector.snmp.draft import DraftError
+
+    return DraftError
+
+
+@target("snmp-draft", "a draft device definition from walks parsed from mutated recordings (collector.snmp.draft, "
+        "`lan-collector identify --draft`): printable text that loads as a definition and recognises its own "
+        "example; expected: DraftError for a walk with nothing to recognise, never DraftBug",
+        seeds=_snmp_seeds, mutators=(_snmprec_edit, _snmprec_edit, _snmprec_lines), structured_weight=0.7,
+        expected=(_draft_error(),), covers=("collector/snmp/draft.py",))
+def run_draft(data: bytes) -> object:
+    import yaml
+
+    from collector.snmp.definitions import parse
+    from collector.snmp.draft import DraftBug, draft
+    from collector.snmp.walk import Walk, WalkError, parse_snmprec_line
+
+    walk = Walk()
+    for line in data.decode("latin-1").splitlines()[:5000]:
+        try:
+            parsed = parse_snmprec_line(line)
+        except WalkError:
+            continue
+        if parsed:
+            walk.data[parsed[0]] = parsed[1]
+    try:
+        text = draft(walk, "fuzz.snmprec")
+    except DraftBug as exc:
+        raise AssertionError(str(exc)) from None
+    check(all(ch.isprintable() or ch == "\n" for ch in text), "an unprintable character in the draft")
+    spec = yaml.safe_load(text)
+    return parse(spec, f"{spec['family']}.yaml")
+
+
 # -- snmpwalk -On text (lan-collector identify FILE) ---------------------------------
 
 
