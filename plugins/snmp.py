@@ -169,8 +169,32 @@ class SnmpPlugin:
         if latency is not None:
             latency.record(agent.stats.latencies)
         if s.snmp_record_dir:
-            self._record(s.snmp_record_dir, ip, walk, problems)
+            self._record(s.snmp_record_dir, ip, await self._for_the_record(agent, walk), problems)
         return agent, walk, problems, start
+
+    @staticmethod
+    async def _for_the_record(agent: Any, walk: Any) -> Any:
+        """What ``snmp.record_dir`` keeps of a device: the walk as read and,
+        for an agent no device definition recognised, its makers' enterprise
+        subtrees too (:func:`collector.snmp.draft.record_roots`), within the
+        device's value cap and time budget: what ``lan-collector identify
+        --draft`` needs to write its definition. Identification uses the walk
+        as read either way: a scan says the same with or without recording."""
+        from collector.snmp.client import SnmpFailure
+        from collector.snmp.draft import record_roots
+        from collector.snmp.walk import Walk
+
+        roots = record_roots(walk)
+        if not roots:
+            return walk
+        record = Walk(dict(walk.data))
+        notes = list(agent.stats.notes)
+        try:
+            await agent.walk(roots, record)
+        except SnmpFailure:
+            pass  # what was read is kept; the device's own outcome is the scan's
+        agent.stats.notes[:] = notes  # (a cap reached here is the record's, not the scan's)
+        return record
 
     def _identified(self, ctx: ScanContext, ip: str, agent: Any, walk: Any, problems: list[str],
                     start: float) -> tuple[list[Observation], ProbeResult]:

@@ -204,3 +204,64 @@ def test_a_value_in_a_makers_object_is_read_from_it_by_its_mib_name():
     assert data["match"] == [{"enterprise": 6574}]
     assert data["fields"]["model"] == [{"oid": "1.3.6.1.4.1.6574.1.5.1.0", "name": "SYNOLOGY-SYSTEM-MIB::modelName"}]
     assert data["fields"]["serial"] == [{"oid": "1.3.6.1.4.1.6574.1.5.2.0", "name": "SYNOLOGY-SYSTEM-MIB::serialNumber"}]
+
+
+@pytest.fixture(scope="module")
+def unknown_maker_agent(tmp_path_factory):
+    """A real snmpd on loopback that says it is a product of enterprise 32473
+    (no definition knows it) and serves that maker's objects beside its own."""
+    import shutil
+
+    if shutil.which("snmpd") is None:
+        pytest.skip("net-snmp snmpd not installed")
+    from snmpd_agent import run_snmpd
+
+    def config(port: int) -> list[str]:
+        # (HOST-RESOURCES describes the machine the tests run on, a Debian host: not served)
+        return ["view box included .1", "view box excluded .1.3.6.1.2.1.25", "rocommunity public 127.0.0.1 -V box",
+                "sysDescr AcmeOS 4.2.1 (build 77)",
+                "sysObjectID .1.3.6.1.4.1.32473.1.7", "sysName acme-lab",
+                'override .1.3.6.1.4.1.32473.2.1.0 octet_str "AS-24"',
+                'override .1.3.6.1.4.1.32473.2.2.0 octet_str "ACM123456789"',
+                "override .1.3.6.1.4.1.32473.2.3.0 integer 7"]
+
+    yield from run_snmpd(tmp_path_factory.mktemp("snmpd-acme"), config)
+
+
+def test_a_recorded_unknown_device_holds_its_makers_objects_and_drafts_from_them(tmp_path, unknown_maker_agent):
+    """snmp.record_dir keeps, for an agent no definition recognises, its
+    maker's enterprise subtree (which the scan itself never reads: no
+    definition asks for it), so the draft lists the objects to read; the
+    scan's identification is the same with and without the record."""
+    import datetime as dt
+
+    from collector.config import Settings
+    from collector.engine import run_scan
+    from collector.store import Inventory
+
+    results = {}
+    for record in (False, True):
+        s = Settings(db=str(tmp_path / f"{record}.db"), targets=["127.0.0.1"], plugins=["snmp"],
+                     snmp_port=unknown_maker_agent, snmp_timeout=1.0, snmp_retries=1,
+                     snmp_record_dir=str(tmp_path / "walks") if record else "")
+        run_scan(s, today=dt.date(2026, 12, 1))
+        with Inventory(s.db) as inv:
+            rec = next(r for r in inv.device_records() if "127.0.0.1" in r["ips"])
+        results[record] = {k: rec.get(k) for k in ("vendor", "model", "serial", "os_name", "os_version",
+                                                   "firmware", "device_class")}
+    assert results[True] == results[False]
+    walk = load_snmprec(tmp_path / "walks" / "127.0.0.1.snmprec")
+    assert walk.text("1.3.6.1.4.1.32473.2.1.0") == "AS-24" and walk.int("1.3.6.1.4.1.32473.2.3.0") == 7
+    text = draft(walk, "127.0.0.1.snmprec")
+    assert '1.3.6.1.4.1.32473.2.1.0 = "AS-24"' in text and '1.3.6.1.4.1.32473.2.2.0 = "ACM123456789"' in text
+
+
+def test_a_recognised_device_is_recorded_as_read():
+    from collector.snmp.draft import record_roots
+
+    assert record_roots(load_snmprec(FIXTURES / "lab" / "ups.snmprec")) == []
+    walk = walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Linux box 5.10.0 #1 SMP x86_64",
+                              "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10",
+                              "1.3.6.1.4.1.32473.9.1.0": "x", "1.3.6.1.4.1.2021.4.5.0": 1024})
+    # a net-snmp host no definition but Linux's recognises: the maker's subtree it answers, not UCD's
+    assert record_roots(walk) == ["1.3.6.1.4.1.32473"]

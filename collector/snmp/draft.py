@@ -117,6 +117,33 @@ def _maker_pens(walk: Walk) -> list[str]:
     return sorted((p for p in pens if p.isdigit() and p not in NOT_A_MAKER_PENS), key=int)
 
 
+#: Definitions every device of an OS meets: a device they alone recognise still wants its own.
+OS_WIDE = frozenset({"linux", "windows"})
+#: Enterprise subtrees a record adds at most (see :func:`record_roots`).
+MAX_RECORDED_ENTERPRISES = 4
+
+
+def record_roots(walk: Walk) -> list[str]:
+    """The enterprise subtrees (``1.3.6.1.4.1.N``) ``snmp.record_dir`` should
+    add to a device's record so that a definition can be drafted from it:
+    for an agent no device definition recognised (only the generic ones, or
+    the OS-wide Linux and Windows ones), the maker's subtree its sysObjectID
+    names and the makers' subtrees it was found to answer. A scan reads only
+    what the definitions that may describe a device need, so without them
+    the record of an unknown device holds almost nothing of its maker's MIB.
+    None for a device a definition recognises."""
+    from collector.snmp.definitions import definitions
+    from collector.snmp.generic import NOT_A_MAKER_PENS, pen_of
+    from collector.snmp.identify import identify
+
+    generic = {d.family for d in definitions() if "/generic/" in d.path.replace("\\", "/")}
+    if any(f not in OS_WIDE and f not in generic for f in identify(walk).definitions):
+        return []
+    own = pen_of(walk.oid(SYS_OBJECT_ID))
+    pens = ([own] if own and own not in NOT_A_MAKER_PENS else []) + _maker_pens(walk)
+    return [f"1.3.6.1.4.1.{p}" for p in list(dict.fromkeys(pens))[:MAX_RECORDED_ENTERPRISES]]
+
+
 def _mib_names() -> dict[str, str]:
     from collector.snmp import mibfields
 
@@ -224,7 +251,8 @@ def _match(walk: Walk, pens: list[str]) -> tuple[dict[str, Any], list[str]]:
         return {"enterprise": int(pens[0])}, [first]
     words = (walk.text(SYS_DESCR) or "").split()
     if words:
-        return {"sys_descr": "^" + _escape(" ".join(words[:2]))}, []
+        # (at most 32 characters: identification reads a bounded sysDescr, and so does a writer)
+        return {"sys_descr": "^" + _escape(" ".join(words[:2])[:32])}, []
     raise DraftError("the walk has no sysObjectID of a maker, no maker's objects and no sysDescr: "
                      "nothing a definition could recognise the device by")
 
