@@ -265,3 +265,9 @@ def test_a_recognised_device_is_recorded_as_read():
                               "1.3.6.1.4.1.32473.9.1.0": "x", "1.3.6.1.4.1.2021.4.5.0": 1024})
     # a net-snmp host no definition but Linux's recognises: the maker's subtree it answers, not UCD's
     assert record_roots(walk) == ["1.3.6.1.4.1.32473"]
+    # an appliance built on Debian is still an unknown device (its maker's subtree is recorded)
+    on_debian = walk_from_mapping({"1.3.6.1.2.1.1.1.0": "Linux nas 6.1.0-18-amd64 #1 SMP Debian 6.1.76-1 x86_64",
+                                   "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.8072.3.2.10",
+                                   "1.3.6.1.4.1.32473.9.1.0": "x"})
+    assert "debian" in identify(on_debian).definitions
+    assert record_roots(on_debian) == ["1.3.6.1.4.1.32473"]

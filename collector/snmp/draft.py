@@ -117,8 +117,10 @@ def _maker_pens(walk: Walk) -> list[str]:
     return sorted((p for p in pens if p.isdigit() and p not in NOT_A_MAKER_PENS), key=int)
 
 
-#: Definitions every device of an OS meets: a device they alone recognise still wants its own.
-OS_WIDE = frozenset({"linux", "windows"})
+#: Definitions of a general-purpose OS (its distributions and agents included): an appliance
+#: built on one (a NAS on Debian, a firewall on FreeBSD) is recognised by them and still wants its own.
+OS_WIDE = frozenset({"linux", "windows", "windows-agents", "debian", "ubuntu", "centos-rhel", "linux-distributions",
+                     "freebsd", "openbsd", "netbsd"})
 #: Enterprise subtrees a record adds at most (see :func:`record_roots`).
 MAX_RECORDED_ENTERPRISES = 4
 
@@ -127,7 +129,7 @@ def record_roots(walk: Walk) -> list[str]:
     """The enterprise subtrees (``1.3.6.1.4.1.N``) ``snmp.record_dir`` should
     add to a device's record so that a definition can be drafted from it:
     for an agent no device definition recognised (only the generic ones, or
-    the OS-wide Linux and Windows ones), the maker's subtree its sysObjectID
+    those of a general-purpose OS, :data:`OS_WIDE`), the maker's subtree its sysObjectID
     names and the makers' subtrees it was found to answer. A scan reads only
     what the definitions that may describe a device need, so without them
     the record of an unknown device holds almost nothing of its maker's MIB.
