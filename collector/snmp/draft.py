@@ -265,7 +265,10 @@ def _source_yaml(src: dict[str, Any]) -> str:
 
 def _text(family: str, file_name: str, vendor: str | None, device_class: str | None, os_name: str | None,
           match: dict[str, Any], located: dict[str, _Located], missing: list[str], candidates: list[str],
-          example: dict[str, Any], expect: dict[str, Any], notes: list[str]) -> str:
+          example: dict[str, Any], expect: dict[str, Any], notes: list[str], why: dict[str, str]) -> str:
+    def said(name: str) -> str:
+        return f"  # {why[name]}: check it" if name in why else ""
+
     lines = [
         f"# Draft device definition written by `lan-collector identify --draft` from {quote(file_name)}.",
         "# Check every value against the device and its maker's MIB, give each object its MIB name,",
@@ -277,15 +280,15 @@ def _text(family: str, file_name: str, vendor: str | None, device_class: str | N
     lines += [f"# {n}" for n in notes]
     lines.append(f"family: {family}")
     if vendor:
-        lines.append(f"vendor: {quote(vendor)}")
+        lines.append(f"vendor: {quote(vendor)}" + said("vendor"))
     else:
         lines.append("# vendor: the maker's name (nothing in the walk said it)")
     if device_class:
-        lines.append(f"class: {device_class}")
+        lines.append(f"class: {device_class}" + said("device_class"))
     else:
         lines.append("# class: one of schemas/device_classes.json (nothing in the walk said it)")
     if os_name:
-        lines.append(f"os: {quote(os_name)}")
+        lines.append(f"os: {quote(os_name)}" + said("os_name"))
     lines.append(f"source: {quote('a walk of one device, ' + file_name)}")
     lines.append("match:")
     lines.append(f"  - {_source_yaml(match)}")
@@ -365,8 +368,11 @@ def draft(walk: Walk, file_name: str, family: str | None = None) -> str:
         notes.append(f"The OS {quote(best['os_name'])} is not in schemas/os_names.json: add it there to use it.")
     if ident.definitions:
         notes.append("Definitions that already recognise this walk: " + ", ".join(ident.definitions) + ".")
+    # where identification got vendor, class and OS (source names are the project's own words)
+    why = {w["field"]: re.sub(r"[^\w .,+-]", "?", f"from {w['source']}, confidence {w['confidence']}")
+           for w in ident.explain() if w["field"] in ("vendor", "device_class", "os_name")}
     text = _text(family, file_name, best["vendor"], device_class, os_name, match, located, missing,
-                 candidates, example, {"vendor": best["vendor"]}, notes)
+                 candidates, example, {"vendor": best["vendor"]}, notes, why)
     # load it as a user's definition would be loaded, and replay its example through the scan plan
     defn = parse(yaml.safe_load(text), str(Path(family + ".yaml")))
     with substituted(definitions() + (defn,)):
@@ -376,4 +382,4 @@ def draft(walk: Walk, file_name: str, family: str | None = None) -> str:
     got = replayed.best()
     expect = {key: got[name] for key, name in _EXPECT_KEYS if got[name] is not None or name in located}
     return _text(family, file_name, best["vendor"], device_class, os_name, match, located, missing,
-                 candidates, example, expect, notes)
+                 candidates, example, expect, notes, why)
