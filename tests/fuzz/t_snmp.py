@@ -12,6 +12,7 @@ import json
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from fuzz.mutate import NUMBERS, replace_number, with_tokens
 from fuzz.registry import FIXTURES, check, target
@@ -182,13 +183,9 @@ def run_snmprec(data: bytes) -> object:
     return walk
 
 
-@target("snmp-identify", "SNMP identification (collector.snmp.identify.identify, public API) of walks parsed "
-        "from mutated recordings, and what the snmp plugin makes of the result; never raises",
-        seeds=_snmp_seeds, mutators=(_snmprec_edit, _snmprec_edit, _snmprec_lines), structured_weight=0.7,
-        covers=("collector/snmp/identify.py", "collector/snmp/mibs.py", "collector/snmp/engine.py",
-                "collector/snmp/hooks.py", "collector/snmp/defs/"))
-def run_identify(data: bytes) -> object:
-    from collector.snmp.identify import IDENTITY_FIELDS, MORE_FIELDS, identify
+def _parsed_walk(data: bytes) -> Any:
+    """The walk the lines of a (mutated) recording give, the unreadable lines skipped, as a
+    replayed file gives it."""
     from collector.snmp.walk import Walk, WalkError, parse_snmprec_line
 
     walk = Walk()
@@ -199,6 +196,18 @@ def run_identify(data: bytes) -> object:
             continue
         if parsed:
             walk.data[parsed[0]] = parsed[1]
+    return walk
+
+
+@target("snmp-identify", "SNMP identification (collector.snmp.identify.identify, public API) of walks parsed "
+        "from mutated recordings, and what the snmp plugin makes of the result; never raises",
+        seeds=_snmp_seeds, mutators=(_snmprec_edit, _snmprec_edit, _snmprec_lines), structured_weight=0.7,
+        covers=("collector/snmp/identify.py", "collector/snmp/mibs.py", "collector/snmp/engine.py",
+                "collector/snmp/hooks.py", "collector/snmp/defs/"))
+def run_identify(data: bytes) -> object:
+    from collector.snmp.identify import IDENTITY_FIELDS, MORE_FIELDS, identify
+
+    walk = _parsed_walk(data)
     ident = identify(walk)
     best = ident.best()
     check(set(best) == set(IDENTITY_FIELDS + MORE_FIELDS), "best() fields")
@@ -228,16 +237,8 @@ def run_draft(data: bytes) -> object:
 
     from collector.snmp.definitions import parse
     from collector.snmp.draft import DraftBug, draft
-    from collector.snmp.walk import Walk, WalkError, parse_snmprec_line
 
-    walk = Walk()
-    for line in data.decode("latin-1").splitlines()[:5000]:
-        try:
-            parsed = parse_snmprec_line(line)
-        except WalkError:
-            continue
-        if parsed:
-            walk.data[parsed[0]] = parsed[1]
+    walk = _parsed_walk(data)
     try:
         text = draft(walk, "fuzz.snmprec")
     except DraftBug as exc:
