@@ -19,7 +19,7 @@ from collector.snmp.definitions import ALIASES, definitions, parse, substituted
 from collector.snmp.draft import DraftError, draft, quote
 from collector.snmp.identify import identify
 from collector.snmp.plan import simulate
-from collector.snmp.walk import load_snmprec, walk_from_mapping
+from collector.snmp.walk import OCTETS, Walk, load_snmprec, walk_from_mapping
 
 FIXTURES = Path(__file__).parent / "fixtures" / "snmp"
 
@@ -271,3 +271,17 @@ def test_a_recognised_device_is_recorded_as_read():
                                    "1.3.6.1.4.1.32473.9.1.0": "x"})
     assert "debian" in identify(on_debian).definitions
     assert record_roots(on_debian) == ["1.3.6.1.4.1.32473"]
+
+
+def test_a_sysobjectid_that_is_no_oid_stays_out_of_the_example():
+    """Fuzz finding: an agent sent sysObjectID as a string. Identification
+    ignores it, but an example's sysObjectID is always an OBJECT IDENTIFIER,
+    which would have made the example another device (an Eaton card's)."""
+    walk = Walk()
+    walk.set("1.3.6.1.2.1.1.2.0", OCTETS, b"1.3.6.1.4.1.705.1")
+    walk.set("1.3.6.1.4.1.32473.2.1.0", OCTETS, b"AS-24")
+    data = yaml.safe_load(draft(walk, "odd.snmprec"))
+    assert data["match"] == [{"enterprise": 32473}]
+    assert "1.3.6.1.2.1.1.2.0" not in data["examples"][0]["walk"]
+    got, expected = _replay(yaml.dump(data))
+    assert got == expected

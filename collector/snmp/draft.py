@@ -352,7 +352,10 @@ def draft(walk: Walk, file_name: str, family: str | None = None) -> str:
                                                       oid_key(ot[0])))[:MAX_CANDIDATES]
     candidates = [f"{oid} = {quote(text)}" + (f"  ({names[oid]})" if oid in names else "")
                   for oid, text in shown] if missing else []
-    example_oids = [o for o in (SYS_DESCR, SYS_OBJECT_ID) if o in walk.data] + match_oids
+    # (a sysObjectID that is no OBJECT IDENTIFIER is no sysObjectID to identification, and an
+    # example's always is one: left out)
+    example_oids = [o for o in (SYS_DESCR, SYS_OBJECT_ID) if o in walk.data
+                    and (o != SYS_OBJECT_ID or walk.oid(o) is not None)] + match_oids
     for loc in located.values():
         example_oids += loc.oids
         if "entity" in loc.source and chassis is not None:
