@@ -327,13 +327,21 @@ def test_the_mib_parser_takes_any_text(text):
     derive_tool.Tree(modules)  # resolution never raises either
 
 
-def test_the_shipped_table_is_derived_with_its_source():
-    doc = json.loads((ROOT / "collector" / "snmp" / "mibfields.json").read_text())
+def _shipped(name: str, tool: str, *extra_sources: str) -> dict:
+    """A table derived from the MIB collections, as shipped: its sources (each
+    at a commit), and the tool that derived it."""
+    doc = json.loads((ROOT / "collector" / "snmp" / name).read_text())
     assert [s["repository"] for s in doc["sources"]] == ["netdisco/netdisco-mibs", "cisco-kusanagi/mibs.snmplabs.com",
-                                                         "zabbix/community-templates"]
-    assert doc["sources"][2]["licence"] == "MIT" and doc["stats"]["template_fields"] > 100
+                                                         *extra_sources]
     assert all(re.fullmatch(r"[0-9a-f]{40}", s["commit"]) for s in doc["sources"])
-    assert doc["tool"] == "tools/derive_mibfields.py" and doc["stats"]["excluded"] >= 1  # OBSERVIUM-MIB unread
+    assert doc["tool"] == f"tools/{tool}.py"
+    return doc
+
+
+def test_the_shipped_table_is_derived_with_its_source():
+    doc = _shipped("mibfields.json", "derive_mibfields", "zabbix/community-templates")
+    assert doc["sources"][2]["licence"] == "MIT" and doc["stats"]["template_fields"] > 100
+    assert doc["stats"]["excluded"] >= 1  # OBSERVIUM-MIB unread
     fields = doc["fields"]
     assert ["1.3.6.1.4.1.318.1.1.1.1.1.1.0", "model", "PowerNet-MIB::upsBasicIdentModel"] in fields["318"]
     assert not set(fields) & STANDARDS_PENS and "4413" in fields  # FASTPATH's agentInventory* under Broadcom's
@@ -499,10 +507,8 @@ def test_derive_kinds_keeps_only_the_subtrees_of_a_ups_or_pdu_mib(tmp_path):
 
 
 def test_the_shipped_kind_table_is_derived_with_its_source():
-    doc = json.loads((ROOT / "collector" / "snmp" / "mibkinds.json").read_text())
-    assert [s["repository"] for s in doc["sources"]] == ["netdisco/netdisco-mibs", "cisco-kusanagi/mibs.snmplabs.com"]
-    assert all(re.fullmatch(r"[0-9a-f]{40}", s["commit"]) for s in doc["sources"])
-    assert doc["tool"] == "tools/derive_mibkinds.py" and doc["stats"]["excluded"] >= 1
+    doc = _shipped("mibkinds.json", "derive_mibkinds")
+    assert doc["stats"]["excluded"] >= 1
     kinds = doc["kinds"]
     assert kinds["1.3.6.1.4.1.318.1.1.1"] == ["ups", "PowerNet-MIB::ups"]
     assert kinds["1.3.6.1.4.1.318.1.1.12"] == ["pdu", "PowerNet-MIB::rPDU"]
@@ -544,10 +550,8 @@ def test_derive_organizations_keeps_each_enterprises_newest_module(tmp_path):
 
 
 def test_the_shipped_organization_table_is_derived_with_its_source():
-    doc = json.loads((ROOT / "collector" / "snmp" / "miborgs.json").read_text())
-    assert [s["repository"] for s in doc["sources"]] == ["netdisco/netdisco-mibs", "cisco-kusanagi/mibs.snmplabs.com"]
-    assert all(re.fullmatch(r"[0-9a-f]{40}", s["commit"]) for s in doc["sources"])
-    assert doc["tool"] == "tools/derive_miborgs.py" and doc["stats"]["excluded"] >= 3
+    doc = _shipped("miborgs.json", "derive_miborgs")
+    assert doc["stats"]["excluded"] >= 3
     orgs = doc["organizations"]
     assert len(orgs) > 300 and orgs["5951"][0].startswith("Citrix")
     assert all(re.fullmatch(r"(19[7-9]\d|20[0-2]\d)-\d\d-\d\d", date) for _org, date, _mod in orgs.values())
