@@ -156,8 +156,8 @@ def _texts(walk: Walk, pens: list[str]) -> list[tuple[str, str]]:
     """(oid, text) of the makers' objects with a short printable text value."""
     out = []
     roots = tuple(f"1.3.6.1.4.1.{p}." for p in pens)
-    for oid in _sorted_oids(walk):
-        if oid.startswith(roots) and walk.data[oid][0] == OCTETS:
+    for oid in sorted((o for o in walk.data if o.startswith(roots)), key=oid_key):
+        if walk.data[oid][0] == OCTETS:
             text = (walk.text(oid) or "").strip()
             if text and len(text) <= MAX_VALUE and text.isprintable():
                 out.append((oid, text))
@@ -201,13 +201,12 @@ class _Located:
     note: str = ""
 
 
-def _locate(walk: Walk, pens: list[str], chassis: dict[str, Any] | None, value: str,
+def _locate(walk: Walk, texts: list[tuple[str, str]], chassis: dict[str, Any] | None, value: str,
             names: dict[str, str]) -> _Located | None:
-    """Where ``value`` sits in the walk, as a definition source."""
+    """Where ``value`` sits in the walk (``texts``: its makers' short text objects), as a definition source."""
     value = value.strip()
     if not value:
         return None
-    texts = _texts(walk, pens)
     exact = [oid for oid, text in texts if text == value]
     if exact:
         oid = sorted(exact, key=lambda o: (o not in names, not o.endswith(".0"), len(oid_key(o)), oid_key(o)))[0]
@@ -233,10 +232,6 @@ def _locate(walk: Walk, pens: list[str], chassis: dict[str, Any] | None, value: 
     return None
 
 
-def _sorted_oids(walk: Walk) -> list[str]:
-    return sorted(walk.data, key=oid_key)
-
-
 def _match(walk: Walk, pens: list[str]) -> tuple[dict[str, Any], list[str]]:
     """The condition that recognises the family, and the objects an example needs for it."""
     from collector.snmp.plan import agent_kinds
@@ -249,7 +244,7 @@ def _match(walk: Walk, pens: list[str]) -> tuple[dict[str, Any], list[str]]:
         return {"sys_object_id": sys_object_id}, []
     # an agent whose sysObjectID names its software: scans look for the enterprise subtrees it answers
     if pens:
-        first = next(oid for oid in _sorted_oids(walk) if oid.startswith(f"1.3.6.1.4.1.{pens[0]}."))
+        first = min((oid for oid in walk.data if oid.startswith(f"1.3.6.1.4.1.{pens[0]}.")), key=oid_key)
         return {"enterprise": int(pens[0])}, [first]
     words = (walk.text(SYS_DESCR) or "").split()
     if words:
@@ -339,16 +334,17 @@ def draft(walk: Walk, file_name: str, family: str | None = None) -> str:
     mibs = Mibs(walk)
     chassis = mibs.chassis[0] if mibs.chassis else None
     names = _mib_names()
+    texts = _texts(walk, pens)
     located: dict[str, _Located] = {}
     for name in LOCATED:
         value = best.get(name)
-        if value and (loc := _locate(walk, pens, chassis, value, names)):
+        if value and (loc := _locate(walk, texts, chassis, value, names)):
             located[name] = loc
     match, match_oids = _match(walk, pens)
     missing = [name for name in LOCATED if name not in located]
     own = (walk.oid(SYS_OBJECT_ID) or "").split(".")[6:7]
     # the sysObjectID's enterprise first, scalars before table cells
-    shown = sorted(_texts(walk, pens), key=lambda ot: (ot[0].split(".")[6:7] != own, not ot[0].endswith(".0"),
+    shown = sorted(texts, key=lambda ot: (ot[0].split(".")[6:7] != own, not ot[0].endswith(".0"),
                                                       oid_key(ot[0])))[:MAX_CANDIDATES]
     candidates = [f"{oid} = {quote(text)}" + (f"  ({names[oid]})" if oid in names else "")
                   for oid, text in shown] if missing else []
