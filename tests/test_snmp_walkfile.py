@@ -1,17 +1,29 @@
-"""Recorded walks from files (snmprec and snmpwalk -On output) and
-`lan-collector identify FILE`: what a user sends in, identified offline."""
+"""Recorded walks from files (snmprec, snmpwalk -On output, Checkmk stored
+walks) and `lan-collector identify FILE`: what a user sends in, identified
+offline."""
 
 from __future__ import annotations
 
 import bz2
+import hashlib
 import json
 
 import pytest
 from click.testing import CliRunner
 
 from collector.cli import cli
-from collector.snmp.walk import IPADDR, OCTETS, OID, TIMETICKS, WalkError, dump_snmprec, walk_from_mapping
-from collector.snmp.walkfile import load_walk_file, parse_snmpwalk, parse_value
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from collector.snmp.identify import identify
+from collector.snmp.plan import simulate
+from collector.snmp.walk import (GAUGE32, INTEGER, IPADDR, OCTETS, OID, TIMETICKS, WalkError, dump_snmprec,
+                                 walk_from_mapping)
+from collector.snmp.walkfile import checkmk_value, load_walk_file, parse_checkmk_walk, parse_snmpwalk, parse_value
+
+CHECKMK = Path(__file__).parent / "fixtures" / "snmp" / "checkmk"
 
 SNMPWALK = """\
 .1.3.6.1.2.1.1.1.0 = STRING: "Linux files 6.1.0-13-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1 (2023-09-29) x86_64"
@@ -144,3 +156,106 @@ def test_snmpwalk_oids_and_numbers_follow_the_snmprec_rules():
     assert walk.int("1.3.6.1.2.1.2.2.1.10.5") == 2**64 - 1
     assert walk.data["1.3.6.1.2.1.4.20.1.1.9"] == (OCTETS, b"Network Address: 0A:00:00")
     assert walk.data["1.3.6.1.2.1.4.20.1.1.10"] == (IPADDR, bytes([10, 0, 0, 5]))
+
+
+# -- Checkmk stored walks (cmk --snmpwalk) ---------------------------------------
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Cisco Catalyst", (OCTETS, b"Cisco Catalyst")),
+    ("MD:05/22/2009) ", (OCTETS, b"MD:05/22/2009)")),                # blanks around a value are dropped
+    ('"43 69 73 63 6F 0D 0A "', (OCTETS, b"Cisco\r\n")),       # any byte outside 32-127 -> quoted hex
+    ('"ff "', (OCTETS, b"\xff")),
+    ('"FF"', (OCTETS, b"FF")),                                      # hex needs its trailing space, as Checkmk reads it
+    ('"c:\\\\ Label"', (OCTETS, b"c:\\ Label")),                  # quoted by net-snmp's tools: unquoted
+    ('""', (OCTETS, b"")),
+    (".1.3.6.1.4.1.9.1.516", (OID, "1.3.6.1.4.1.9.1.516")),
+    ("254676243", (INTEGER, 254676243)),
+    ("-1", (INTEGER, -1)),
+    ("3000000000", (GAUGE32, 3000000000)),                          # unsigned 32-bit (a counter, a gauge)
+    ("99999999999999999999", (OCTETS, b"99999999999999999999")),    # no SNMP number: kept as its text
+    ("", (OCTETS, b"")),
+    (".1..3", (OCTETS, b".1..3")),
+])
+def test_checkmk_value_forms(raw, expected):
+    assert checkmk_value(raw) == expected
+
+
+def test_checkmk_walk_lines_and_errors():
+    walk = parse_checkmk_walk("# comment\n.1.3.6.1.2.1.1.5.0 gw 1\n.1.3.6.1.2.1.1.4.0 \n\n.1.3.6.1.2.1.1.6.0\n")
+    assert walk.data == {"1.3.6.1.2.1.1.5.0": (OCTETS, b"gw 1"), "1.3.6.1.2.1.1.4.0": (OCTETS, b""),
+                         "1.3.6.1.2.1.1.6.0": (OCTETS, b"")}
+    with pytest.raises(WalkError, match="line 2: not a Checkmk walk line"):
+        parse_checkmk_walk(".1.3.6.1.2.1.1.5.0 gw\nsecond line of nothing\n")
+    with pytest.raises(WalkError, match="line 1: not a Checkmk walk line"):
+        parse_checkmk_walk(".1.3.6.1.4.1.31763682980.1 1\n")  # an arc past 2^32-1, as snmprec refuses
+
+
+def test_a_checkmk_walk_is_told_apart_from_snmpwalk_text(tmp_path):
+    cmk = tmp_path / "router"
+    cmk.write_text(".1.3.6.1.2.1.1.1.0 RouterOS RB4011\n.1.3.6.1.2.1.1.2.0 .1.3.6.1.4.1.14988.1\n")
+    walk = load_walk_file(cmk)
+    assert walk.oid("1.3.6.1.2.1.1.2.0") == "1.3.6.1.4.1.14988.1" and walk.text("1.3.6.1.2.1.1.1.0") == "RouterOS RB4011"
+    text = tmp_path / "router.txt"
+    text.write_text(".1.3.6.1.2.1.1.1.0 = STRING: RouterOS RB4011\n")
+    assert load_walk_file(text).text("1.3.6.1.2.1.1.1.0") == "RouterOS RB4011"
+
+
+CHECKMK_CASES = sorted(p for p in CHECKMK.glob("*.json") if p.name != "SOURCE.json")
+
+
+def test_the_checkmk_recordings_are_the_upstream_files():
+    source = json.loads((CHECKMK / "SOURCE.json").read_text())
+    assert source["licence"] == "Apache-2.0" and len(source["commit"]) == 40 and (CHECKMK / "LICENSE").is_file()
+    assert {p.stem for p in CHECKMK_CASES} == {name.removesuffix(".walk.bz2") for name in source["files"]}
+    for name, spec in source["files"].items():
+        assert hashlib.sha256(bz2.decompress((CHECKMK / name).read_bytes())).hexdigest() == spec["sha256"], name
+
+
+@pytest.mark.parametrize("case", CHECKMK_CASES, ids=lambda p: p.stem)
+def test_real_checkmk_walks_are_identified(case):
+    """Real devices' walks stored by Checkmk, with the fields written by hand
+    from the recording (null where it holds none); identified from what a
+    scan would read of them."""
+    spec = json.loads(case.read_text())
+    walk = load_walk_file(CHECKMK / spec["recording"])
+    assert walk.oid("1.3.6.1.2.1.1.2.0") and walk.text("1.3.6.1.2.1.1.1.0")
+    got = identify(simulate(walk)).best()
+    expected = {k: v for k, v in spec["expected"].items() if v is not None}
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_a_hex_encoded_checkmk_sysdescr_keeps_its_line_breaks():
+    walk = load_walk_file(CHECKMK / "cisco-3750.walk.bz2")
+    assert walk.raw("1.3.6.1.2.1.1.1.0").startswith(b"Cisco IOS Software, C3750E Software (C3750E-UNIVERSALK9-M)")
+    assert b"\r\nTechnical Support" in walk.raw("1.3.6.1.2.1.1.1.0")
+
+
+def test_identify_reads_a_checkmk_walk(tmp_path):
+    path = tmp_path / "fortigate"
+    path.write_bytes(bz2.decompress((CHECKMK / "fortinet-fortigate-60f.walk.bz2").read_bytes()))
+    result = CliRunner().invoke(cli, ["identify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "model         FortiGate-60F" in result.output and "from fortinet-fortigate" in result.output
+
+
+_CMK_LINE = st.tuples(st.lists(st.integers(0, 2**32 - 1), min_size=2, max_size=12),
+                      st.one_of(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
+                                st.binary(max_size=40).map(lambda b: '"' + "".join(f"{c:02X} " for c in b) + '"')))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_CMK_LINE, max_size=20))
+def test_checkmk_walks_round_trip(lines):
+    """Whatever Checkmk writes reads back: every line a value, quoted hex its bytes."""
+    text = "".join(f".{'.'.join(map(str, arcs))} {value}\n" for arcs, value in lines)
+    walk = parse_checkmk_walk(text)
+    for arcs, value in lines:
+        assert ".".join(map(str, arcs)) in walk
+    last = {".".join(map(str, arcs)): value for arcs, value in lines}
+    for oid, value in last.items():
+        tag, got = walk.data[oid]
+        if value.startswith('"') and value.endswith(' "'):
+            assert got == bytes.fromhex(value[1:-1])
+        elif tag == OCTETS and not value.startswith('"'):
+            assert got == value.strip().encode()

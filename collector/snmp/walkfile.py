@@ -1,12 +1,18 @@
-"""Recorded walks from files: snmpsim's ``.snmprec`` (plain or ``.bz2``) and
+"""Recorded walks from files: snmpsim's ``.snmprec`` (plain or ``.bz2``),
 net-snmp's ``snmpwalk -On`` text output (what a user can send, what public
-test suites keep), told apart by their content.
+test suites keep) and Checkmk's stored walks (``cmk --snmpwalk``, kept under
+``var/check_mk/snmpwalks/``), told apart by their content.
 
 ``snmpwalk -On`` lines look like ``.1.3.6.1.2.1.1.1.0 = STRING: "text"``;
 strings may run over several lines, values may be ``Hex-STRING``, ``OID``,
 ``Timeticks: (123) 0:00:01.23``, ``IpAddress``, ``INTEGER: up(1)``,
 ``Counter32`` ... or carry no type at all. Everything is bounded: at most
 :data:`MAX_VALUES` values and :data:`MAX_VALUE` bytes per value.
+
+A Checkmk stored walk has one value per line, ``.1.3.6.1.2.1.1.5.0 name``:
+the OID, one space, the value as the agent sent it with no type; a value
+holding any byte outside printable ASCII is written as its bytes in quoted
+hex (``"43 69 73 63 6F 0D 0A "``), so no value runs over two lines.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ MAX_VALUES = 2_000_000
 MAX_VALUE = 65536
 MAX_FILE = 512 * 1024 * 1024
 _RECORD = re.compile(r"^\s*\.?((?:\d+\.)+\d+)\s*=\s*(.*)$")
+_CMK_RECORD = re.compile(r"^\.((?:\d+\.)+\d+)(?: (.*))?$", re.S)
+_CMK_HEX = re.compile(r'"((?:[0-9A-Fa-f]{2} )+)"')
 _TYPED = re.compile(r"^([A-Za-z][A-Za-z0-9 -]*?):\s?(.*)$", re.S)
 _SYMBOLIC = {"iso": "1", "SNMPv2-SMI::enterprises": "1.3.6.1.4.1", "SNMPv2-SMI::mib-2": "1.3.6.1.2.1",
              "NET-SNMP-MIB::netSnmpAgentOIDs": "1.3.6.1.4.1.8072.3.2", "SNMPv2-SMI::zeroDotZero": "0.0",
@@ -41,6 +49,14 @@ def looks_like_snmpwalk(text: str) -> bool:
     for line in text.splitlines()[:50]:
         if line.strip() and not line.startswith("#"):
             return bool(_RECORD.match(line))
+    return False
+
+
+def looks_like_checkmk(text: str) -> bool:
+    """A Checkmk stored walk: its first record is ``.OID value`` (no ``=``)."""
+    for line in text.splitlines()[:50]:
+        if line.strip() and not line.startswith("#"):
+            return bool(_CMK_RECORD.match(line)) and not _RECORD.match(line)
     return False
 
 
@@ -154,9 +170,50 @@ def parse_snmpwalk(text: str, source: str = "walk") -> Walk:
     return walk
 
 
+def checkmk_value(raw: str) -> tuple[int, object]:
+    """One Checkmk stored-walk value (untyped) -> (snmprec tag, value), read as
+    Checkmk reads its own files: surrounding blanks dropped; quoted hex bytes,
+    each followed by a space, are the value's bytes; any other quoted value
+    loses its quotes (and a doubled backslash, as net-snmp's tools wrote it).
+    Unquoted, ``.1.3...`` is an OID, a 32-bit number an INTEGER (an unsigned
+    one above 2^31 a Gauge32), anything else a string."""
+    raw = raw.strip()
+    hexed = _CMK_HEX.fullmatch(raw)
+    if hexed:
+        return OCTETS, bytes.fromhex(hexed.group(1))[:MAX_VALUE]
+    if raw.startswith('"'):
+        return OCTETS, raw[1:-1].strip().replace("\\\\", "\\").encode("utf-8", errors="replace")[:MAX_VALUE]
+    if raw.startswith(".") and (oid := valid_oid(raw[1:])) is not None:
+        return OID, oid
+    if re.fullmatch(r"-?\d{1,10}", raw):
+        number = int(raw)
+        if -2**31 <= number < 2**31:
+            return INTEGER, number
+        if 0 <= number < 2**32:
+            return GAUGE32, number
+    return OCTETS, raw.encode("utf-8", errors="replace")[:MAX_VALUE]
+
+
+def parse_checkmk_walk(text: str, source: str = "walk") -> Walk:
+    """A Checkmk stored walk (``cmk --snmpwalk``): one ``.OID value`` per line."""
+    walk = Walk()
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = _CMK_RECORD.match(line)
+        oid = valid_oid(m.group(1)) if m else None
+        if m is None or oid is None:
+            raise WalkError(f"{source}, line {lineno}: not a Checkmk walk line: {line[:60]!r}")
+        if len(walk.data) >= MAX_VALUES:
+            raise WalkError(f"{source}: more than {MAX_VALUES} values")
+        walk.data[oid] = checkmk_value(m.group(2) or "")  # type: ignore[assignment]
+    return walk
+
+
 def load_walk_file(path: str | Path) -> Walk:
-    """A recorded walk: snmprec (``.snmprec``, ``.snmprec.bz2``) or ``snmpwalk
-    -On`` output, told apart by content. Raises WalkError with one clear line."""
+    """A recorded walk: snmprec (``.snmprec``, ``.snmprec.bz2``), ``snmpwalk
+    -On`` output or a Checkmk stored walk, told apart by content. Raises
+    WalkError with one clear line."""
     path = Path(path)
     try:
         text = _open_text(path)
@@ -166,6 +223,8 @@ def load_walk_file(path: str | Path) -> Walk:
         raise WalkError(f"{path}: not a readable file ({exc})") from None
     if looks_like_snmpwalk(text):
         walk = parse_snmpwalk(text, str(path))
+    elif looks_like_checkmk(text):
+        walk = parse_checkmk_walk(text, str(path))
     else:
         walk = Walk()
         for lineno, line in enumerate(text.splitlines(), 1):
@@ -178,5 +237,5 @@ def load_walk_file(path: str | Path) -> Walk:
                     raise WalkError(f"{path}: more than {MAX_VALUES} values")
                 walk.data[parsed[0]] = parsed[1]
     if not walk.data:
-        raise WalkError(f"{path}: no SNMP values found (expected snmprec or snmpwalk -On output)")
+        raise WalkError(f"{path}: no SNMP values found (expected snmprec, snmpwalk -On output or a Checkmk stored walk)")
     return walk

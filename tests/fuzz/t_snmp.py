@@ -298,6 +298,45 @@ def run_snmpwalk(data: bytes) -> object:
     return ident
 
 
+# -- Checkmk stored walks (lan-collector identify FILE) ----------------------------------
+
+
+def _checkmk_seeds() -> list[bytes]:
+    """Real Checkmk stored walks (tests/fixtures/snmp/checkmk, copied by its
+    copy_walks.py), each cut to its first 300 lines: the system group, hex-
+    encoded strings, OIDs and numbers are all near the top."""
+    seeds = []
+    for path in sorted((FIXTURES / "snmp" / "checkmk").glob("*.walk.bz2")):
+        seeds.append(b"\n".join(bz2.decompress(path.read_bytes()).split(b"\n")[:300]) + b"\n")
+    return seeds
+
+
+_CMK_TOKENS = (b"\n.1.3.6.1.2.1.1.2.0 .1.3.6.1.4.1.", b"\n.1.3.6.1.2.1.1.1.0 \"43 69 73 63 6F 0D 0A \"", b" \"",
+               b"\" ", b"0D 0A ", b"FF ", b"\n.1.3.6.1.4.1.9.1.", b" .1..3", b" 4294967296", b" -2147483649",
+               b" 99999999999999999999999", b" = STRING: x", b"\n#", b"\xff\xfe", b"\n\n", b" ")
+
+
+@target("checkmk-walk", "Checkmk stored walks (collector/snmp/walkfile.py parse_checkmk_walk, as `lan-collector "
+        "identify FILE` reads them) -> identify(walk), explain() and the JSON it prints; expected: WalkError (one "
+        "line, exit 2)", seeds=_checkmk_seeds, mutators=(with_tokens(_CMK_TOKENS), _walk_replace_number),
+        structured_weight=0.6, expected=(_walk_error(),), covers=("collector/snmp/walkfile.py",
+                                                               "collector/snmp/identify.py"))
+def run_checkmk_walk(data: bytes) -> object:
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import valid_oid
+    from collector.snmp.walkfile import parse_checkmk_walk
+
+    text = data.decode("utf-8", errors="replace") if not data.startswith(b"\xff\xfe") else \
+        data.decode("utf-16", errors="replace")
+    walk = parse_checkmk_walk(text, "fuzz.walk")
+    for oid, (tag, value) in walk.data.items():
+        check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
+        check_value(f"{oid}: ", tag, value, null_ok=False, max_bytes=65536)
+    ident = identify(walk)
+    json.dumps({"values": len(walk), "definitions": ident.definitions, "fields": ident.explain()}, default=str)
+    return ident
+
+
 # -- SNMP v1/v2c messages as the collector decodes them (collector/snmp/ber.py) ------------------
 
 
