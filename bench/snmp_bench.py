@@ -69,7 +69,13 @@ def prepare(work: Path, cases: list[tuple[str, Path, dict]] | None = None) -> li
         dst = work / "data" / "public" / f"1.3.6.1.6.1.1.{i}.snmprec"
         stamp = dst.with_suffix(".source")
         if not dst.exists() or not stamp.exists() or stamp.read_text() != str(raw):
-            dst.write_bytes(bz2.open(raw).read() if raw.suffix == ".bz2" else raw.read_bytes())
+            if ".snmprec" in raw.name:
+                dst.write_bytes(bz2.open(raw).read() if raw.suffix == ".bz2" else raw.read_bytes())
+            else:  # another walk format (a Checkmk stored walk): served as the snmprec it reads as
+                from collector.snmp.walk import dump_snmprec
+                from collector.snmp.walkfile import load_walk_file
+
+                dump_snmprec(load_walk_file(raw), dst)
             stamp.write_text(str(raw))
         devices.append({"ip": f"127.0.1.{i + 1}", "community": f"public/1.3.6.1.6.1.1.{i}",
                         "case": name, "expected": expected, "values": dst.read_bytes().count(b"\n")})
@@ -103,7 +109,8 @@ def start_simulator(work: Path, devices: list[dict], wait_s: float = 900) -> sub
         while True:
             out = subprocess.run(["snmpget", "-m", "", "-v2c", "-c", d["community"], "-t", "1", "-r", "0",
                                   f"{d['ip']}:{PORT}", "1.3.6.1.2.1.1.3.0"], capture_output=True, text=True)
-            if proc.poll() is None and ("Timeticks" in out.stdout or "No Such" in out.stdout):
+            # any answer (a Checkmk walk's sysUpTime comes back an INTEGER: its file has no types)
+            if proc.poll() is None and " = " in out.stdout:
                 break
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("snmpsim did not come up")

@@ -53,6 +53,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 TUNING_DIR = ROOT / "tests" / "fixtures" / "snmp" / "snmpsim"
 HELDOUT_DIR = ROOT / "tests" / "fixtures" / "snmp" / "heldout"
+#: Real walks Checkmk stored (2026-12-01): scored once before any look, tuning data since.
+CHECKMK_DIR = ROOT / "tests" / "fixtures" / "snmp" / "checkmk"
 FIELDS = ("vendor", "device_class", "model", "serial", "os_name", "os_version", "firmware")
 #: scored only on the cases whose expected file has them
 OPTIONAL_FIELDS = ("kernel_version", "windows_eol")
@@ -153,20 +155,21 @@ def opened(name: str, duplicate_of: str | None = None) -> bool:
     return hashlib.sha1(key.encode()).hexdigest()[0] in "01234567"
 
 
-SETS = ("tuning", "opened", "heldout", "all")
+SETS = ("tuning", "opened", "heldout", "checkmk", "all")
 
 
 def load_cases(which: str) -> list[Case]:
-    """``tuning``, ``opened``, ``heldout`` (the still-closed half) or ``all``;
+    """``tuning``, ``opened``, ``heldout`` (the still-closed half), ``checkmk`` or ``all``;
     ``heldout-folder`` is every case of the held-out folder, opened or not
     (for the tests that check the folder is well formed, never for scores)."""
     sets = {"tuning": [("tuning", TUNING_DIR)], "opened": [("opened", HELDOUT_DIR)],
             "heldout": [("heldout", HELDOUT_DIR)], "heldout-folder": [("heldout-folder", HELDOUT_DIR)],
+            "checkmk": [("checkmk", CHECKMK_DIR)],
             "all": [("tuning", TUNING_DIR), ("opened", HELDOUT_DIR), ("heldout", HELDOUT_DIR)]}[which]
     cases = []
     for label, folder in sets:
         for path in sorted(folder.glob("*.json")):
-            if path.name == "PROVENANCE.json":
+            if path.name in ("PROVENANCE.json", "SOURCE.json"):
                 continue
             spec = json.loads(path.read_text())
             is_open = opened(path.stem, spec.get("duplicate_of"))
@@ -238,9 +241,9 @@ def offline_result(case: Case) -> dict[str, Any]:
     """What identification gives on the whole recording (a scan reads less:
     offline can overstate, never the published number)."""
     from collector.snmp.identify import identify
-    from collector.snmp.walk import load_snmprec
+    from collector.snmp.walkfile import load_walk_file
 
-    ident = identify(load_snmprec(case.path))
+    ident = identify(load_walk_file(case.path))  # snmprec, or another walk format (checkmk)
     result: dict[str, Any] = dict(ident.best())
     kernel = [f for f in ident.facts if f.field == "kernel_version"]
     if kernel:
