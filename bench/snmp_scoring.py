@@ -241,9 +241,11 @@ def offline_result(case: Case) -> dict[str, Any]:
     """What identification gives on the whole recording (a scan reads less:
     offline can overstate, never the published number)."""
     from collector.snmp.identify import identify
+    from collector.snmp.walk import load_snmprec
     from collector.snmp.walkfile import load_walk_file
 
-    ident = identify(load_walk_file(case.path))  # snmprec, or another walk format (checkmk)
+    # snmprec unbounded (two real recordings hold over 2 M values), another walk format (checkmk) as identify reads it
+    ident = identify(load_snmprec(case.path) if ".snmprec" in case.path.name else load_walk_file(case.path))
     result: dict[str, Any] = dict(ident.best())
     kernel = [f for f in ident.facts if f.field == "kernel_version"]
     if kernel:

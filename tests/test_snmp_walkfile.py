@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from collector.snmp.identify import identify
 from collector.snmp.plan import simulate
 from collector.snmp.walk import (GAUGE32, INTEGER, IPADDR, OCTETS, OID, TIMETICKS, WalkError, dump_snmprec,
-                                 walk_from_mapping)
+                                 load_snmprec, walk_from_mapping)
 from collector.snmp.walkfile import checkmk_value, load_walk_file, parse_checkmk_walk, parse_snmpwalk, parse_value
 
 CHECKMK = Path(__file__).parent / "fixtures" / "snmp" / "checkmk"
@@ -259,3 +259,23 @@ def test_checkmk_walks_round_trip(lines):
             assert got == bytes.fromhex(value[1:-1])
         elif tag == OCTETS and not value.startswith('"'):
             assert got == value.strip().encode()
+
+
+def test_a_line_ends_at_a_line_feed_only(tmp_path):
+    """A real snmpsim-data recording (metel-poe-box) holds a text value with a
+    \\x1c in it: identify FILE cut the line there (str.splitlines) and refused
+    the file, which load_snmprec reads. snmprec files are read as snmpsim
+    reads them (latin-1, every byte kept), the text formats split at \\n only."""
+    snmpsim_data = pytest.importorskip("snmpsim_data")
+    real = Path(snmpsim_data.__file__).parent / "data" / "network" / "switch" / "metel-poe-box.snmprec.bz2"
+    assert load_walk_file(real).data == load_snmprec(real).data
+    rec = tmp_path / "odd.snmprec"
+    rec.write_bytes(b"1.3.6.1.2.1.1.1.0|4|a\x1cb\x0cc\x85d\xe9\r\n1.3.6.1.2.1.1.5.0|4|gw\n")
+    assert load_walk_file(rec).data == load_snmprec(rec).data
+    assert load_walk_file(rec).raw("1.3.6.1.2.1.1.1.0") == b"a\x1cb\x0cc\x85d\xe9"
+    text = tmp_path / "odd.txt"
+    text.write_text('.1.3.6.1.2.1.1.1.0 = STRING: "a\x1cb\x0cc\u2028d"\r\n.1.3.6.1.2.1.1.5.0 = STRING: gw\r\n')
+    assert load_walk_file(text).raw("1.3.6.1.2.1.1.1.0") == "a\x1cb\x0cc\u2028d".encode()
+    cmk = tmp_path / "odd"
+    cmk.write_text(".1.3.6.1.2.1.1.1.0 a\x1cb\r\n.1.3.6.1.2.1.1.5.0 gw\r\n")
+    assert load_walk_file(cmk).raw("1.3.6.1.2.1.1.1.0") == b"a\x1cb"

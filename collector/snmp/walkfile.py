@@ -38,15 +38,28 @@ _INT_TYPES = {"INTEGER": INTEGER, "Integer32": INTEGER, "Counter32": COUNTER32, 
               "Gauge32": GAUGE32, "Unsigned32": GAUGE32, "UInteger32": GAUGE32, "Timeticks": TIMETICKS}
 
 
-def _open_text(path: Path) -> str:
+def _read(path: Path) -> bytes:
     if path.stat().st_size > MAX_FILE:
         raise WalkError(f"{path}: larger than {MAX_FILE // (1024 * 1024)} MiB")
-    raw = bz2.open(path).read(MAX_FILE) if path.suffix == ".bz2" else path.read_bytes()
+    return bz2.open(path).read(MAX_FILE) if path.suffix == ".bz2" else path.read_bytes()
+
+
+def _text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace") if not raw.startswith(b"\xff\xfe") else raw.decode("utf-16")
 
 
+def _lines(text: str) -> list[str]:
+    """Lines end at a line feed (a carriage return before it dropped) and
+    nowhere else: str.splitlines() would also cut a value at a form feed,
+    \\x1c-\\x1e, NEL or U+2028, which device strings hold."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the file's last line feed ends a line, it starts none
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def looks_like_snmpwalk(text: str) -> bool:
-    for line in text.splitlines()[:50]:
+    for line in _lines(text[:65536])[:50]:
         if line.strip() and not line.startswith("#"):
             return bool(_RECORD.match(line))
     return False
@@ -54,7 +67,7 @@ def looks_like_snmpwalk(text: str) -> bool:
 
 def looks_like_checkmk(text: str) -> bool:
     """A Checkmk stored walk: its first record is ``.OID value`` (no ``=``)."""
-    for line in text.splitlines()[:50]:
+    for line in _lines(text[:65536])[:50]:
         if line.strip() and not line.startswith("#"):
             return bool(_CMK_RECORD.match(line)) and not _RECORD.match(line)
     return False
@@ -148,7 +161,7 @@ def parse_snmpwalk(text: str, source: str = "walk") -> Walk:
         if value is not None:
             walk.data[oid] = value  # type: ignore[assignment]
 
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(_lines(text), 1):
         m = _RECORD.match(line)
         if m:
             flush()
@@ -197,7 +210,7 @@ def checkmk_value(raw: str) -> tuple[int, object]:
 def parse_checkmk_walk(text: str, source: str = "walk") -> Walk:
     """A Checkmk stored walk (``cmk --snmpwalk``): one ``.OID value`` per line."""
     walk = Walk()
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(_lines(text), 1):
         if not line.strip() or line.startswith("#"):
             continue
         m = _CMK_RECORD.match(line)
@@ -216,18 +229,20 @@ def load_walk_file(path: str | Path) -> Walk:
     WalkError with one clear line."""
     path = Path(path)
     try:
-        text = _open_text(path)
+        raw = _read(path)
     except OSError as exc:
         raise WalkError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except (EOFError, ValueError) as exc:  # a broken .bz2
         raise WalkError(f"{path}: not a readable file ({exc})") from None
+    text = _text(raw)
     if looks_like_snmpwalk(text):
         walk = parse_snmpwalk(text, str(path))
     elif looks_like_checkmk(text):
         walk = parse_checkmk_walk(text, str(path))
     else:
         walk = Walk()
-        for lineno, line in enumerate(text.splitlines(), 1):
+        # snmprec as snmpsim reads it: bytes as latin-1 (a text value keeps every byte), one record a line
+        for lineno, line in enumerate(raw.decode("latin-1").split("\n"), 1):
             try:
                 parsed = parse_snmprec_line(line)
             except (WalkError, ValueError) as exc:

@@ -286,7 +286,7 @@ def run_snmpwalk(data: bytes) -> object:
     from collector.snmp.walk import valid_oid
     from collector.snmp.walkfile import parse_snmpwalk
 
-    # as walkfile._open_text decodes a file
+    # as walkfile._text decodes a file
     text = data.decode("utf-8", errors="replace") if not data.startswith(b"\xff\xfe") else \
         data.decode("utf-16", errors="replace")
     walk = parse_snmpwalk(text, "fuzz.snmpwalk")
