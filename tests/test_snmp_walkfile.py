@@ -279,3 +279,31 @@ def test_a_line_ends_at_a_line_feed_only(tmp_path):
     cmk = tmp_path / "odd"
     cmk.write_text(".1.3.6.1.2.1.1.1.0 a\x1cb\r\n.1.3.6.1.2.1.1.5.0 gw\r\n")
     assert load_walk_file(cmk).raw("1.3.6.1.2.1.1.1.0") == b"a\x1cb"
+
+
+def test_identify_takes_a_folder_of_walks_and_names_the_unclassified(tmp_path):
+    """An MSP's folder of stored walks: each identified, a bad one reported
+    on its own line (exit 2 at the end, the others still done), and the
+    last line names the walks no class was found for."""
+    good = tmp_path / "fortigate"
+    good.write_bytes(bz2.decompress((CHECKMK / "fortinet-fortigate-60f.walk.bz2").read_bytes()))
+    odd = tmp_path / "odd.snmprec"
+    dump_snmprec(walk_from_mapping({"1.3.6.1.2.1.1.1.0": "[bold]box[/] \x1b[2J",
+                                    "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.99999.1"}), odd)
+    bad = tmp_path / "bad.snmprec"
+    bad.write_text("garbage\n")
+    result = CliRunner().invoke(cli, ["identify", str(good), str(bad), str(odd)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "bad.snmprec, line 1" in result.stderr
+    assert "model         FortiGate-60F" in result.stdout and "odd.snmprec: 2 values" in result.stdout
+    assert "\x1b" not in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == \
+        "2 of 3 walks read, 1 classified; no class identified for 1 (try --draft on each): odd.snmprec"
+    data = json.loads(CliRunner().invoke(cli, ["identify", "--json", str(good), str(bad)]).stdout)
+    assert [r["file"] for r in data] == [str(good), str(bad)] and "error" in data[1]
+    assert {f["field"]: f["value"] for f in data[0]["fields"]}["serial"] == "FGT60FTK21068868"
+    one = json.loads(CliRunner().invoke(cli, ["identify", "--json", str(good)]).stdout)
+    assert isinstance(one, dict) and one["file"] == str(good)  # one file: one object, as before
+    drafted = CliRunner().invoke(cli, ["identify", "--draft", str(good), str(odd)])
+    assert drafted.exit_code == 2 and "give it one file" in drafted.stderr
+    assert CliRunner().invoke(cli, ["identify"]).exit_code == 2

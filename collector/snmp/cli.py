@@ -1,10 +1,12 @@
-"""``lan-collector identify FILE``: identify a recorded walk offline.
+"""``lan-collector identify FILE...``: identify recorded walks offline.
 
-The file is an snmprec recording (``.snmprec``, ``.snmprec.bz2``: what
-``snmp.record_dir`` writes) or ``snmpwalk -On`` output. Every field is
-printed with its value, the definition (or generic source) that said so,
-the confidence and the evidence, as plain text: device strings are never
-interpreted as markup or terminal control.
+Each file is an snmprec recording (``.snmprec``, ``.snmprec.bz2``: what
+``snmp.record_dir`` writes), ``snmpwalk -On`` output or a walk Checkmk
+stored (``cmk --snmpwalk``). Every field is printed with its value, the
+definition (or generic source) that said so, the confidence and the
+evidence, as plain text: device strings are never interpreted as markup or
+terminal control. Several files (a folder of stored walks) end with a line
+naming the walks no class was identified for: those want a definition.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,8 +28,9 @@ def plain(text: object, limit: int = 300) -> str:
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON (one object; a list of them for several files).")
 @click.option("--scan-view", is_flag=True,
               help="Identify only what a scan would read from such an agent (checks that the definitions' "
                    "objects are planned), not the whole file.")
@@ -35,53 +39,97 @@ def plain(text: object, limit: int = 300) -> str:
               help="Print a draft device definition for this walk (YAML, to check and save in the directory "
                    "named by LAN_COLLECTOR_SNMP_DEFS) instead of the identification.")
 @click.option("--family", metavar="NAME", help="With --draft: the family's name (default: vendor and class).")
-def identify(file: str, as_json: bool, scan_view: bool, show_all: bool, draft: bool, family: str | None) -> None:
-    """Identify a recorded SNMP walk (snmprec or snmpwalk -On output) offline, with the evidence per field."""
+def identify(files: tuple[str, ...], as_json: bool, scan_view: bool, show_all: bool, draft: bool,
+             family: str | None) -> None:
+    """Identify recorded SNMP walks (snmprec, snmpwalk -On output or Checkmk stored walks) offline, with the
+    evidence per field. With several files, the last line names the walks no class was identified for."""
     from collector.snmp.definitions import DefinitionError
-    from collector.snmp.identify import identify as run
     from collector.snmp.plan import simulate
     from collector.snmp.walk import WalkError
     from collector.snmp.walkfile import load_walk_file
 
-    path = Path(file)
     if family is not None and not draft:
         click.echo("lan-collector: error: --family goes with --draft", err=True)
         sys.exit(EXIT_USAGE)
     if draft and (as_json or show_all):
         click.echo("lan-collector: error: --draft prints a definition: not with --json or --all", err=True)
         sys.exit(EXIT_USAGE)
-    try:
-        walk = load_walk_file(path)
-        if draft:
-            from collector.snmp.draft import DraftError
-            from collector.snmp.draft import draft as write_draft
-
-            try:
-                click.echo(write_draft(simulate(walk) if scan_view else walk, path.name, family), nl=False)
-            except DraftError as exc:
-                click.echo(f"lan-collector: error: {plain(exc)}", err=True)
-                sys.exit(EXIT_USAGE)
-            return
-        ident = run(simulate(walk) if scan_view else walk)
-    except WalkError as exc:
-        click.echo(f"lan-collector: error: {plain(exc)}", err=True)
+    if draft and len(files) > 1:
+        click.echo("lan-collector: error: --draft writes one definition: give it one file", err=True)
         sys.exit(EXIT_USAGE)
-    except DefinitionError as exc:
-        click.echo(f"lan-collector: error: a device definition is broken: {plain(exc)}", err=True)
-        sys.exit(1)
+    if draft:
+        from collector.snmp.draft import DraftError
+        from collector.snmp.draft import draft as write_draft
+
+        path = Path(files[0])
+        try:
+            walk = load_walk_file(path)
+            click.echo(write_draft(simulate(walk) if scan_view else walk, path.name, family), nl=False)
+        except (WalkError, DraftError) as exc:
+            click.echo(f"lan-collector: error: {plain(exc)}", err=True)
+            sys.exit(EXIT_USAGE)
+        except DefinitionError as exc:
+            click.echo(f"lan-collector: error: a device definition is broken: {plain(exc)}", err=True)
+            sys.exit(1)
+        return
+    records: list[dict[str, Any]] = []
+    unclassified: list[str] = []
+    failed = 0
+    for number, file in enumerate(files):
+        path = Path(file)
+        try:
+            record = _identified(path, scan_view, show_all)
+        except WalkError as exc:
+            failed += 1
+            click.echo(f"lan-collector: error: {plain(exc)}", err=True)
+            if as_json and len(files) > 1:
+                records.append({"file": str(path), "error": str(exc)})
+            continue
+        except DefinitionError as exc:
+            click.echo(f"lan-collector: error: a device definition is broken: {plain(exc)}", err=True)
+            sys.exit(1)
+        if not any(w["field"] == "device_class" for w in record["fields"]):
+            unclassified.append(path.name)
+        if as_json:
+            records.append(record)
+        else:
+            if number:
+                click.echo("")
+            _print(record)
+    if as_json and records:
+        click.echo(json.dumps(records if len(files) > 1 else records[0], indent=1))
+    elif len(files) > 1:
+        read = len(files) - failed
+        click.echo(f"\n{read} of {len(files)} walks read, {read - len(unclassified)} classified"
+                   + (f"; no class identified for {len(unclassified)} (try --draft on each): "
+                      f"{plain(', '.join(unclassified), 1000)}" if unclassified else ""))
+    if failed:
+        sys.exit(EXIT_USAGE)
+
+
+def _identified(path: Path, scan_view: bool, show_all: bool) -> dict[str, Any]:
+    """One walk file's identification, as ``--json`` prints it."""
+    from collector.snmp.identify import identify as run
+    from collector.snmp.plan import simulate
+    from collector.snmp.walkfile import load_walk_file
+
+    walk = load_walk_file(path)
+    ident = run(simulate(walk) if scan_view else walk)
     winners = ident.explain()
-    losers = []
+    record: dict[str, Any] = {"file": str(path), "values": len(walk), "definitions": ident.definitions,
+                              "fields": winners}
     if show_all:
         won = {(w["field"], w["value"], w["evidence"]) for w in winners}
-        losers = [{"field": f.field, "value": str(f.value), "confidence": f.confidence, "evidence": f.evidence,
-                   "source": o} for f, o in zip(ident.facts, ident.origins)
-                  if (f.field, str(f.value), f.evidence) not in won]
-    if as_json:
-        click.echo(json.dumps({"file": str(path), "values": len(walk), "definitions": ident.definitions,
-                               "fields": winners, **({"other_claims": losers} if show_all else {})}, indent=1))
-        return
-    click.echo(f"{plain(path)}: {len(walk)} values; definitions that recognised it: "
-               f"{', '.join(ident.definitions) or 'none'}")
+        record["other_claims"] = [{"field": f.field, "value": str(f.value), "confidence": f.confidence,
+                                   "evidence": f.evidence, "source": o} for f, o in zip(ident.facts, ident.origins)
+                                  if (f.field, str(f.value), f.evidence) not in won]
+    return record
+
+
+def _print(record: dict[str, Any]) -> None:
+    winners, losers = record["fields"], record.get("other_claims", [])
+    click.echo(f"{plain(record['file'])}: {record['values']} values; definitions that recognised it: "
+               f"{', '.join(record['definitions']) or 'none'}")
     if not winners:
         click.echo("nothing identified")
     width = max((len(w["field"]) for w in winners), default=0)
