@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -129,10 +130,17 @@ class Case:
 
 def recording_path(spec: dict[str, Any], folder: Path) -> Path:
     """A case's recording: beside its expected file, else in the package it
-    names (the snmpsim package's own recordings), else in snmpsim-data."""
+    names (the snmpsim package's own recordings), in shared/data (``shared``),
+    else in snmpsim-data."""
     local = folder / spec["recording"]
     if local.exists():
         return local
+    if spec.get("shared"):  # kept in shared/data beside the checkout, out of the repository
+        for data in ([Path(os.environ["LAN_COLLECTOR_SHARED_DATA"])] if os.environ.get("LAN_COLLECTOR_SHARED_DATA")
+                     else []) + [ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"]:
+            if (data / spec["shared"] / spec["recording"]).exists():
+                return data / spec["shared"] / spec["recording"]
+        return ROOT.parent / "shared" / "data" / spec["shared"] / spec["recording"]  # missing: the scorer says so
     if spec.get("package") == "snmpsim":
         import snmpsim
 

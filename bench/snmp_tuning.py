@@ -10,7 +10,8 @@ file (tests/fixtures/snmp/snmpsim), the walks recorded from the lab's agents
 shared/data/snmp-walks-centreon, found beside the repository or with
 --shared), since 2026-11-30 the opened half of the held-out folder
 (bench/snmp_scoring.py ``opened``; never the closed half), and since
-2026-12-01 six real Checkmk stored walks (tests/fixtures/snmp/checkmk). Each recording is
+2026-12-01 six real Checkmk stored walks (labels in tests/fixtures/snmp/checkmk,
+walks in shared/data/snmp-walks-checkmk). Each recording is
 restricted to what a scan reads (collector.snmp.plan.simulate) before
 identification. A field counts where the expected file holds a value
 (centreon files list the fields they score), matched as the held-out
@@ -81,7 +82,7 @@ def cases(shared: Path | None):
     data = Path(snmpsim_data.__file__).parent / "data"
     for kind, folder, base in (("snmpsim", "snmpsim", data), ("lab", "lab", FIXTURES / "lab"),
                                ("centreon", "centreon", shared / "snmp-walks-centreon" if shared else None),
-                               ("checkmk", "checkmk", FIXTURES / "checkmk")):
+                               ("checkmk", "checkmk", shared / "snmp-walks-checkmk" if shared else None)):
         for path in sorted((FIXTURES / folder).glob("*.json")):
             if path.name == "SOURCE.json":
                 continue

@@ -302,12 +302,17 @@ def run_snmpwalk(data: bytes) -> object:
 
 
 def _checkmk_seeds() -> list[bytes]:
-    """Real Checkmk stored walks (tests/fixtures/snmp/checkmk, copied by its
-    copy_walks.py), each cut to its first 300 lines: the system group, hex-
-    encoded strings, OIDs and numbers are all near the top."""
+    """The lab's recordings written in Checkmk's stored-walk format, as
+    Checkmk writes it (tests/checkmk_walks.py; the real stored walks stay in
+    shared/data, out of the repository), each cut to its first 300 lines."""
+    from checkmk_walks import checkmk_text
+
+    from collector.snmp.walk import load_snmprec
+
     seeds = []
-    for path in sorted((FIXTURES / "snmp" / "checkmk").glob("*.walk.bz2")):
-        seeds.append(b"\n".join(bz2.decompress(path.read_bytes()).split(b"\n")[:300]) + b"\n")
+    for path in sorted((FIXTURES / "snmp" / "lab").glob("*.snmprec")):
+        text = checkmk_text(load_snmprec(path))
+        seeds.append(("\n".join(text.split("\n")[:300]) + "\n").encode())
     return seeds
 
 
