@@ -177,6 +177,8 @@ def test_snmpwalk_oids_and_numbers_follow_the_snmprec_rules():
     ('""', (OCTETS, b"")),
     (".1.3.6.1.4.1.9.1.516", (OID, "1.3.6.1.4.1.9.1.516")),
     ("254676243", (INTEGER, 254676243)),
+    ("0012345", (OCTETS, b"0012345")),                              # leading zeros: a serial, not a number
+    ("0", (INTEGER, 0)),
     ("-1", (INTEGER, -1)),
     ("3000000000", (GAUGE32, 3000000000)),                          # unsigned 32-bit (a counter, a gauge)
     ("99999999999999999999", (OCTETS, b"99999999999999999999")),    # no SNMP number: kept as its text

@@ -30,6 +30,9 @@ MAX_FILE = 512 * 1024 * 1024
 _RECORD = re.compile(r"^\s*\.?((?:\d+\.)+\d+)\s*=\s*(.*)$")
 _CMK_RECORD = re.compile(r"^\.((?:\d+\.)+\d+)(?: (.*))?$", re.S)
 _CMK_HEX = re.compile(r'"((?:[0-9A-Fa-f]{2} )+)"')
+#: an untyped value taken for a number: canonical decimal only, so a serial
+#: like "00123" (leading zeros) stays the string it is
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,9})")
 _TYPED = re.compile(r"^([A-Za-z][A-Za-z0-9 -]*?):\s?(.*)$", re.S)
 _SYMBOLIC = {"iso": "1", "SNMPv2-SMI::enterprises": "1.3.6.1.4.1", "SNMPv2-SMI::mib-2": "1.3.6.1.2.1",
              "NET-SNMP-MIB::netSnmpAgentOIDs": "1.3.6.1.4.1.8072.3.2", "SNMPv2-SMI::zeroDotZero": "0.0",
@@ -109,7 +112,7 @@ def parse_value(raw: str) -> tuple[int, object] | None:
     m = _TYPED.match(raw)
     kind, text = (m.group(1), m.group(2)) if m else ("", raw)
     if kind in ("STRING", ""):
-        if kind == "" and re.fullmatch(r"-?\d{1,10}", text) and -2**31 <= int(text) < 2**31:
+        if kind == "" and re.fullmatch(_NUMBER, text) and -2**31 <= int(text) < 2**31:
             return INTEGER, int(text)
         if kind == "" and text == '""':
             return OCTETS, b""
@@ -198,7 +201,7 @@ def checkmk_value(raw: str) -> tuple[int, object]:
         return OCTETS, raw[1:-1].strip().replace("\\\\", "\\").encode("utf-8", errors="replace")[:MAX_VALUE]
     if raw.startswith(".") and (oid := valid_oid(raw[1:])) is not None:
         return OID, oid
-    if re.fullmatch(r"-?\d{1,10}", raw):
+    if re.fullmatch(_NUMBER, raw):
         number = int(raw)
         if -2**31 <= number < 2**31:
             return INTEGER, number
