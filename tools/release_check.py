@@ -107,6 +107,17 @@ def smoke(venv: Path) -> None:
         found = json.loads(run([lc, "identify", "--json", str(rec)], cwd="/", env=env).stdout)["definitions"]
         assert found == ["acme-os"], found
     step("lan-collector identify --draft: the draft loads as a user's definition and recognises its walk")
+    # a folder of walks Checkmk stored (cmk --snmpwalk): untyped lines, quoted hex for a value with CR LF
+    with tempfile.TemporaryDirectory() as tmp:
+        ios = "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11\r\nTechnical Support"
+        (Path(tmp) / "switch").write_text(
+            '.1.3.6.1.2.1.1.1.0 "' + "".join(f"{b:02X} " for b in ios.encode()) + '"\n'
+            ".1.3.6.1.2.1.1.2.0 .1.3.6.1.4.1.9.1.1208\n.1.3.6.1.2.1.1.5.0 sw1\n")
+        (Path(tmp) / "box").write_text(".1.3.6.1.2.1.1.1.0 box\n")
+        out = run([lc, "identify", "--json", str(Path(tmp) / "switch"), str(Path(tmp) / "box")], cwd="/").stdout
+        got = {f["field"]: f["value"] for f in json.loads(out)[0]["fields"]}
+        assert (got.get("vendor"), got.get("os_name"), got.get("os_version")) == ("Cisco", "IOS", "15.0(2)SE11"), got
+    step("lan-collector identify: a folder of Checkmk stored walks")
 
 
 def arm64_wheels(venv: Path, work: Path) -> None:
