@@ -282,14 +282,20 @@ def _walk_replace_number(rng: random.Random, data: bytes, corpus: Sequence[bytes
         structured_weight=0.6, expected=(_walk_error(),), covers=("collector/snmp/walkfile.py",
                                                                "collector/snmp/identify.py"))
 def run_snmpwalk(data: bytes) -> object:
-    from collector.snmp.identify import identify
-    from collector.snmp.walk import valid_oid
     from collector.snmp.walkfile import parse_snmpwalk
 
-    # as walkfile._text decodes a file
+    return _identify_walk_text(data, lambda text: parse_snmpwalk(text, "fuzz.snmpwalk"))
+
+
+def _identify_walk_text(data: bytes, parse: Any) -> object:
+    """A walk file's bytes, decoded as walkfile._text decodes them, parsed;
+    each value checked against its type; identified and printed as JSON."""
+    from collector.snmp.identify import identify
+    from collector.snmp.walk import valid_oid
+
     text = data.decode("utf-8", errors="replace") if not data.startswith(b"\xff\xfe") else \
         data.decode("utf-16", errors="replace")
-    walk = parse_snmpwalk(text, "fuzz.snmpwalk")
+    walk = parse(text)
     for oid, (tag, value) in walk.data.items():
         check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
         check_value(f"{oid}: ", tag, value, null_ok=False, max_bytes=65536)
@@ -327,19 +333,9 @@ _CMK_TOKENS = (b"\n.1.3.6.1.2.1.1.2.0 .1.3.6.1.4.1.", b"\n.1.3.6.1.2.1.1.1.0 \"4
         structured_weight=0.6, expected=(_walk_error(),), covers=("collector/snmp/walkfile.py",
                                                                "collector/snmp/identify.py"))
 def run_checkmk_walk(data: bytes) -> object:
-    from collector.snmp.identify import identify
-    from collector.snmp.walk import valid_oid
     from collector.snmp.walkfile import parse_checkmk_walk
 
-    text = data.decode("utf-8", errors="replace") if not data.startswith(b"\xff\xfe") else \
-        data.decode("utf-16", errors="replace")
-    walk = parse_checkmk_walk(text, "fuzz.walk")
-    for oid, (tag, value) in walk.data.items():
-        check(valid_oid(oid) == oid, f"accepted OID {oid!r}")
-        check_value(f"{oid}: ", tag, value, null_ok=False, max_bytes=65536)
-    ident = identify(walk)
-    json.dumps({"values": len(walk), "definitions": ident.definitions, "fields": ident.explain()}, default=str)
-    return ident
+    return _identify_walk_text(data, lambda text: parse_checkmk_walk(text, "fuzz.walk"))
 
 
 # -- SNMP v1/v2c messages as the collector decodes them (collector/snmp/ber.py) ------------------
