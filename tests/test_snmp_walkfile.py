@@ -343,3 +343,13 @@ def test_identify_takes_a_folder_of_walks_and_names_the_unclassified(tmp_path):
     drafted = CliRunner().invoke(cli, ["identify", "--draft", str(good), str(odd)])
     assert drafted.exit_code == 2 and "give it one file" in drafted.stderr
     assert CliRunner().invoke(cli, ["identify"]).exit_code == 2
+    # a folder stands for the walks in it: not hidden files, not subfolders
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.snmprec").write_text("garbage\n")
+    folder = CliRunner().invoke(cli, ["identify", str(tmp_path)])
+    assert folder.exit_code == 2 and folder.stderr.count("\n") == 1
+    assert folder.stdout.rstrip().splitlines()[-1] == result.stdout.rstrip().splitlines()[-1]
+    (tmp_path / "empty").mkdir()
+    empty = CliRunner().invoke(cli, ["identify", str(tmp_path / "empty")])
+    assert empty.exit_code == 2 and "no walk files" in empty.stderr

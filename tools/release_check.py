@@ -114,8 +114,9 @@ def smoke(venv: Path) -> None:
             '.1.3.6.1.2.1.1.1.0 "' + "".join(f"{b:02X} " for b in ios.encode()) + '"\n'
             ".1.3.6.1.2.1.1.2.0 .1.3.6.1.4.1.9.1.1208\n.1.3.6.1.2.1.1.5.0 sw1\n")
         (Path(tmp) / "box").write_text(".1.3.6.1.2.1.1.1.0 box\n")
-        out = run([lc, "identify", "--json", str(Path(tmp) / "switch"), str(Path(tmp) / "box")], cwd="/").stdout
-        got = {f["field"]: f["value"] for f in json.loads(out)[0]["fields"]}
+        out = run([lc, "identify", "--json", tmp], cwd="/").stdout  # the folder stands for its walks
+        record = next(r for r in json.loads(out) if r["file"].endswith("switch"))
+        got = {f["field"]: f["value"] for f in record["fields"]}
         assert (got.get("vendor"), got.get("os_name"), got.get("os_version")) == ("Cisco", "IOS", "15.0(2)SE11"), got
     step("lan-collector identify: a folder of Checkmk stored walks")
 

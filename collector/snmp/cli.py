@@ -28,7 +28,7 @@ def plain(text: object, limit: int = 300) -> str:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON (one object; a list of them for several files).")
 @click.option("--scan-view", is_flag=True,
@@ -42,12 +42,17 @@ def plain(text: object, limit: int = 300) -> str:
 def identify(files: tuple[str, ...], as_json: bool, scan_view: bool, show_all: bool, draft: bool,
              family: str | None) -> None:
     """Identify recorded SNMP walks (snmprec, snmpwalk -On output or Checkmk stored walks) offline, with the
-    evidence per field. With several files, the last line names the walks no class was identified for."""
+    evidence per field. A folder stands for the walks in it (Checkmk's var/check_mk/snmpwalks, say); with
+    several walks, the last line names those no class was identified for."""
     from collector.snmp.definitions import DefinitionError
     from collector.snmp.plan import simulate
     from collector.snmp.walk import WalkError
     from collector.snmp.walkfile import load_walk_file
 
+    files = _walk_files(files)
+    if not files:
+        click.echo("lan-collector: error: no walk files in the folder(s) given", err=True)
+        sys.exit(EXIT_USAGE)
     if family is not None and not draft:
         click.echo("lan-collector: error: --family goes with --draft", err=True)
         sys.exit(EXIT_USAGE)
@@ -105,6 +110,19 @@ def identify(files: tuple[str, ...], as_json: bool, scan_view: bool, show_all: b
                       f"{plain(', '.join(unclassified), 1000)}" if unclassified else ""))
     if failed:
         sys.exit(EXIT_USAGE)
+
+
+def _walk_files(args: tuple[str, ...]) -> tuple[str, ...]:
+    """The files named, a folder standing for the files in it (sorted; not
+    hidden ones, not its subfolders)."""
+    out: list[str] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            out += [str(p) for p in sorted(path.iterdir()) if p.is_file() and not p.name.startswith(".")]
+        else:
+            out.append(arg)
+    return tuple(out)
 
 
 def _identified(path: Path, scan_view: bool, show_all: bool) -> dict[str, Any]:
