@@ -128,6 +128,13 @@ class Case:
         return self.spec.get("duplicate_of")
 
 
+def shared_candidates() -> list[Path]:
+    """Where shared/data may be, in order: ``LAN_COLLECTOR_SHARED_DATA``, beside
+    the checkout, beside its parent (a worktree)."""
+    given = os.environ.get("LAN_COLLECTOR_SHARED_DATA")
+    return ([Path(given)] if given else []) + [ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"]
+
+
 def recording_path(spec: dict[str, Any], folder: Path) -> Path:
     """A case's recording: beside its expected file, else in the package it
     names (the snmpsim package's own recordings), in shared/data (``shared``),
@@ -136,11 +143,9 @@ def recording_path(spec: dict[str, Any], folder: Path) -> Path:
     if local.exists():
         return local
     if spec.get("shared"):  # kept in shared/data beside the checkout, out of the repository
-        for data in ([Path(os.environ["LAN_COLLECTOR_SHARED_DATA"])] if os.environ.get("LAN_COLLECTOR_SHARED_DATA")
-                     else []) + [ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"]:
-            if (data / spec["shared"] / spec["recording"]).exists():
-                return data / spec["shared"] / spec["recording"]
-        return ROOT.parent / "shared" / "data" / spec["shared"] / spec["recording"]  # missing: the scorer says so
+        folders = shared_candidates()
+        found = next((d for d in folders if (d / spec["shared"]).is_dir()), folders[0])  # missing: the scorer says so
+        return found / spec["shared"] / spec["recording"]
     if spec.get("package") == "snmpsim":
         import snmpsim
 

@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from snmp_scoring import FIELDS, load_cases, matches  # noqa: E402
+from snmp_scoring import FIELDS, load_cases, matches, shared_candidates  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "snmp"
@@ -48,8 +48,7 @@ def _walkfile():
 
 
 def shared_dir(given: str | None) -> Path | None:
-    for candidate in ([Path(given)] if given else []) + [ROOT.parent / "shared" / "data",
-                                                        ROOT.parent.parent / "shared" / "data"]:
+    for candidate in ([Path(given)] if given else []) + shared_candidates():
         if (candidate / "snmp-walks-centreon").is_dir():
             return candidate
     return None

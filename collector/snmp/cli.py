@@ -45,9 +45,6 @@ def identify(files: tuple[str, ...], as_json: bool, scan_view: bool, show_all: b
     evidence per field. A folder stands for the walks in it (Checkmk's var/check_mk/snmpwalks, say); with
     several walks, the last line names those no class was identified for."""
     from collector.snmp.definitions import DefinitionError
-    from collector.snmp.plan import simulate
-    from collector.snmp.walk import WalkError
-    from collector.snmp.walkfile import load_walk_file
 
     files = _walk_files(files)
     if not files:
@@ -62,21 +59,36 @@ def identify(files: tuple[str, ...], as_json: bool, scan_view: bool, show_all: b
     if draft and len(files) > 1:
         click.echo("lan-collector: error: --draft writes one definition: give it one file", err=True)
         sys.exit(EXIT_USAGE)
-    if draft:
-        from collector.snmp.draft import DraftError
-        from collector.snmp.draft import draft as write_draft
+    try:
+        if draft:
+            _draft(Path(files[0]), scan_view, family)
+        else:
+            _identify_all(files, as_json, scan_view, show_all)
+    except DefinitionError as exc:
+        click.echo(f"lan-collector: error: a device definition is broken: {plain(exc)}", err=True)
+        sys.exit(1)
 
-        path = Path(files[0])
-        try:
-            walk = load_walk_file(path)
-            click.echo(write_draft(simulate(walk) if scan_view else walk, path.name, family), nl=False)
-        except (WalkError, DraftError) as exc:
-            click.echo(f"lan-collector: error: {plain(exc)}", err=True)
-            sys.exit(EXIT_USAGE)
-        except DefinitionError as exc:
-            click.echo(f"lan-collector: error: a device definition is broken: {plain(exc)}", err=True)
-            sys.exit(1)
-        return
+
+def _draft(path: Path, scan_view: bool, family: str | None) -> None:
+    from collector.snmp.draft import DraftError
+    from collector.snmp.draft import draft as write_draft
+    from collector.snmp.plan import simulate
+    from collector.snmp.walk import WalkError
+    from collector.snmp.walkfile import load_walk_file
+
+    try:
+        walk = load_walk_file(path)
+        click.echo(write_draft(simulate(walk) if scan_view else walk, path.name, family), nl=False)
+    except (WalkError, DraftError) as exc:
+        click.echo(f"lan-collector: error: {plain(exc)}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _identify_all(files: tuple[str, ...], as_json: bool, scan_view: bool, show_all: bool) -> None:
+    """Each walk identified and printed (a JSON list for several); an unreadable
+    one is a line on stderr and exit 2 once the others are done."""
+    from collector.snmp.walk import WalkError
+
     records: list[dict[str, Any]] = []
     unclassified: list[str] = []
     failed = 0
@@ -90,9 +102,6 @@ def identify(files: tuple[str, ...], as_json: bool, scan_view: bool, show_all: b
             if as_json and len(files) > 1:
                 records.append({"file": str(path), "error": str(exc)})
             continue
-        except DefinitionError as exc:
-            click.echo(f"lan-collector: error: a device definition is broken: {plain(exc)}", err=True)
-            sys.exit(1)
         if not any(w["field"] == "device_class" for w in record["fields"]):
             unclassified.append(path.name)
         if as_json:

@@ -61,19 +61,20 @@ def _lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+def _first_record(text: str) -> str | None:
+    """The first line that is neither blank nor a comment, among the first 50."""
+    return next((line for line in _lines(text[:65536])[:50] if line.strip() and not line.startswith("#")), None)
+
+
 def looks_like_snmpwalk(text: str) -> bool:
-    for line in _lines(text[:65536])[:50]:
-        if line.strip() and not line.startswith("#"):
-            return bool(_RECORD.match(line))
-    return False
+    first = _first_record(text)
+    return first is not None and bool(_RECORD.match(first))
 
 
 def looks_like_checkmk(text: str) -> bool:
     """A Checkmk stored walk: its first record is ``.OID value`` (no ``=``)."""
-    for line in _lines(text[:65536])[:50]:
-        if line.strip() and not line.startswith("#"):
-            return bool(_CMK_RECORD.match(line)) and not _RECORD.match(line)
-    return False
+    first = _first_record(text)
+    return first is not None and bool(_CMK_RECORD.match(first)) and not _RECORD.match(first)
 
 
 def _oid_value(text: str) -> str:
@@ -255,5 +256,6 @@ def load_walk_file(path: str | Path) -> Walk:
                     raise WalkError(f"{path}: more than {MAX_VALUES} values")
                 walk.data[parsed[0]] = parsed[1]
     if not walk.data:
-        raise WalkError(f"{path}: no SNMP values found (expected snmprec, snmpwalk -On output or a Checkmk stored walk)")
+        raise WalkError(f"{path}: no SNMP values found "
+                        "(expected snmprec, snmpwalk -On output or a Checkmk stored walk)")
     return walk
